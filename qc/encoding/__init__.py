@@ -1,0 +1,1 @@
+"""Encoding and text-normalisation rules (family ``encoding``)."""

@@ -1,0 +1,24 @@
+"""encoding/invalid-utf8: bytes that are not valid UTF-8, found by the reader.
+
+What it finds: byte runs the reader could not decode; they stand as U+FFFD in the text.
+Why it matters: the original characters are lost; the file was probably saved in another codec.
+Example: ``caf\\xe9`` (latin-1 bytes) -> ``caf\\ufffd``.
+How to tune: nothing to tune; ignore the rule to silence it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from qc.model import Document, Finding, Severity
+from qc.rule import Rule
+
+
+class InvalidUtf8(Rule):
+    id = "encoding/invalid-utf8"
+    summary = "Bytes that are not valid UTF-8 (decoded as U+FFFD by the reader)."
+    severity = Severity.ERROR
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        for start, end, raw in doc.decode_errors:
+            yield self.finding(doc, start, end, f"invalid UTF-8 bytes {raw.hex(' ')} decoded as U+FFFD")

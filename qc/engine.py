@@ -1,0 +1,65 @@
+"""The audit engine: pure functions over documents and batches of documents.
+
+Data flows one way: a document is prepared (language), document rules produce findings, the enabled
+fixes make the cleaned text, and corpus rules emit sketch rows. Corpus rules resolve over all rows
+after the pass. Executors (``qc.executor``) only decide where these functions run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import traceback
+from collections.abc import Sequence
+
+import polars as pl
+
+from qc.fixes import Edit, apply_edits, choose_edits
+from qc.lang import detect_language
+from qc.model import Document, Finding
+from qc.rule import CorpusRule, Rule
+
+
+def finding_order(f: Finding) -> tuple[int, int, str, str]:
+    return (f.start, f.end, f.rule, f.message)
+
+
+def prepare(doc: Document) -> Document:
+    """Fill what every rule may read: the document's language."""
+    if doc.lang and doc.lang != "und":
+        return doc
+    return dataclasses.replace(doc, lang=detect_language(doc.text))
+
+
+def check_document(doc: Document, rules: Sequence[Rule]) -> tuple[list[Finding], list[str]]:
+    """Findings of every document rule, sorted; a rule that crashes is reported, not raised."""
+    findings: list[Finding] = []
+    errors: list[str] = []
+    for rule in rules:
+        if isinstance(rule, CorpusRule):
+            continue
+        try:
+            findings.extend(rule.check(doc))
+        except Exception as exc:  # one bad rule or document never stops a corpus run
+            tb = traceback.extract_tb(exc.__traceback__)[-1]
+            errors.append(f"rule {rule.id} crashed: {type(exc).__name__}: {exc} "
+                          f"({tb.filename.rsplit('/', 1)[-1]}:{tb.lineno})")
+    findings.sort(key=finding_order)
+    return findings, errors
+
+
+def clean_text(text: str, findings: Sequence[Finding], fix_rules: set[str]) -> tuple[str, list[Edit]]:
+    """Apply the fixes of the findings whose rule has fixing enabled."""
+    edits, _skipped = choose_edits([f for f in findings if f.rule in fix_rules], text)
+    return apply_edits(text, edits), edits
+
+
+def sketch_document(doc: Document, clean: str, rules: Sequence[Rule], ordinal: int) -> dict[str, pl.DataFrame]:
+    """Sketch rows of every corpus rule for one document, tagged with its ordinal (``doc``)."""
+    out: dict[str, pl.DataFrame] = {}
+    for rule in rules:
+        if not isinstance(rule, CorpusRule):
+            continue
+        rows = rule.sketch(doc, clean)
+        if rows is not None and rows.height:
+            out[rule.id] = rows.with_columns(pl.lit(ordinal, dtype=pl.Int64).alias("doc"))
+    return out

@@ -1,0 +1,184 @@
+"""Rule packs: a TOML file that selects rules, sets severities, options, cleaning and the gate policy.
+
+Selection follows ruff: a selector is a family (``encoding``), a rule id (``encoding/mojibake``) or
+``ALL``; ``--select`` replaces the pack's ``select``, ``--ignore`` adds to its ``ignore``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qc.lexicon import builtin_rules_dir
+from qc.model import FAMILIES, Severity
+from qc.registry import BY_ID, RULES
+from qc.rule import CorpusRule, Resources, Rule, RuleConfigError
+
+
+class PackError(ValueError):
+    """The rule pack is malformed, or names a rule, family or key that does not exist."""
+
+
+_TOP_KEYS = {"pack", "gate", "clean", "verdict", "rules"}
+_RULE_META_KEYS = {"severity", "fix", "enabled"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GatePolicy:
+    """When ``qc gate`` fails. Fractions are of documents audited (errors included)."""
+
+    max_fail_fraction: float = 0.05
+    max_warn_fraction: float = 1.0
+    max_error_fraction: float = 0.0  # unreadable documents (binary, malformed JSON, ...)
+    max_duplicate_rate: float = 1.0
+    fail_on: tuple[str, ...] = ()  # rules (or families) that fail the gate on any finding
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CleanPolicy:
+    """What cleaning does beyond applying the enabled rules' fixes."""
+
+    drop_documents: tuple[str, ...] = ()  # a finding of these rules drops the document from clean output
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VerdictPolicy:
+    """How findings make a verdict: any finding of a severity at or above ``fail_at`` fails the document."""
+
+    fail_at: Severity = Severity.ERROR
+    warn_at: Severity = Severity.WARNING
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSetting:
+    severity: Severity
+    fix: bool
+    options: Any
+
+
+@dataclass(frozen=True)
+class Pack:
+    path: Path
+    name: str
+    selected: tuple[str, ...]  # rule ids, registry order
+    settings: Mapping[str, RuleSetting]
+    gate: GatePolicy = field(default_factory=GatePolicy)
+    clean: CleanPolicy = field(default_factory=CleanPolicy)
+    verdict: VerdictPolicy = field(default_factory=VerdictPolicy)
+
+    @property
+    def search_path(self) -> tuple[Path, ...]:
+        builtin = builtin_rules_dir()
+        here = self.path.parent
+        return (here,) if here == builtin else (here, builtin)
+
+    def build(self) -> list[Rule]:
+        """Instantiate the selected rules (document and corpus rules alike), in registry order."""
+        resources = Resources(self.search_path)
+        out = []
+        for rid in self.selected:
+            s = self.settings[rid]
+            out.append(BY_ID[rid](options=s.options, severity=s.severity, resources=resources))
+        return out
+
+    def fix_enabled(self, rule_id: str) -> bool:
+        return self.settings[rule_id].fix
+
+
+def default_pack_path() -> Path:
+    return builtin_rules_dir() / "default.toml"
+
+
+def expand(selectors: Iterable[str]) -> set[str]:
+    """Rule ids named by selectors (families, ids, ``ALL``); an unknown selector is an error."""
+    out: set[str] = set()
+    for sel in selectors:
+        sel = sel.strip()
+        if not sel:
+            continue
+        if sel == "ALL":
+            out.update(BY_ID)
+        elif sel in BY_ID:
+            out.add(sel)
+        elif sel in FAMILIES or any(r.id.startswith(sel.rstrip("/") + "/") for r in RULES):
+            out.update(r.id for r in RULES if r.id.startswith(sel.rstrip("/") + "/"))
+        else:
+            raise PackError(f"unknown rule or family {sel!r} (see `qc rules`)")
+    return out
+
+
+def _policy(cls: type, table: Mapping[str, Any], where: str) -> Any:
+    known = set(cls.__dataclass_fields__)
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise PackError(f"[{where}]: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    values = {}
+    for k, v in table.items():
+        if isinstance(v, list):
+            v = tuple(v)
+        if cls is VerdictPolicy:
+            v = _severity(v, where)
+        values[k] = v
+    return cls(**values)
+
+
+def _severity(value: Any, where: str) -> Severity:
+    try:
+        return Severity(value)
+    except ValueError:
+        raise PackError(f"{where}: severity must be one of info, warning, error; got {value!r}") from None
+
+
+def load_pack(
+    path: Path | None = None,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+) -> Pack:
+    """Read a pack file and apply command-line ``select``/``ignore`` on top of it."""
+    path = Path(path) if path else default_pack_path()
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise PackError(f"rule pack not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PackError(f"rule pack {path} is not valid TOML: {exc}") from None
+    unknown = sorted(set(data) - _TOP_KEYS)
+    if unknown:
+        raise PackError(f"{path}: unknown table(s) {', '.join(unknown)}")
+    meta = data.get("pack", {})
+    base_select = meta.get("select", ["ALL"])
+    chosen = expand(select if select else base_select) - expand(list(meta.get("ignore", [])) + list(ignore))
+
+    rule_tables = data.get("rules", {})
+    settings: dict[str, RuleSetting] = {}
+    for rid in rule_tables:
+        if rid not in BY_ID:
+            raise PackError(f"{path}: [rules.\"{rid}\"] names no rule (see `qc rules`)")
+    for cls in RULES:
+        table = dict(rule_tables.get(cls.id, {}))
+        if table.pop("enabled", True) is False:
+            chosen.discard(cls.id)
+        severity = _severity(table.pop("severity", cls.severity), f"rules.{cls.id}")
+        fix = bool(table.pop("fix", cls.fixes and cls.fix_by_default))
+        try:
+            options = cls.options_from(table)
+        except RuleConfigError as exc:
+            raise PackError(f"{path}: {exc}") from None
+        settings[cls.id] = RuleSetting(severity, fix and cls.fixes, options)
+    return Pack(
+        path=path.resolve(),
+        name=meta.get("name", path.stem),
+        selected=tuple(r.id for r in RULES if r.id in chosen),
+        settings=settings,
+        gate=_policy(GatePolicy, data.get("gate", {}), "gate"),
+        clean=_policy(CleanPolicy, data.get("clean", {}), "clean"),
+        verdict=_policy(VerdictPolicy, data.get("verdict", {}), "verdict"),
+    )
+
+
+def is_corpus_rule(rule: Rule) -> bool:
+    return isinstance(rule, CorpusRule)

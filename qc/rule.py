@@ -1,0 +1,165 @@
+"""The rule interface.
+
+A document rule implements ``check(doc) -> Iterable[Finding]``: no I/O, no global state; the runner
+counts. A corpus rule (near-duplicates, lines repeated across documents) needs every document once, so
+it works in two steps: ``sketch`` emits small rows per document in the streaming pass, and ``resolve``
+turns all rows (a polars frame with a ``doc`` column, the document's ordinal) into ordinary findings.
+
+Options are a frozen dataclass filled from the rule pack; unknown keys are an error. Lexicons come from
+``Resources`` (the rule pack's folder, then the built-in ``rules/``), loaded once at construction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import polars as pl
+
+from qc.model import Document, Finding, Severity, excerpt
+
+
+class RuleConfigError(ValueError):
+    """A rule pack gave a rule an option it does not have, or a value of the wrong type."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoOptions:
+    """For rules without options."""
+
+
+class Resources:
+    """Read-only access to lexicons and data files of a rule pack (see ``qc.lexicon``)."""
+
+    def __init__(self, search_path: tuple[Any, ...]):
+        from qc import lexicon
+
+        self._lexicon = lexicon
+        self.search_path = search_path
+
+    def lexicon(self, name: str) -> list[str]:
+        """Lines of ``lexicons/<name>``: comments (``#``) and blank lines dropped, order kept."""
+        return self._lexicon.read_lines(name, self.search_path)
+
+    def toml(self, name: str) -> dict[str, Any]:
+        return self._lexicon.read_toml(name, self.search_path)
+
+
+class Rule:
+    """Base class of per-document rules. Subclasses set the class attributes and ``check``."""
+
+    id: ClassVar[str]  # "family/name"
+    summary: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.WARNING
+    fixes: ClassVar[bool] = False  # proposes fixes that cleaning applies (when the pack enables it)
+    fix_by_default: ClassVar[bool] = True
+    Options: ClassVar[type] = NoOptions
+
+    def __init__(
+        self,
+        options: Any | None = None,
+        severity: Severity | None = None,
+        resources: Resources | None = None,
+    ):
+        self.options = options if options is not None else self.Options()
+        self.level = severity or type(self).severity
+        self.resources = resources or default_resources()
+        self.setup()
+
+    @property
+    def family(self) -> str:
+        return self.id.split("/", 1)[0]
+
+    def setup(self) -> None:
+        """Load lexicons and compile patterns once; called by ``__init__``."""
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    def finding(
+        self,
+        doc: Document,
+        start: int,
+        end: int,
+        message: str,
+        fix: str | None = None,
+        score: float | None = None,
+        severity: Severity | None = None,
+        data: Mapping[str, Any] | None = None,
+    ) -> Finding:
+        return Finding(
+            rule=self.id,
+            family=self.family,
+            severity=severity or self.level,
+            start=start,
+            end=end,
+            excerpt=excerpt(doc.text, start, end),
+            message=message,
+            fix=fix,
+            score=score,
+            data=data,
+        )
+
+    @classmethod
+    def options_from(cls, values: Mapping[str, Any]) -> Any:
+        """Build the options dataclass from a pack table; unknown keys or wrong types are an error."""
+        fields = {f.name: f for f in dataclasses.fields(cls.Options)}
+        unknown = sorted(set(values) - set(fields))
+        if unknown:
+            raise RuleConfigError(f"{cls.id}: unknown option(s) {', '.join(unknown)}; known: "
+                                  f"{', '.join(sorted(fields)) or 'none'}")
+        defaults = cls.Options()
+        for key, value in values.items():
+            expected = getattr(defaults, key)
+            if isinstance(expected, bool) != isinstance(value, bool) or (
+                expected is not None
+                and not isinstance(expected, bool)
+                and not isinstance(value, type(expected))
+                and not (isinstance(expected, float) and isinstance(value, int))
+                and not (isinstance(expected, tuple) and isinstance(value, list))
+            ):
+                raise RuleConfigError(f"{cls.id}: option {key} expects {type(expected).__name__}, "
+                                      f"got {type(value).__name__}")
+        coerced = {k: (tuple(v) if isinstance(v, list) else v) for k, v in values.items()}
+        return cls.Options(**coerced)
+
+
+@dataclass(slots=True)
+class CorpusResult:
+    """What a corpus rule's resolve step yields: findings per document ordinal, plus clusters."""
+
+    findings: dict[int, list[Finding]] = field(default_factory=dict)
+    cluster: dict[int, str] = field(default_factory=dict)
+    duplicate_of: dict[int, int] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+class CorpusRule(Rule):
+    """Base class of rules that see the whole corpus: ``sketch`` per document, then ``resolve``.
+
+    Findings from ``resolve`` may leave ``excerpt`` empty: the engine fills it from the text.
+    ``sketch`` gets the document as read and its text after the per-document fixes (``clean``).
+    """
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        return ()
+
+    def sketch(self, doc: Document, clean: str) -> pl.DataFrame | None:
+        raise NotImplementedError
+
+    def resolve(self, rows: pl.DataFrame, ids: list[str]) -> CorpusResult:
+        raise NotImplementedError
+
+
+_DEFAULT: Resources | None = None
+
+
+def default_resources() -> Resources:
+    global _DEFAULT
+    if _DEFAULT is None:
+        from qc.lexicon import builtin_rules_dir
+
+        _DEFAULT = Resources((builtin_rules_dir(),))
+    return _DEFAULT

@@ -1,0 +1,41 @@
+"""Small text helpers shared by rules: lines and sentences with their offsets, word tokens."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+WORD_RE = re.compile(r"\w+(?:['’\-]\w+)*", re.UNICODE)
+# A sentence ends at . ! ? … (optionally followed by closing quotes/brackets) and whitespace.
+SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+|\n\s*\n|\n")
+
+
+def iter_lines(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, line) for every line, without its newline; offsets index ``text``."""
+    start = 0
+    n = len(text)
+    while start <= n:
+        nl = text.find("\n", start)
+        end = n if nl < 0 else nl
+        yield start, end, text[start:end]
+        if nl < 0:
+            break
+        start = nl + 1
+
+
+def iter_sentences(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of sentence-like segments (split at sentence punctuation and newlines), stripped."""
+    pos = 0
+    for m in SENTENCE_END_RE.finditer(text):
+        yield from _stripped(text, pos, m.start())
+        pos = m.end()
+    yield from _stripped(text, pos, len(text))
+
+
+def _stripped(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        yield start, end
