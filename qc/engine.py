@@ -16,6 +16,7 @@ import polars as pl
 from qc.fixes import Edit, apply_edits, choose_edits
 from qc.lang import detect_language
 from qc.model import Document, Finding
+from qc.readers import BadInput
 from qc.rule import CorpusRule, Rule
 
 
@@ -63,3 +64,44 @@ def sketch_document(doc: Document, clean: str, rules: Sequence[Rule], ordinal: i
         if rows is not None and rows.height:
             out[rule.id] = rows.with_columns(pl.lit(ordinal, dtype=pl.Int64).alias("doc"))
     return out
+
+
+@dataclasses.dataclass(slots=True)
+class DocResult:
+    """Everything the per-document pass learns about one record (the text is carried for pass two)."""
+
+    ordinal: int
+    id: str
+    source: str
+    text: str
+    meta: dict
+    lang: str
+    findings: list[Finding]
+    errors: list[str]
+    input_error: str | None
+    sketches: dict[str, pl.DataFrame]
+
+
+def audit_document(record: Document | BadInput, ordinal: int, rules: Sequence[Rule],
+                   fix_rules: set[str]) -> DocResult:
+    """Pass one for a single record: language, document findings, provisional cleaning, sketches."""
+    if isinstance(record, BadInput):
+        return DocResult(ordinal, record.id, record.source, "", dict(record.meta), "und", [], [],
+                         record.error, {})
+    doc = prepare(record)
+    findings, errors = check_document(doc, rules)
+    sketches: dict[str, pl.DataFrame] = {}
+    if any(isinstance(r, CorpusRule) for r in rules):
+        clean, _ = clean_text(doc.text, findings, fix_rules)
+        try:
+            sketches = sketch_document(doc, clean, rules, ordinal)
+        except Exception as exc:
+            errors.append(f"corpus sketch crashed: {type(exc).__name__}: {exc}")
+    return DocResult(ordinal, doc.id, doc.source, doc.text, dict(doc.meta), doc.lang, findings, errors,
+                     None, sketches)
+
+
+def audit_batch(batch: Sequence[tuple[int, Document | BadInput]], rules: Sequence[Rule],
+                fix_rules: set[str]) -> list[DocResult]:
+    """Pass one over a batch; pure, so any executor (process pool, Ray) can run it."""
+    return [audit_document(rec, ordinal, rules, fix_rules) for ordinal, rec in batch]

@@ -1,0 +1,203 @@
+"""The ``qc`` command line: audit, gate, clean, rules, explain.
+
+Exit codes are decided here and only here: 0 success (gate held), 1 gate failed, 2 usage, input or
+rule-pack error. Progress and tables go to stderr when stdout carries machine-readable output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import inspect
+import os
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from qc import __version__
+from qc.gate import gate_record, render
+from qc.pack import Pack, PackError, load_pack
+from qc.readers import DEFAULT_MAX_BYTES, InputError, ReadOptions
+from qc.registry import BY_ID, RULES
+from qc.runner import AuditConfig, AuditResult, run_audit
+from qc.writers import write_atomic
+
+EXIT_OK, EXIT_GATE_FAILED, EXIT_USAGE = 0, 1, 2
+HTML_MAX_DOCS = 200_000
+
+
+class UsageError(Exception):
+    pass
+
+
+def _csv(values: Sequence[str] | None) -> list[str]:
+    return [v for item in values or () for v in item.split(",") if v.strip()]
+
+
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", type=Path, help="a .txt file, a directory, a .jsonl[.gz] or a .parquet file")
+    p.add_argument("--out", type=Path, help="output folder (default: reports/<input name>/)")
+    p.add_argument("--pack", type=Path, help="rule pack TOML (default: the built-in rules/default.toml)")
+    p.add_argument("--select", action="append", metavar="RULES",
+                   help="rule ids or families to run, comma-separated (replaces the pack's select)")
+    p.add_argument("--ignore", action="append", metavar="RULES", help="rule ids or families to skip")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
+    p.add_argument("--glob", default="*.txt", help="file pattern inside a directory (default: *.txt)")
+    p.add_argument("--id-field", default="id", help="JSONL/Parquet id field (default: id)")
+    p.add_argument("--text-field", default="text", help="JSONL/Parquet text field (default: text)")
+    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+                   help="documents larger than this are reported, not analysed")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qc", description="newsqc: quality audit, CI gate and cleaning "
+                                     "for scraped news corpora.")
+    parser.add_argument("--version", action="version", version=f"newsqc {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    audit = sub.add_parser("audit", help="audit a corpus: per-file reports, summary and cleaned output")
+    _add_run_options(audit)
+    audit.add_argument("--html", action=argparse.BooleanOptionalAction, default=None,
+                       help=f"write report.html (default: on up to {HTML_MAX_DOCS:,} documents)")
+
+    gate = sub.add_parser("gate", help="audit and judge the pack's [gate] policy: exit 0 held, 1 broken")
+    _add_run_options(gate)
+    gate.add_argument("--format", choices=("text", "json", "github", "junit"), default="text",
+                      help="how to print the verdict on stdout (default: text)")
+
+    clean = sub.add_parser("clean", help="write cleaned output and the edit log only")
+    _add_run_options(clean)
+
+    rules = sub.add_parser("rules", help="list every rule, one line each")
+    rules.add_argument("--pack", type=Path)
+
+    explain = sub.add_parser("explain", help="what a rule finds, why it matters, examples, how to tune")
+    explain.add_argument("rule")
+    explain.add_argument("--pack", type=Path)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    err = Console(stderr=True)
+    try:
+        return _dispatch(args, err)
+    except (InputError, PackError, UsageError) as exc:
+        err.print(f"[bold red]qc: error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        err.print("qc: interrupted")
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, err: Console) -> int:
+    if args.command == "rules":
+        return _cmd_rules(load_pack(args.pack))
+    if args.command == "explain":
+        return _cmd_explain(args.rule, load_pack(args.pack))
+    pack = load_pack(args.pack, select=_csv(args.select) or None, ignore=_csv(args.ignore))
+    if not args.path.exists():
+        raise InputError(f"input not found: {args.path}")
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    out = args.out or Path("reports") / (args.path.resolve().name.split(".")[0] or "input")
+    if out.resolve() == args.path.resolve() or args.path.resolve() in out.resolve().parents:
+        raise UsageError(f"--out {out} lies inside the input; choose another folder")
+    html = getattr(args, "html", False)
+    cfg = AuditConfig(
+        input=args.path, out=out, pack=pack, jobs=args.jobs, reports=args.command != "clean",
+        read=ReadOptions(glob=args.glob, id_field=args.id_field, text_field=args.text_field,
+                         max_bytes=args.max_bytes),
+        texts=bool(html),
+    )
+    result = _run_with_progress(cfg, err, quiet=args.quiet)
+    record = gate_record(result.summary, pack.gate) if cfg.reports else None
+    if record is not None:
+        result.summary["gate"] = record
+        write_atomic(out / "summary.json", _json(result.summary))
+    if args.command == "gate":
+        if not args.quiet:
+            _print_summary(result, err)
+        print(render(record, args.format, result.fail_on_hits, result.summary))
+        return EXIT_OK if record["passed"] else EXIT_GATE_FAILED
+    if not args.quiet:
+        _print_summary(result, Console())
+    return EXIT_OK
+
+
+def _json(obj: object) -> str:
+    import json
+
+    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+
+
+def _run_with_progress(cfg: AuditConfig, err: Console, quiet: bool) -> AuditResult:
+    if quiet or not err.is_terminal:
+        return run_audit(cfg)
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("auditing"), BarColumn(), TextColumn("{task.completed} docs"),
+                  TimeElapsedColumn(), console=err, transient=True) as progress:
+        task = progress.add_task("audit", total=None)
+        cfg.progress = lambda n: progress.update(task, completed=n)
+        return run_audit(cfg)
+
+
+def _print_summary(result: AuditResult, console: Console) -> None:
+    s = result.summary
+    table = Table(title=f"newsqc audit: {s['documents_in']} documents -> {result.out}", title_justify="left")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for verdict in ("pass", "warn", "fail"):
+        table.add_row(f"verdict {verdict}", str(s["verdicts"][verdict]))
+    table.add_row("unreadable", str(s["errors"]))
+    table.add_row("documents out", str(s["documents_out"]))
+    table.add_row("characters removed", f"{s['removed_chars']:,} of {s['chars_in']:,}")
+    for rule, n in sorted(s["by_rule"].items(), key=lambda kv: (-kv[1], kv[0])):
+        table.add_row(rule, str(n))
+    gate = s.get("gate")
+    if gate is not None:
+        table.add_row("gate", "passed" if gate["passed"] else "FAILED")
+    table.add_row("seconds", f"{s['timings']['total_seconds']:.2f}")
+    console.print(table)
+
+
+def _cmd_rules(pack: Pack) -> int:
+    for cls in RULES:
+        on = "on " if cls.id in pack.selected else "off"
+        setting = pack.settings[cls.id]
+        fix = "fix" if setting.fix else "   "
+        print(f"{cls.id:38} {on} {setting.severity:7} {fix}  {cls.summary}")
+    return EXIT_OK
+
+
+def _cmd_explain(rule_id: str, pack: Pack) -> int:
+    cls = BY_ID.get(rule_id)
+    if cls is None:
+        raise UsageError(f"unknown rule {rule_id!r} (see `qc rules`)")
+    doc = inspect.getdoc(sys.modules[cls.__module__]) or cls.summary
+    setting = pack.settings[cls.id]
+    print(doc)
+    print()
+    print(f"Default severity: {cls.severity}; in pack {pack.name}: {setting.severity}, "
+          f"{'selected' if cls.id in pack.selected else 'not selected'}, "
+          f"fix {'on' if setting.fix else 'off'}{'' if cls.fixes else ' (the rule only flags)'}.")
+    fields = dataclasses.fields(cls.Options)
+    if fields:
+        print(f"Options ([rules.\"{cls.id}\"] in the pack):")
+        for f in fields:
+            print(f"  {f.name} = {getattr(setting.options, f.name)!r}  (default {getattr(cls.Options(), f.name)!r})")
+    opts_doc = inspect.getdoc(cls.Options)
+    if opts_doc and opts_doc != inspect.getdoc(object) and not opts_doc.startswith(cls.Options.__name__ + "("):
+        print(textwrap.indent(opts_doc, "  "))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

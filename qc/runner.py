@@ -1,0 +1,245 @@
+"""One audit run: stream documents through pass one, resolve corpus rules, then write every output.
+
+Pass one (per document, parallel) spools its results to disk in batches so memory stays bounded;
+corpus rules resolve over the collected sketch rows; pass two merges their findings, cleans each text,
+judges it and writes the reports in input order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import pickle
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from qc.engine import DocResult, clean_text, finding_order
+from qc.executor import LocalExecutor, fix_rule_ids
+from qc.model import Finding, excerpt
+from qc.pack import Pack
+from qc.readers import ReadOptions, input_kind, read_input
+from qc.report import Summary, report_row
+from qc.rule import CorpusResult, CorpusRule
+from qc.writers import (
+    FINDINGS_SCHEMA,
+    AtomicLines,
+    ndjson_to_parquet,
+    render_markdown,
+    safe_relpath,
+    write_atomic,
+)
+
+BATCH_SIZE = 64
+
+
+@dataclass(kw_only=True)
+class AuditConfig:
+    input: Path
+    out: Path
+    pack: Pack
+    read: ReadOptions = field(default_factory=ReadOptions)
+    jobs: int = 1
+    batch_size: int = BATCH_SIZE
+    reports: bool = True  # False for `qc clean`: cleaned output and the edit log only
+    texts: bool = False  # also write texts.jsonl (original texts, for the HTML report)
+    progress: Callable[[int], None] | None = None
+
+
+@dataclass
+class AuditResult:
+    summary: dict[str, Any]
+    out: Path
+    fail_on_hits: list[dict[str, Any]]
+
+
+def _batches(cfg: AuditConfig) -> Iterator[list[tuple[int, Any]]]:
+    batch: list[tuple[int, Any]] = []
+    for ordinal, rec in enumerate(read_input(cfg.input, cfg.read)):
+        batch.append((ordinal, rec))
+        if len(batch) >= cfg.batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def run_audit(cfg: AuditConfig) -> AuditResult:
+    t0 = time.perf_counter()
+    pack = cfg.pack
+    rules = pack.build()
+    corpus_rules = [r for r in rules if isinstance(r, CorpusRule)]
+    executor = LocalExecutor(pack, cfg.jobs, rules)
+    cfg.out.mkdir(parents=True, exist_ok=True)
+    spool = Path(tempfile.mkdtemp(prefix=".spool-", dir=cfg.out))
+    try:
+        # ---- pass one: per-document rules and sketches, spooled in order
+        sketches: dict[str, list[pl.DataFrame]] = {r.id: [] for r in corpus_rules}
+        ids: list[str] = []
+        spooled: list[Path] = []
+        done = 0
+        for results in executor.map(_batches(cfg)):
+            for res in results:
+                ids.append(res.id)
+                for rid, frame in res.sketches.items():
+                    sketches[rid].append(frame)
+                res.sketches = {}
+            part = spool / f"{len(spooled):08d}.pkl"
+            with open(part, "wb") as fh:
+                pickle.dump(results, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            spooled.append(part)
+            done += len(results)
+            if cfg.progress:
+                cfg.progress(done)
+        t1 = time.perf_counter()
+
+        # ---- corpus rules
+        corpus: dict[str, CorpusResult] = {}
+        for rule in corpus_rules:
+            frames = sketches.pop(rule.id)
+            rows = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+            corpus[rule.id] = rule.resolve(rows, ids)
+        t2 = time.perf_counter()
+
+        # ---- pass two: merge, clean, judge, write
+        writer = _Outputs(cfg, input_kind(cfg.input))
+        fix_rules = fix_rule_ids(pack, rules)
+        try:
+            for part in spooled:
+                with open(part, "rb") as fh:
+                    results = pickle.load(fh)
+                for res in results:
+                    writer.write(_finish(res, corpus, ids, pack, fix_rules))
+            t3 = time.perf_counter()
+            summary = writer.summary.to_dict()
+            summary["pack"] = {"name": pack.name, "path": pack.path.name, "rules": list(pack.selected)}
+            summary["corpus"] = {rid: res.stats for rid, res in corpus.items() if res.stats}
+            summary["timings"] = {
+                "per_document_seconds": round(t1 - t0, 3), "corpus_seconds": round(t2 - t1, 3),
+                "write_seconds": round(t3 - t2, 3), "total_seconds": round(t3 - t0, 3),
+                "documents_per_second": round(summary["documents_in"] / max(t3 - t0, 1e-9), 1),
+                "jobs": executor.jobs,
+            }
+            writer.commit(summary)
+        except BaseException:
+            writer.abort()
+            raise
+        return AuditResult(summary, cfg.out, writer.fail_on_hits)
+    finally:
+        executor.close()
+        shutil.rmtree(spool, ignore_errors=True)
+
+
+@dataclass
+class Finished:
+    res: DocResult
+    findings: list[Finding]
+    clean: str
+    edits: list
+    row: dict[str, Any]
+
+
+def _finish(res: DocResult, corpus: dict[str, CorpusResult], ids: list[str], pack: Pack,
+            fix_rules: set[str]) -> Finished:
+    findings = list(res.findings)
+    cluster = dup = None
+    for cres in corpus.values():
+        for f in cres.findings.get(res.ordinal, ()):
+            if not f.excerpt and res.text:
+                f = dataclasses.replace(f, excerpt=excerpt(res.text, f.start, f.end))
+            findings.append(f)
+        if res.ordinal in cres.cluster:
+            cluster = cres.cluster[res.ordinal]
+        if res.ordinal in cres.duplicate_of:
+            dup = ids[cres.duplicate_of[res.ordinal]]
+    findings.sort(key=finding_order)
+    error = res.input_error or ("; ".join(res.errors) if res.errors else None)
+    clean, edits = clean_text(res.text, findings, fix_rules)
+    dropped = bool(res.input_error) or any(f.rule in pack.clean.drop_documents for f in findings)
+    removed = len(res.text) if dropped else max(0, len(res.text) - len(clean))
+    row = report_row(doc_id=res.id, source=res.source, lang=res.lang, chars=len(res.text), findings=findings,
+                     policy=pack.verdict, error=error, cluster=cluster, duplicate_of=dup,
+                     removed_chars=removed, dropped=dropped and not res.input_error)
+    return Finished(res, findings, clean, edits, row)
+
+
+class _Outputs:
+    """Every output file of a run; line files appear atomically on ``commit``."""
+
+    def __init__(self, cfg: AuditConfig, kind: str):
+        self.cfg = cfg
+        self.kind = kind
+        self.out = cfg.out
+        self.summary = Summary()
+        self.fail_on = set(cfg.pack.gate.fail_on)
+        self.fail_on_hits: list[dict[str, Any]] = []
+        self.per_file = kind in ("text", "dir")
+        self.reports = AtomicLines(self.out / "reports.jsonl") if cfg.reports else None
+        self.edits = AtomicLines(self.out / "edits.jsonl")
+        self.findings_tmp = AtomicLines(self.out / ".findings.ndjson") if cfg.reports else None
+        self.texts = AtomicLines(self.out / "texts.jsonl") if cfg.texts else None
+        self.clean_lines: AtomicLines | None = None
+        if kind == "jsonl":
+            self.clean_lines = AtomicLines(self.out / "clean.jsonl")
+        elif kind == "parquet":
+            self.clean_lines = AtomicLines(self.out / ".clean.ndjson")
+
+    def write(self, fin: Finished) -> None:
+        row, res = fin.row, fin.res
+        self.summary.add(row)
+        if self.reports:
+            self.reports.write(row)
+            for f in row["findings"]:
+                self.findings_tmp.write({"id": row["id"], **{k: f.get(k) for k in FINDINGS_SCHEMA if k != "id"}})
+        for f in row["findings"]:
+            if (f["rule"] in self.fail_on or f["family"] in self.fail_on) and len(self.fail_on_hits) < 1000:
+                line = res.text.count("\n", 0, f["start"]) + 1
+                col = f["start"] - (res.text.rfind("\n", 0, f["start"]) + 1) + 1
+                self.fail_on_hits.append({"id": row["id"], "source": row["source"], "line": line, "col": col, **f})
+        if fin.edits or row["dropped"]:
+            self.edits.write({"id": row["id"], "edits": [e.to_dict() for e in fin.edits], "dropped": row["dropped"]})
+        if self.texts and not res.input_error:
+            self.texts.write({"id": row["id"], "text": res.text})
+        keep = not row["dropped"] and not res.input_error
+        if self.per_file:
+            rel = safe_relpath(row["id"])
+            if keep:
+                write_atomic(self.out / "clean" / rel, fin.clean)
+            if self.reports:
+                write_atomic(self.out / "files" / f"{rel}.json", _pretty(row))
+                write_atomic(self.out / "files" / f"{rel}.md", render_markdown(row, res.text, fin.edits))
+        elif self.clean_lines and keep:
+            obj = dict(res.meta)
+            obj[self.cfg.read.text_field] = fin.clean
+            self.clean_lines.write(obj)
+
+    def commit(self, summary: dict[str, Any]) -> None:
+        if self.reports:
+            self.reports.commit()
+            self.findings_tmp.commit()
+            ndjson_to_parquet(self.findings_tmp.path, self.out / "findings.parquet", FINDINGS_SCHEMA)
+            self.findings_tmp.path.unlink()
+            write_atomic(self.out / "summary.json", _pretty(summary))
+        self.edits.commit()
+        if self.texts:
+            self.texts.commit()
+        if self.clean_lines:
+            self.clean_lines.commit()
+            if self.kind == "parquet":
+                ndjson_to_parquet(self.clean_lines.path, self.out / "clean.parquet")
+                self.clean_lines.path.unlink()
+
+    def abort(self) -> None:
+        for f in (self.reports, self.edits, self.findings_tmp, self.texts, self.clean_lines):
+            if f is not None and not f.fh.closed:
+                f.abort()
+
+
+def _pretty(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
