@@ -14,6 +14,9 @@ Format (all keys but ``text``/``docs`` optional)::
     count = 2                     # this many findings
     expect = "fail"               # a known failure, kept visible (ftfy style): the case must still fail
 
+Reader-level cases give ``hex = "636166e9"`` (raw bytes) instead of ``text``: they are decoded as the
+reader decodes files (invalid UTF-8 becomes U+FFFD with its byte runs recorded).
+
 Corpus rules take ``docs = ["...", "..."]`` instead of ``text`` and ``flagged = [1]`` (the ordinals of
 documents that must get a finding) in ``fail`` cases.
 """
@@ -29,6 +32,7 @@ import pytest
 
 from qc.engine import clean_text, prepare
 from qc.model import Document
+from qc.readers import decode_utf8
 from qc.registry import RULES
 from qc.rule import CorpusRule, Rule
 
@@ -57,8 +61,13 @@ def _cases() -> list[Any]:
 
 def _run(rule_cls: type[Rule], case: dict[str, Any]) -> tuple[Rule, list, list[str]]:
     rule = rule_cls(options=rule_cls.options_from(case.get("options", {})))
-    texts = case["docs"] if "docs" in case else [case["text"]]
-    docs = [prepare(Document(id=f"d{i}", text=t, lang=case.get("lang", "und"))) for i, t in enumerate(texts)]
+    if "hex" in case:
+        text, errors = decode_utf8(bytes.fromhex(case["hex"]))
+        case["text"] = text
+        docs = [prepare(Document(id="d0", text=text, lang=case.get("lang", "und"), decode_errors=errors))]
+    else:
+        texts = case["docs"] if "docs" in case else [case["text"]]
+        docs = [prepare(Document(id=f"d{i}", text=t, lang=case.get("lang", "und"))) for i, t in enumerate(texts)]
     if isinstance(rule, CorpusRule):
         frames = [f.with_columns(pl.lit(i, dtype=pl.Int64).alias("doc"))
                   for i, d in enumerate(docs) if (f := rule.sketch(d, d.text)) is not None and f.height]

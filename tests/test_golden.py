@@ -1,0 +1,59 @@
+"""The committed audit of ``seeds/`` is a golden test: regenerate it and compare every file.
+
+When a rule changes on purpose, refresh it with ``qc audit seeds`` (from the repository root) and
+review the diff of ``reports/seeds/`` like code.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qc.cli import main
+
+VOLATILE_FILES = {"report.html"}  # embeds timings; its own tests check it
+
+
+def _normalise(path: Path) -> bytes:
+    if path.suffix == ".parquet":  # compare rows, not bytes: the file layout may change across polars versions
+        import polars as pl
+
+        return json.dumps(pl.read_parquet(path).to_dicts(), sort_keys=True).encode()
+    data = path.read_bytes()
+    if path.name == "summary.json":
+        obj = json.loads(data)
+        obj.pop("timings", None)
+        return json.dumps(obj, sort_keys=True).encode()
+    return data
+
+
+def _tree(root: Path) -> dict[str, Path]:
+    return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name not in VOLATILE_FILES}
+
+
+def test_seed_audit_matches_committed_reports(tmp_path: Path, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    golden = repo / "reports" / "seeds"
+    assert golden.is_dir(), "reports/seeds/ is missing: run `qc audit seeds` from the repository root"
+    monkeypatch.chdir(repo)
+    out = tmp_path / "seeds"
+    html = ["--html"] if (golden / "report.html").exists() else ["--no-html"]
+    assert main(["audit", "seeds", "--out", str(out), "--quiet", "--jobs", "1", *html]) == 0
+    want, got = _tree(golden), _tree(out)
+    assert sorted(got) == sorted(want)
+    changed = [name for name in want if _normalise(want[name]) != _normalise(got[name])]
+    assert changed == [], f"reports/seeds differs in {changed}: refresh it deliberately with `qc audit seeds`"
+
+
+def test_seed_audit_is_deterministic(tmp_path: Path, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo)
+    outs = []
+    for i in range(2):
+        out = tmp_path / f"run{i}"
+        assert main(["audit", "seeds", "--out", str(out), "--quiet", "--no-html"]) == 0
+        outs.append(out)
+    a, b = _tree(outs[0]), _tree(outs[1])
+    assert sorted(a) == sorted(b)
+    assert all(_normalise(a[n]) == _normalise(b[n]) for n in a)
