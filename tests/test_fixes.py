@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import random
 
 from qc.fixes import apply_edits, choose_edits, rebuild
@@ -42,5 +43,5 @@ def test_edit_log_rebuilds_the_original_exactly() -> None:
         clean = apply_edits(text, edits)
         assert rebuild(clean, edits) == text
         # chosen edits never overlap
-        for a, b in zip(edits, edits[1:], strict=False):
+        for a, b in itertools.pairwise(edits):
             assert a.end <= b.start
