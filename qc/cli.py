@@ -51,6 +51,9 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--text-field", default="text", help="JSONL/Parquet text field (default: text)")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                    help="documents larger than this are reported, not analysed")
+    p.add_argument("--executor", choices=("local", "ray"), default="local",
+                   help="where the per-document pass runs (ray needs: pip install 'newsqc[ray]')")
+    p.add_argument("--address", help="Ray cluster address (default: a local Ray instance sized to the machine)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
 
 
@@ -114,7 +117,7 @@ def _dispatch(args: argparse.Namespace, err: Console) -> int:
         input=args.path, out=out, pack=pack, jobs=args.jobs, reports=args.command != "clean",
         read=ReadOptions(glob=args.glob, id_field=args.id_field, text_field=args.text_field,
                          max_bytes=args.max_bytes),
-        texts=bool(html),
+        texts=bool(html), executor=args.executor, address=args.address,
     )
     result = _run_with_progress(cfg, err, quiet=args.quiet)
     record = gate_record(result.summary, pack.gate) if cfg.reports else None

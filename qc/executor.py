@@ -22,6 +22,8 @@ Batch = Sequence[tuple[int, Document | BadInput]]
 
 
 class Executor(Protocol):
+    jobs: int
+
     def map(self, batches: Iterable[Batch]) -> Iterator[list[DocResult]]: ...
 
     def close(self) -> None: ...
@@ -87,6 +89,18 @@ class LocalExecutor:
             self._pool.close()
             self._pool.join()
             self._pool = None
+
+
+def make_executor(pack: Pack, jobs: int, rules: Sequence[Rule], kind: str = "local",
+                  address: str | None = None) -> Executor:
+    """The executor named on the command line (``--executor local|ray``)."""
+    if kind == "local":
+        return LocalExecutor(pack, jobs, rules)
+    if kind == "ray":
+        from qc.executor_ray import RayExecutor  # optional extra: pip install 'newsqc[ray]'
+
+        return RayExecutor(pack, jobs, rules, address=address)
+    raise ValueError(f"unknown executor {kind!r}")
 
 
 def _chain(head: list[Batch], rest: Iterator[Batch]) -> Iterator[Batch]:

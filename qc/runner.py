@@ -21,7 +21,7 @@ from typing import Any
 import polars as pl
 
 from qc.engine import DocResult, clean_text, finding_order
-from qc.executor import LocalExecutor, fix_rule_ids
+from qc.executor import fix_rule_ids, make_executor
 from qc.model import Finding, excerpt
 from qc.pack import Pack
 from qc.readers import ReadOptions, input_kind, read_input
@@ -49,6 +49,8 @@ class AuditConfig:
     batch_size: int = BATCH_SIZE
     reports: bool = True  # False for `qc clean`: cleaned output and the edit log only
     texts: bool = False  # also write texts.jsonl (original texts, for the HTML report)
+    executor: str = "local"  # or "ray"
+    address: str | None = None  # Ray cluster address
     progress: Callable[[int], None] | None = None
 
 
@@ -75,7 +77,7 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
     pack = cfg.pack
     rules = pack.build()
     corpus_rules = [r for r in rules if isinstance(r, CorpusRule)]
-    executor = LocalExecutor(pack, cfg.jobs, rules)
+    executor = make_executor(pack, cfg.jobs, rules, cfg.executor, cfg.address)
     cfg.out.mkdir(parents=True, exist_ok=True)
     spool = Path(tempfile.mkdtemp(prefix=".spool-", dir=cfg.out))
     try:
