@@ -87,11 +87,14 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
         spooled: list[Path] = []
         done = 0
         for results in executor.map(_batches(cfg)):
+            batch_frames: dict[str, list[pl.DataFrame]] = {}
             for res in results:
                 ids.append(res.id)
                 for rid, frame in res.sketches.items():
-                    sketches[rid].append(frame)
+                    batch_frames.setdefault(rid, []).append(frame)
                 res.sketches = {}
+            for rid, frames in batch_frames.items():  # one frame per batch keeps the final concat cheap
+                sketches[rid].append(pl.concat(frames, how="diagonal_relaxed"))
             part = spool / f"{len(spooled):08d}.pkl"
             with open(part, "wb") as fh:
                 pickle.dump(results, fh, protocol=pickle.HIGHEST_PROTOCOL)
