@@ -16,9 +16,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from qc import __version__
+from qc.executor import ExecutorError
 from qc.gate import gate_record, render
 from qc.pack import Pack, PackError, load_pack
 from qc.readers import DEFAULT_MAX_BYTES, InputError, ReadOptions
@@ -91,8 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     err = Console(stderr=True)
     try:
         return _dispatch(args, err)
-    except (InputError, PackError, UsageError) as exc:
-        err.print(f"[bold red]qc: error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+    except (InputError, PackError, UsageError, ExecutorError) as exc:
+        err.print(f"[bold red]qc: error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
         err.print("qc: interrupted")
@@ -112,18 +114,20 @@ def _dispatch(args: argparse.Namespace, err: Console) -> int:
     out = args.out or Path("reports") / (args.path.resolve().name.split(".")[0] or "input")
     if out.resolve() == args.path.resolve() or args.path.resolve() in out.resolve().parents:
         raise UsageError(f"--out {out} lies inside the input; choose another folder")
-    html = getattr(args, "html", False)
+    html = getattr(args, "html", False)  # None: on unless the corpus is larger than HTML_MAX_DOCS
     cfg = AuditConfig(
         input=args.path, out=out, pack=pack, jobs=args.jobs, reports=args.command != "clean",
         read=ReadOptions(glob=args.glob, id_field=args.id_field, text_field=args.text_field,
                          max_bytes=args.max_bytes),
-        texts=bool(html), executor=args.executor, address=args.address,
+        texts=html is not False, executor=args.executor, address=args.address,
     )
     result = _run_with_progress(cfg, err, quiet=args.quiet)
     record = gate_record(result.summary, pack.gate) if cfg.reports else None
     if record is not None:
         result.summary["gate"] = record
         write_atomic(out / "summary.json", _json(result.summary))
+    if cfg.texts:
+        _write_html(out, result, html_requested=html is True, err=err)
     if args.command == "gate":
         if not args.quiet:
             _print_summary(result, err)
@@ -132,6 +136,21 @@ def _dispatch(args: argparse.Namespace, err: Console) -> int:
     if not args.quiet:
         _print_summary(result, Console())
     return EXIT_OK
+
+
+def _write_html(out: Path, result: AuditResult, *, html_requested: bool, err: Console) -> None:
+    """report.html from the finished outputs; texts.jsonl is only its input and goes afterwards."""
+    from qc.html_report import write_html_report
+
+    texts = out / "texts.jsonl"
+    try:
+        if html_requested or result.summary["documents_in"] <= HTML_MAX_DOCS:
+            write_html_report(out)
+        else:
+            err.print(f"qc: {result.summary['documents_in']:,} documents: report.html skipped "
+                      f"(default limit {HTML_MAX_DOCS:,}); pass --html to write it anyway", highlight=False)
+    finally:
+        texts.unlink(missing_ok=True)
 
 
 def _json(obj: object) -> str:

@@ -21,6 +21,10 @@ from qc.rule import Rule
 Batch = Sequence[tuple[int, Document | BadInput]]
 
 
+class ExecutorError(RuntimeError):
+    """The executor cannot run here: an optional extra is missing or the cluster is unreachable (exit 2)."""
+
+
 class Executor(Protocol):
     jobs: int
 
@@ -97,8 +101,12 @@ def make_executor(pack: Pack, jobs: int, rules: Sequence[Rule], kind: str = "loc
     if kind == "local":
         return LocalExecutor(pack, jobs, rules)
     if kind == "ray":
-        from qc.executor_ray import RayExecutor  # optional extra: pip install 'newsqc[ray]'
-
+        try:
+            from qc.executor_ray import RayExecutor  # optional extra: pip install 'newsqc[ray]'
+        except ModuleNotFoundError as exc:
+            if exc.name != "ray" and not (exc.name or "").startswith("ray."):
+                raise
+            raise ExecutorError("--executor ray needs Ray: pip install 'newsqc[ray]'") from exc
         return RayExecutor(pack, jobs, rules, address=address)
     raise ValueError(f"unknown executor {kind!r}")
 

@@ -1,0 +1,1 @@
+"""mt-artifact: machine-translation artifacts in English text (Russian->English first)."""

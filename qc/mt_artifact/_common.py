@@ -1,0 +1,177 @@
+"""Shared pieces of the mt-artifact family: word lists, transliteration keys, sentence helpers.
+
+The word lists come from ``wordfreq`` (frequency lists shipped inside the package, no download):
+English tells which tokens are English words (so names and loanwords are not flagged), the source
+language list (Russian first) tells which Latin tokens are transliterated source words. Both are loaded
+once per process and cached, since several rules (and ``machine-translated``) share them.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Iterator, Mapping
+
+from qc.model import Document
+
+# Rules of this family look at English text only (the target side of the language pair).
+TARGET_LANG = "en"
+
+# Whole words only: an ASCII run inside a word with diacritics (Jósefsdóttir) is not a token.
+TOKEN_RE = re.compile(r"(?<![^\W\d_])[A-Za-z](?:[A-Za-z'’]*[A-Za-z])?(?![^\W\d_])")
+WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
+
+
+def non_ascii_words(text: str) -> int:
+    """Words with letters outside ASCII (foreign-language text: Czech, French, Cyrillic)."""
+    return sum(1 for w in WORD_RE.findall(text) if not w.isascii())
+
+
+def cyrillic_near(text: str, start: int, end: int, margin: int = 30) -> bool:
+    return bool(CYRILLIC_RE.search(text, max(0, start - margin), min(len(text), end + margin)))
+
+
+def applies(doc: Document) -> bool:
+    return doc.lang == TARGET_LANG
+
+
+def zipf(freq: float) -> float:
+    return math.log10(freq * 1e9) if freq > 0 else 0.0
+
+
+@functools.lru_cache(maxsize=4)
+def word_zipf(lang: str) -> Mapping[str, float]:
+    """Word -> Zipf frequency (log10 per billion words) from wordfreq's large list for ``lang``."""
+    import wordfreq
+
+    try:
+        freqs = wordfreq.get_frequency_dict(lang, wordlist="large")
+    except LookupError:
+        freqs = wordfreq.get_frequency_dict(lang, wordlist="small")
+    return {w: zipf(f) for w, f in freqs.items()}
+
+
+class Transliterator:
+    """Maps source-script words and Latin tokens into one comparison key (see mt_translit_ru.toml)."""
+
+    def __init__(self, table: Mapping[str, Mapping[str, str]]):
+        self.source = dict(table["source"])
+        latin = dict(table["latin"])
+        self.latin_groups = sorted(latin.items(), key=lambda kv: -len(kv[0]))
+        self._latin_re = re.compile("|".join(re.escape(k) for k, _ in self.latin_groups))
+        self._latin = latin
+
+    @staticmethod
+    def _squeeze(key: str) -> str:
+        out = []
+        for ch in key:
+            if not out or out[-1] != ch:
+                out.append(ch)
+        return "".join(out)
+
+    def source_key(self, word: str) -> str | None:
+        out = []
+        for ch in word:
+            k = self.source.get(ch)
+            if k is None:
+                return None
+            out.append(k)
+        return self._squeeze("".join(out))
+
+    def latin_key(self, token: str) -> str | None:
+        t = token.lower()
+        pos, out = 0, []
+        for m in self._latin_re.finditer(t):
+            if m.start() != pos:
+                return None
+            out.append(self._latin[m.group()])
+            pos = m.end()
+        if pos != len(t):
+            return None
+        return self._squeeze("".join(out))
+
+    @staticmethod
+    def loose(key: str) -> str:
+        return key.replace("S", "s").replace("Z", "z").replace("C", "c")
+
+
+@functools.lru_cache(maxsize=2)
+def english_edit_index(min_zipf: float) -> tuple[frozenset[str], frozenset[str]]:
+    """English words at or above ``min_zipf`` and their one-letter deletions, to recognise typos."""
+    words = frozenset(w for w, z in word_zipf("en").items() if z >= min_zipf and w.isalpha() and w.isascii())
+    deletions = frozenset(w[:i] + w[i + 1:] for w in words if len(w) >= 4 for i in range(len(w)))
+    return words, deletions
+
+
+def english_typo(token: str, min_zipf: float = 3.5) -> bool:
+    """A doubled letter too many, one letter missing, or two swapped against a common English word
+    (probleem, emal, tabel): a typo, not a foreign word. Substitutions and other insertions are not
+    counted: too many foreign words are one such edit away from an English one (krome/rome)."""
+    words, deletions = english_edit_index(min_zipf)
+    t = token.lower()
+    if len(t) == 4:  # short words are one edit away from too many English words (togo/too): only a
+        return t in english_edit_index(4.5)[1]  # letter missing from a very common word (emal)
+    if len(t) < 4:
+        return False
+    if t in deletions:
+        return True
+    # an extra letter that doubles its neighbour (needd, probleem, spokkesperson)
+    if any(t[i] == t[i - 1] and t[:i] + t[i + 1:] in words for i in range(1, len(t))):
+        return True
+    return any(t[:i] + t[i + 1] + t[i] + t[i + 2:] in words for i in range(len(t) - 1))
+
+
+@functools.lru_cache(maxsize=4)
+def source_index(lang: str, table_items: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
+                 min_zipf: float) -> tuple[dict[str, tuple[str, float]], dict[str, tuple[str, float]]]:
+    """Key -> (most frequent source word, its Zipf) for every source word at or above ``min_zipf``;
+    the second map uses the loose key."""
+    tr = Transliterator({name: dict(items) for name, items in table_items})
+    exact: dict[str, tuple[str, float]] = {}
+    loose: dict[str, tuple[str, float]] = {}
+    for word, z in word_zipf(lang).items():
+        if z < min_zipf:
+            continue
+        key = tr.source_key(word)
+        if not key:
+            continue
+        if key not in exact or exact[key][1] < z:
+            exact[key] = (word, z)
+        lk = tr.loose(key)
+        if lk not in loose or loose[lk][1] < z:
+            loose[lk] = (word, z)
+    return exact, loose
+
+
+def freeze_table(table: Mapping[str, Mapping[str, str]]) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    return tuple((name, tuple(sorted(dict(v).items()))) for name, v in sorted(table.items()))
+
+
+# --- sentences ---------------------------------------------------------------------------------
+
+SENT_RE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’»)]*|$)", re.MULTILINE)
+
+
+def sentences(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of sentences split at . ! ? and newlines (abbreviations may split; callers that
+    care look at neighbours)."""
+    for m in SENT_RE.finditer(text):
+        s, e = m.start(), m.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            yield s, e
+
+
+def is_sentence_start(text: str, pos: int) -> bool:
+    """True when only opening punctuation separates ``pos`` from a sentence end or a line start."""
+    i = pos - 1
+    while i >= 0 and text[i] in " \t\"'“‘«(„[":
+        i -= 1
+    if i >= 0 and text[i] in "—–-" and i == pos - 1:
+        return False  # a hyphen inside a compound (Ust-Orda), not a dash before a new sentence
+    return i < 0 or text[i] in ".!?\n:;…—–-|•"

@@ -1,0 +1,99 @@
+"""mt-artifact/gender-leak: "she"/"her" referring back to a country or city (grammatical gender leak).
+
+What it finds: a sentence whose subject is a country or city (``Ankara said ...``, ``Finland has a lot
+at stake.``) followed by a sentence that opens with ``She``/``Her`` and no woman anywhere near:
+the pronoun, and any ``she``/``her`` later in that sentence.
+Why it matters: Russian nouns have grammatical gender (Турция, Москва are feminine), so translation
+engines render "она" as "she"; English uses "it" for countries and cities. Human English uses "she"
+for ships and (rarely, poetically) nations, so ship words and female persons nearby suppress it.
+Example: ``Ankara said the move was routine. She refused to withdraw.`` -> ``She`` flagged.
+How to tune: ``places`` names the gazetteer (``mt_places_en.txt``); ``female_words`` and
+``vessel_words`` list the nouns that explain a "she"; ``lookback`` is how many sentences before the
+place sentence must be free of female references.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from qc.model import Document, Finding, Severity
+from qc.mt_artifact._common import applies, sentences
+from qc.rule import Rule
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Options:
+    places: str = "mt_places_en.txt"
+    female_words: tuple[str, ...] = (
+        "she", "her", "hers", "herself", "woman", "women", "girl", "girls", "lady", "mother", "wife",
+        "daughter", "sister", "queen", "princess", "actress", "mrs", "ms", "miss", "madam", "madame",
+        "spokeswoman", "chairwoman", "businesswoman", "congresswoman", "grandmother", "aunt", "niece",
+        "widow", "bride", "girlfriend", "mum", "mom", "duchess", "baroness", "dame", "heroine",
+    )
+    vessel_words: tuple[str, ...] = (
+        "ship", "ships", "ferry", "frigate", "vessel", "boat", "yacht", "liner", "tanker", "carrier",
+        "submarine", "cruiser", "destroyer", "schooner", "freighter", "steamer", "icebreaker", "warship",
+    )
+    # Sentences before the place sentence checked for a woman the pronoun could mean (3 = a short
+    # news paragraph).
+    lookback: int = 3
+
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’.\-]*")
+_DEMONYM = re.compile(r"(?:an|ian|ese|ish|i|ic|ch)$")
+_PRON = re.compile(r"\b(?:[Ss]he|[Hh]er|[Hh]erself)\b")
+
+
+class GenderLeak(Rule):
+    id = "mt-artifact/gender-leak"
+    summary = "'she'/'her' referring back to a country or city: grammatical gender carried over from the source."
+    severity = Severity.WARNING
+    Options = Options
+
+    def setup(self) -> None:
+        names = self.resources.lexicon(self.options.places)
+        self.places = set(names)
+        alts = "|".join(re.escape(p) for p in sorted(names, key=len, reverse=True))
+        # place as the subject at a sentence start: not possessive, not the first part of a longer name
+        self.subject = re.compile(rf"(?:The )?({alts})(?! [A-Z])(?!['’]s)(?= [a-z])")
+        self.female = {w.lower() for w in self.options.female_words}
+        self.vessel = {w.lower() for w in self.options.vessel_words}
+
+    def _words(self, text: str) -> list[str]:
+        return [w.lower().rstrip(".") for w in _TOKEN.findall(text)]
+
+    def _clean_subject_sentence(self, sent: str, place_end: int) -> bool:
+        """No person-like capitalised word after the place (Iraqi, UN, Moscow are fine)."""
+        for m in _TOKEN.finditer(sent[place_end:]):
+            w = m.group().rstrip(".")
+            if not w[:1].isupper() or w.isupper() or w in self.places or _DEMONYM.search(w):
+                continue
+            return False
+        return True
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        if not applies(doc):
+            return
+        text = doc.text
+        sents = list(sentences(text))
+        for k in range(len(sents) - 1):
+            s0, e0 = sents[k]
+            sent = text[s0:e0]
+            m = self.subject.match(sent)
+            if not m or not self._clean_subject_sentence(sent, m.end()):
+                continue
+            s1, e1 = sents[k + 1]
+            nxt = text[s1:e1]
+            if not (nxt.startswith("She ") or nxt.startswith("Her ")):
+                continue
+            before = " ".join(text[a:b] for a, b in sents[max(0, k - self.options.lookback):k])
+            context = set(self._words(before)) | set(self._words(sent))
+            if context & self.female or (context | set(self._words(nxt))) & self.vessel:
+                continue
+            place = m.group(1)
+            for p in _PRON.finditer(nxt):
+                yield self.finding(doc, s1 + p.start(), s1 + p.end(),
+                                   f"{p.group()!r} refers back to {place!r}: feminine grammatical gender of "
+                                   "the source; English uses 'it'", data={"antecedent": place})

@@ -1,0 +1,78 @@
+"""mt-artifact/name-variants: one source-language name spelt two ways in the same text.
+
+What it finds: capitalised words that are the same name under the transliteration key
+(``Yablonsky`` / ``Jablonski``, ``Sergey`` / ``Sergei``, ``Primorsky`` / ``Primorski``); the first
+occurrence of each later spelling is flagged.
+Why it matters: a translation engine romanises a name afresh in each sentence (or copies an English
+spelling from one context and transliterates in another); a human translator or editor keeps one
+spelling. Two spellings also split the name for search and deduplication.
+Example: ``Pawel Jablonski said ... According to Yablonsky,`` -> ``Yablonsky`` flagged.
+How to tune: ``source_lang`` picks the transliteration table; ``english_zipf`` skips common English
+words (Jury vs Yuri); ``min_len`` is the shortest name compared.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from qc.model import Document, Finding, Severity
+from qc.mt_artifact._common import Transliterator, applies, word_zipf
+from qc.rule import Rule
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Options:
+    source_lang: str = "ru"
+    # Words this frequent in English are words, not names being respelt (jury 4.5, maria 4.3; common
+    # Russian first names sit at 2-3.6: aleksey 2.1, sergei 3.5, yuri 3.6; measured in wordfreq 3.1).
+    english_zipf: float = 4.0
+    min_len: int = 4
+
+
+_NAME = re.compile(r"\b[A-Z][a-z]+\b")
+
+
+def _squeeze(word: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+def _house_style(a: str, b: str) -> bool:
+    """-sky / -skiy / -skyy: English outlets' own conventions for -ский (Reuters writes Zelenskiy),
+    so a quote from another outlet brings the other ending; not a translation trace."""
+    stem = re.compile(r"(?:iy|yy|y|ii|i)$")
+    return stem.sub("", a) == stem.sub("", b) and len(stem.sub("", a)) >= 4 and (a.endswith("iy") or b.endswith("iy")
+                                                                               or a.endswith("yy") or b.endswith("yy"))
+
+
+class NameVariants(Rule):
+    id = "mt-artifact/name-variants"
+    summary = "One source-language name transliterated two ways in the same text (Yablonsky / Jablonski)."
+    severity = Severity.WARNING
+    Options = Options
+
+    def setup(self) -> None:
+        self.tr = Transliterator(self.resources.toml(f"mt_translit_{self.options.source_lang}.toml"))
+        self.en = word_zipf("en")
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        if not applies(doc):
+            return
+        first: dict[str, str] = {}
+        flagged: set[str] = set()
+        for m in _NAME.finditer(doc.text):
+            w = m.group()
+            if len(w) < self.options.min_len or self.en.get(w.lower(), 0.0) >= self.options.english_zipf:
+                continue
+            key = self.tr.latin_key(w.lower())
+            if not key:
+                continue
+            key = self.tr.loose(key)
+            seen = first.setdefault(key, w)
+            if seen != w and w not in flagged and not _house_style(seen, w) \
+                    and _squeeze(seen.lower()) != _squeeze(w.lower()):  # Scooteer: a typo, not a respelling
+                flagged.add(w)
+                yield self.finding(doc, m.start(), m.end(),
+                                   f"{w!r} and {seen!r} spell one name two ways (inconsistent transliteration)",
+                                   data={"variants": [seen, w]})

@@ -1,0 +1,148 @@
+"""Candidates, verification and clusters over signatures of a whole corpus.
+
+Band keys are grouped (sorted with polars, then neighbours within a bucket paired with numpy), every
+candidate pair is verified on its signatures, and verified pairs are joined into clusters by
+connected components (union-find done as vectorised label propagation). Everything is sorted by
+document ordinal, so the outcome does not depend on batch boundaries or the number of processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import polars as pl
+
+from qc.near_duplicate.lsh import band_key
+
+KEEP_POLICIES = ("first", "longest")
+
+
+def candidate_pairs(keys: np.ndarray | Callable[[int], np.ndarray], cap: int = 24, *,
+                    n: int = 0, bands: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of row indices ``(a < b)`` sharing a band key; ``keys`` is an ``(N, bands)`` array or a
+    function giving band ``b``'s N keys (so all keys never sit in memory at once). One band at a
+    time, polars keeps the rows whose key occurs more than once (a hash pass over one column); sorted
+    by (key, row), a bucket is a run, and each row is paired with the next ``cap - 1`` rows of its
+    run: all pairs in buckets of up to ``cap`` rows, a connected chain in larger ones (a bucket of
+    thousands would otherwise cost millions of pairs)."""
+    if isinstance(keys, np.ndarray):
+        n, bands = keys.shape
+        array = keys
+
+        def keys(b: int) -> np.ndarray:
+            return array[:, b]
+
+    codes: list[np.ndarray] = []
+    if n < 2:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    for band in range(bands):
+        dup = (pl.DataFrame({"key": keys(band)}).with_row_index("row")
+               .filter(pl.col("key").is_duplicated()).sort("key", "row"))
+        if dup.height == 0:
+            continue
+        key = dup["key"].to_numpy()
+        row = dup["row"].to_numpy().astype(np.int64)
+        for k in range(1, min(cap, row.shape[0])):
+            same = key[k:] == key[:-k]
+            if not same.any():
+                break
+            codes.append(row[:-k][same] * n + row[k:][same])
+    if not codes:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    code = np.unique(np.concatenate(codes))
+    return code // n, code % n
+
+
+def signature_similarity(sigs: np.ndarray, a: np.ndarray, b: np.ndarray, chunk: int = 1 << 15) -> np.ndarray:
+    """Signature Jaccard estimates of row pairs, in chunks to bound memory."""
+    out = np.empty(a.shape[0], dtype=np.float64)
+    for lo in range(0, a.shape[0], chunk):
+        sa, sb = sigs[a[lo:lo + chunk]], sigs[b[lo:lo + chunk]]
+        out[lo:lo + chunk] = np.count_nonzero(sa == sb, axis=1) / sigs.shape[1]
+    return out
+
+
+def containment(j: np.ndarray, n_a: np.ndarray, n_b: np.ndarray) -> np.ndarray:
+    """Containment of the smaller set in the larger from a Jaccard estimate and the set sizes:
+    ``|A & B| = J / (1 + J) * (|A| + |B|)``, divided by ``min(|A|, |B|)``, capped at 1."""
+    n_a = n_a.astype(np.float64)
+    n_b = n_b.astype(np.float64)
+    inter = j / (1.0 + j) * (n_a + n_b)
+    return np.minimum(1.0, inter / np.maximum(1.0, np.minimum(n_a, n_b)))
+
+
+def verify(sigs: np.ndarray, sizes: np.ndarray, a: np.ndarray, b: np.ndarray, jaccard_min: float,
+           containment_min: float, min_shingles: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(accepted mask, similarity)`` of candidate pairs: accepted when the estimated Jaccard reaches
+    ``jaccard_min`` or the estimated containment of the smaller document reaches ``containment_min``
+    (truncated copies, one story in a larger page) and the smaller has ``min_shingles`` shingles."""
+    j = signature_similarity(sigs, a, b)
+    ok = j >= jaccard_min
+    if containment_min < 1.0:
+        c = containment(j, sizes[a], sizes[b])
+        ok |= (c >= containment_min) & (np.minimum(sizes[a], sizes[b]) >= min_shingles)
+    return ok, j
+
+
+def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Connected components of ``n`` nodes and edges ``(a, b)``: each node's label is the smallest
+    node of its component."""
+    labels = np.arange(n, dtype=np.int64)
+    if a.size == 0:
+        return labels
+    while True:
+        m = np.minimum(labels[a], labels[b])
+        before = labels.copy()
+        np.minimum.at(labels, a, m)
+        np.minimum.at(labels, b, m)
+        labels = labels[labels]  # pointer jumping
+        if np.array_equal(labels, before):
+            return labels
+
+
+def keepers(labels: np.ndarray, policy: str, lengths: np.ndarray) -> np.ndarray:
+    """The kept row of each row's cluster: the first in input order, or the longest (ties: first)."""
+    if policy == "first":
+        return labels.copy()
+    if policy != "longest":
+        raise ValueError(f"unknown keep policy {policy!r}; known: {', '.join(KEEP_POLICIES)}")
+    n = labels.shape[0]
+    # sort by (cluster, -length, row) and take each cluster's first
+    order = np.lexsort((np.arange(n), -lengths.astype(np.int64), labels))
+    first = np.ones(n, dtype=bool)
+    first[1:] = labels[order][1:] != labels[order][:-1]
+    best = {int(labels[r]): int(r) for r in order[first]}
+    return np.array([best[int(x)] for x in labels], dtype=np.int64) if n else labels.copy()
+
+
+def cluster_signatures(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, *, bands: int, rows: int,
+                       jaccard_min: float, containment_min: float, min_shingles: int,
+                       bucket_cap: int = 24) -> tuple[np.ndarray, dict[str, int]]:
+    """Cluster labels (smallest row of each cluster) of the rows, in row order. Exact duplicates
+    (same ``exact`` hash) are joined first and only one of each goes through LSH."""
+    n = sigs.shape[0]
+    stats = {"candidates": 0, "verified": 0, "exact_pairs": 0}
+    if n == 0:
+        return np.empty(0, dtype=np.int64), stats
+    # exact pass: each row joined to the first row with the same hash
+    _, first_of, inverse = np.unique(exact, return_index=True, return_inverse=True)
+    first = first_of[inverse.ravel()].astype(np.int64)  # np.unique's index is each value's first row
+    dup = first != np.arange(n)
+    ea, eb = first[dup], np.flatnonzero(dup)
+    stats["exact_pairs"] = int(ea.size)
+    reps = np.flatnonzero(~dup)
+    all_reps = reps.size == n
+
+    def keys(b: int) -> np.ndarray:
+        block = sigs[:, b * rows:(b + 1) * rows]
+        return band_key(block if all_reps else block[reps])
+
+    la, lb = candidate_pairs(keys, bucket_cap, n=int(reps.size), bands=bands)
+    ca, cb = reps[la], reps[lb]
+    stats["candidates"] = int(ca.size)
+    ok, _ = verify(sigs, sizes, ca, cb, jaccard_min, containment_min, min_shingles)
+    stats["verified"] = int(ok.sum())
+    a = np.concatenate([ea, ca[ok]])
+    b = np.concatenate([eb, cb[ok]])
+    return components(n, a, b), stats

@@ -1,0 +1,234 @@
+"""Normalisation and word n-gram shingles, hashed with numpy in one pass per document.
+
+Normalisation: NFKC (full-width forms, ligatures and compatibility characters fold to their plain
+form), casefold, and every run of non-word characters (punctuation, quotes of any style, dashes,
+whitespace and line breaks) folds to one separator, so quote/whitespace normalisation and re-wrapping
+do not change a shingle. Optionally digits fold to ``0`` (edited numbers and dates stop mattering).
+A token is a run of ``\\w`` characters after that. Texts that are ASCII once the common typographic
+punctuation is replaced take a byte-table fast path that yields the same tokens as the regex.
+
+Hashing: a token's 64-bit hash is a polynomial over its UTF-8 bytes, finished with MurmurHash3's
+64-bit mixer; all tokens of a document are hashed at once with prefix sums in numpy (no per-token
+Python call, no cache to grow). A shingle's 32-bit element hash is a polynomial over its tokens'
+hashes, folded to 32 bits. ``Shingler.shingle_hash`` computes the same value from a shingle's text
+(tokens joined by one space), so ``datasketch.MinHash(hashfunc=shingler.shingle_hash)`` fed
+``shingler.shingles(text)`` reproduces our signatures bit for bit; ``hash="sha1"`` instead hashes each
+shingle's UTF-8 bytes with datasketch's default ``sha1_hash32`` (slower, for sketches made by plain
+datasketch code).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+import numpy as np
+
+TOKEN_RE = re.compile(r"\w+")
+_DIGIT_RE = re.compile(r"\d")
+_U64 = np.uint64
+_MASK64 = (1 << 64) - 1
+_P = 0x100000001B3  # FNV-1a's 64-bit prime (odd, so invertible mod 2^64) for the byte polynomial
+_Q = pow(_P, -1, 1 << 64)
+_M = 0x9E3779B97F4A7C15  # odd 64-bit multiplier (2^64 / golden ratio) for the token polynomial
+_SPACE = 32
+# Typographic punctuation common in English news; replaced by a space before the ASCII fast path
+# (every one of them is a \W character, so this changes no token).
+_PUNCT = ("\u2019", "\u2018", "\u201c", "\u201d", "\u2014", "\u2013", "\u2026", "\u00a0", "\u2022")
+
+
+def _table(fold_digits: bool) -> bytes:
+    out = bytearray()
+    for c in range(256):
+        ch = chr(c)
+        if c >= 128:
+            out.append(c)  # never used: the fast path is for ASCII only
+        elif ch.isdigit():
+            out.append(ord("0") if fold_digits else c)
+        elif ch.isalpha() or ch == "_":
+            out.append(ord(ch.lower()))
+        else:
+            out.append(_SPACE)
+    return bytes(out)
+
+
+_TABLES = {False: _table(False), True: _table(True)}
+
+
+def normalise(text: str, fold_digits: bool = False) -> str:
+    """NFKC + casefold (+ digits to 0): the text tokens are read from."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    text = text.casefold()
+    if fold_digits:
+        text = _DIGIT_RE.sub("0", text)
+    return text
+
+
+def token_bytes(text: str, fold_digits: bool = False) -> bytes:
+    """The normalised tokens as UTF-8, separated by one or more spaces (no other character)."""
+    t = text
+    for ch in _PUNCT:
+        if ch in t:
+            t = t.replace(ch, " ")
+    if t.isascii():
+        return t.encode("ascii").translate(_TABLES[fold_digits])
+    return " ".join(TOKEN_RE.findall(normalise(text, fold_digits))).encode("utf-8")
+
+
+def tokens(text: str, fold_digits: bool = False) -> list[str]:
+    """Word tokens of the normalised text; punctuation and whitespace are separators only."""
+    return token_bytes(text, fold_digits).decode("utf-8").split()
+
+
+def _fmix64(h: int) -> int:
+    h ^= h >> 33
+    h = (h * 0xFF51AFD7ED558CCD) & _MASK64
+    h ^= h >> 33
+    h = (h * 0xC4CEB9FE1A85EC53) & _MASK64
+    return h ^ (h >> 33)
+
+
+def token_hash(token: str) -> int:
+    """A token's 64-bit hash (the scalar reference of the vectorised one)."""
+    h = 0
+    for byte in token.encode("utf-8"):
+        h = (h * _P + byte) & _MASK64
+    return _fmix64(h)
+
+
+class _Powers:
+    """Powers of P and its inverse mod 2^64, grown on demand (read-only after growth)."""
+
+    def __init__(self) -> None:
+        self.p = np.ones(1, dtype=_U64)
+        self.q = np.ones(1, dtype=_U64)
+
+    def upto(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        if self.p.shape[0] < n:
+            size = max(n, 2 * self.p.shape[0], 1 << 14)
+            p, q = np.empty(size, dtype=_U64), np.empty(size, dtype=_U64)
+            p[0] = q[0] = 1
+            with np.errstate(over="ignore"):
+                np.cumprod(np.full(size - 1, _P, dtype=_U64), out=p[1:])
+                np.cumprod(np.full(size - 1, _Q, dtype=_U64), out=q[1:])
+            self.p, self.q = p, q
+        return self.p, self.q
+
+
+def _fmix64_np(h: np.ndarray) -> np.ndarray:
+    h ^= h >> _U64(33)
+    h *= _U64(0xFF51AFD7ED558CCD)
+    h ^= h >> _U64(33)
+    h *= _U64(0xC4CEB9FE1A85EC53)
+    h ^= h >> _U64(33)
+    return h
+
+
+def token_hashes(buf: bytes, powers: _Powers) -> np.ndarray:
+    """64-bit hashes of the space-separated tokens in ``buf``, in order, vectorised."""
+    arr = np.frombuffer(buf, dtype=np.uint8)
+    if arr.size == 0:
+        return np.empty(0, dtype=_U64)
+    word = np.empty(arr.size + 2, dtype=np.int8)
+    word[0] = word[-1] = 0
+    np.not_equal(arr, _SPACE, out=word[1:-1].view(np.bool_))
+    edges = np.diff(word)
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    if starts.size == 0:
+        return np.empty(0, dtype=_U64)
+    p, q = powers.upto(arr.size + 1)
+    prefix = np.empty(arr.size + 1, dtype=_U64)
+    prefix[0] = 0
+    np.cumsum(arr * q[: arr.size], out=prefix[1:])
+    h = (prefix[ends] - prefix[starts]) * p[ends - 1]
+    return _fmix64_np(h)
+
+
+def exact_hash(th: np.ndarray) -> int:
+    """64-bit hash (BLAKE2b) of a normalised token sequence, given as its token hashes (4 us for a
+    3 KB text, against ~20 us to re-join the tokens as a string)."""
+    return int.from_bytes(hashlib.blake2b(th.tobytes(), digest_size=8).digest(), "little")
+
+
+def shingle_hashes(th: np.ndarray, n: int) -> np.ndarray:
+    """Distinct 32-bit element hashes of the n-grams over token hashes ``th`` (sorted uint32); fewer
+    than ``n`` tokens make one shingle of all of them."""
+    if th.size == 0:
+        return np.empty(0, dtype=np.uint32)
+    n = min(n, th.shape[0])
+    m = th.shape[0] - n + 1
+    h = th[:m].copy()
+    for k in range(1, n):
+        h *= _U64(_M)
+        h += th[k:k + m]
+    folded = ((h >> _U64(32)) ^ h).astype(np.uint32)
+    folded.sort()  # sort + neighbour mask: ~10x cheaper than np.unique on 500 values
+    keep = np.empty(folded.shape[0], dtype=bool)
+    keep[0] = True
+    np.not_equal(folded[1:], folded[:-1], out=keep[1:])
+    return folded[keep]
+
+
+class Shingler:
+    """Word n-gram shingles of normalised text and their 32-bit element hashes."""
+
+    def __init__(self, n: int = 5, fold_digits: bool = False, hash: str = "tokens"):
+        if n < 1:
+            raise ValueError("shingle size must be >= 1")
+        if hash not in ("tokens", "sha1"):
+            raise ValueError(f"unknown shingle hash {hash!r}; known: tokens, sha1")
+        self.n = n
+        self.fold_digits = fold_digits
+        self.hash = hash
+        self._powers = _Powers()
+
+    def tokens(self, text: str) -> list[str]:
+        return tokens(text, self.fold_digits)
+
+    def shingles(self, text: str) -> list[str]:
+        """The distinct shingle strings (tokens joined by one space), in first-seen order."""
+        toks = self.tokens(text)
+        if not toks:
+            return []
+        n = min(self.n, len(toks))
+        return list(dict.fromkeys(" ".join(toks[i:i + n]) for i in range(len(toks) - n + 1)))
+
+    def analyse(self, text: str) -> tuple[np.ndarray, int]:
+        """``(element hashes, exact hash)`` of a text: distinct sorted uint32 shingle hashes and the
+        64-bit hash of its normalised token sequence (0 for a text without tokens)."""
+        buf = token_bytes(text, self.fold_digits)
+        th = token_hashes(buf, self._powers)
+        if th.size == 0:
+            return np.empty(0, dtype=np.uint32), 0
+        exact = exact_hash(th)
+        if self.hash == "sha1":
+            from datasketch.hashfunc import sha1_hash32
+
+            grams = self.shingles(text)
+            return np.unique(np.fromiter((sha1_hash32(g.encode("utf-8")) for g in grams), dtype=np.uint32,
+                                         count=len(grams))), exact
+        return shingle_hashes(th, self.n), exact
+
+    def exact(self, text: str) -> int | None:
+        """The 64-bit hash of the normalised token sequence, ``None`` for a text without tokens."""
+        th = token_hashes(token_bytes(text, self.fold_digits), self._powers)
+        return exact_hash(th) if th.size else None
+
+    def hashes(self, text: str) -> np.ndarray:
+        return self.analyse(text)[0]
+
+    def shingle_hash(self, shingle: str | bytes) -> int:
+        """The 32-bit element hash of one shingle given as text: a ``hashfunc`` for datasketch."""
+        if isinstance(shingle, bytes):
+            shingle = shingle.decode("utf-8")
+        if self.hash == "sha1":
+            from datasketch.hashfunc import sha1_hash32
+
+            return sha1_hash32(shingle.encode("utf-8"))
+        h = 0
+        for i, tok in enumerate(shingle.split(" ")):
+            h = token_hash(tok) if i == 0 else (h * _M + token_hash(tok)) & _MASK64
+        return ((h >> 32) ^ h) & 0xFFFFFFFF

@@ -1,0 +1,1 @@
+"""The untranslated family: fragments in another language or script than the document's."""

@@ -1,0 +1,222 @@
+"""Shared helpers of the untranslated family: scripts, word tokens, where a fragment stands, its fix.
+
+A fragment's *placement* decides cleaning: ``line`` (alone on its line, give or take punctuation),
+``edge`` (at the very start or end of the document), ``sentence`` (a whole sentence inside a paragraph) or
+``inline`` (a clause inside a sentence). Rules remove fragments whose placement is in their ``remove_at``
+option (default: line and edge) and only flag the others.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from qc.text import WORD_RE
+
+PLACEMENTS = ("line", "edge", "sentence", "inline")
+
+# Script groups by the first word of the Unicode character name; kana and Han read as one group.
+_SCRIPT_ALIASES = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "FULLWIDTH": "LATIN", "HALFWIDTH": "CJK"}
+# The script a language is written in, for when a document has too few letters to count.
+LANG_SCRIPT = {
+    "ru": "CYRILLIC", "uk": "CYRILLIC", "be": "CYRILLIC", "bg": "CYRILLIC", "sr": "CYRILLIC",
+    "mk": "CYRILLIC", "kk": "CYRILLIC", "ky": "CYRILLIC", "mn": "CYRILLIC", "tg": "CYRILLIC",
+    "el": "GREEK", "ar": "ARABIC", "fa": "ARABIC", "ur": "ARABIC", "ps": "ARABIC", "he": "HEBREW",
+    "yi": "HEBREW", "zh": "CJK", "ja": "CJK", "ko": "HANGUL", "hi": "DEVANAGARI", "mr": "DEVANAGARI",
+    "ne": "DEVANAGARI", "th": "THAI", "ka": "GEORGIAN", "hy": "ARMENIAN", "bn": "BENGALI",
+    "ta": "TAMIL", "te": "TELUGU", "am": "ETHIOPIC",
+}
+
+URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\b[\w.-]+\.(?:com|org|net|ru|de|fr|рф|uk|io)\b\S*")
+HASHTAG_RE = re.compile(r"[#@]\w+")
+# Openers and closers that enclose a quoted or glossed term.
+OPEN_Q = "\"'“‘«„‚‹([{"
+CLOSE_Q = "\"'”’»“‘›)]}"
+_EDGE_PUNCT = " \t\r\n\"'“”‘’«»„‚‹›()[]{}*•·–—-:;,.!?…|/\\>"
+
+
+@functools.lru_cache(maxsize=4096)
+def char_script(ch: str) -> str:
+    """Script group of a letter (``LATIN``, ``CYRILLIC``, ``CJK`` ...); ``""`` for anything else."""
+    if not ch.isalpha():
+        return ""
+    try:
+        first = unicodedata.name(ch).split(" ", 1)[0]
+    except ValueError:
+        return ""
+    if first in ("CJK", "IDEOGRAPHIC"):
+        return "CJK"
+    return _SCRIPT_ALIASES.get(first, first)
+
+
+@functools.lru_cache(maxsize=65536)
+def token_script(tok: str) -> str:
+    """Majority script of a token's letters; ``""`` for tokens that belong to no language: numbers, single
+    letters (``π``, ``μm`` reads as a unit) and mojibake (``Ñëåäóþùèå``: Cyrillic read as Latin-1)."""
+    if tok.isascii():  # the common case, ~10x faster than counting scripts
+        return "LATIN" if sum(ch.isalpha() for ch in tok) >= 2 else ""
+    counts = Counter(s for s in map(char_script, tok) if s)
+    if not counts or sum(counts.values()) < 2 or looks_mojibake(tok):
+        return ""
+    (top, n), *_ = counts.most_common(1)
+    return top if 2 * n > sum(counts.values()) else ""
+
+
+def looks_mojibake(tok: str) -> bool:
+    """Latin letters mostly outside ASCII (no language writes so), or the UTF-8 lead bytes Ã/Â/Ð/Ñ
+    followed by another non-ASCII character (``Ã©``, ``Ð¢``): the encoding family's business."""
+    letters = [ch for ch in tok if ch.isalpha()]
+    if len(letters) >= 3 and sum(not ch.isascii() for ch in letters) * 2 > len(letters) \
+            and all(char_script(ch) == "LATIN" for ch in letters):
+        return True
+    return any((a in "ÃÂÐÑâ" and not b.isascii() and not b.isalpha()) or (a in "ÃÐÑ" and b in _CONT)
+               for a, b in itertools.pairwise(tok))
+
+
+# Characters a UTF-8 continuation byte becomes in cp1252/Latin-1 that no real word puts after Ã/Ð/Ñ.
+_CONT = "\u00a0¡¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾¿€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+
+
+def document_script(text: str, lang: str) -> str:
+    """The script most of the document's letters are in (the language's script on a tie or no letters)."""
+    counts = Counter(s for s in map(char_script, text) if s)
+    if not counts:
+        return LANG_SCRIPT.get(lang, "LATIN")
+    (top, n), *rest = [*counts.most_common(2), ("", 0)]
+    if rest and rest[0][1] == n:
+        return LANG_SCRIPT.get(lang, top)
+    return top
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    script: str  # "" for numbers
+
+    @property
+    def is_name(self) -> bool:
+        """Capitalised or all-caps: how names, places, organisations and acronyms look."""
+        return self.text[:1].isupper()
+
+
+def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Word tokens of ``text[start:end]``; URLs, e-mail addresses, hashtags and @handles are left out."""
+    end = len(text) if end is None else end
+    chunk = text[start:end]
+    masked = [(m.start(), m.end()) for m in URL_RE.finditer(chunk)]
+    masked += [(m.start(), m.end()) for m in HASHTAG_RE.finditer(chunk)]
+    out = []
+    for m in WORD_RE.finditer(chunk):
+        if any(a <= m.start() < b for a, b in masked):
+            continue
+        out.append(Token(start + m.start(), start + m.end(), m.group(), token_script(m.group())))
+    return out
+
+
+def line_bounds(text: str, pos: int) -> tuple[int, int]:
+    """(start, end) of the line holding ``pos``, without its newline."""
+    ls = text.rfind("\n", 0, pos) + 1
+    le = text.find("\n", pos)
+    return ls, (len(text) if le < 0 else le)
+
+
+def placement(text: str, start: int, end: int, sentence: tuple[int, int] | None = None) -> str:
+    """Where ``text[start:end]`` stands: ``line``, ``edge``, ``sentence`` or ``inline``."""
+    ls, le = line_bounds(text, start)
+    if end <= le and not text[ls:start].strip(_EDGE_PUNCT) and not text[end:le].strip(_EDGE_PUNCT):
+        return "line"
+    if not text[:start].strip(_EDGE_PUNCT) or not text[end:].strip(_EDGE_PUNCT):
+        return "edge"
+    if sentence is not None:
+        ss, se = sentence
+        if not text[ss:start].strip(_EDGE_PUNCT) and not text[end:se].strip(_EDGE_PUNCT):
+            return "sentence"
+    return "inline"
+
+
+def removal_span(text: str, start: int, end: int, where: str) -> tuple[int, int]:
+    """The span a removal takes so no empty line, dangling bracket or double space is left behind."""
+    if where == "line":
+        ls, le = line_bounds(text, start)
+        if le < len(text):
+            return ls, le + 1
+        return (ls - 1 if ls > 0 else ls), le
+    if where == "edge":
+        if not text[:start].strip(_EDGE_PUNCT):
+            s = 0 if not text[:start].strip() else start
+            e = end
+            while e < len(text) and text[e] in CLOSE_Q + ".!?…":
+                e += 1
+            while e < len(text) and text[e].isspace():
+                e += 1
+            return s, e
+        s = start
+        while s > 0 and text[s - 1] in OPEN_Q:
+            s -= 1
+        while s > 0 and text[s - 1].isspace():
+            s -= 1
+        e = end if text[end:].strip(_EDGE_PUNCT) else len(text)
+        return s, e
+    s, e = start, end
+    if s > 0 and e < len(text) and text[s - 1] in OPEN_Q and text[e] in CLOSE_Q:
+        s, e = s - 1, e + 1
+    if e < len(text) and text[e] in ",;" and text[max(0, s - 2):s].strip() in (",", ";"):
+        e += 1  # a clause between commas takes one of them along
+    if s > 0 and text[s - 1] == " ":
+        s -= 1
+    elif e < len(text) and text[e] == " ":
+        e += 1
+    return s, e
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Strip whitespace, and an opening bracket whose closer lies outside the span."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while start < end and text[start] in "([{" and _closer(text[start]) not in text[start:end]:
+        start += 1
+    while end > start and text[end - 1] in ")]}" and _opener(text[end - 1]) not in text[start:end]:
+        end -= 1
+    return start, end
+
+
+def _closer(ch: str) -> str:
+    return {"(": ")", "[": "]", "{": "}"}[ch]
+
+
+def _opener(ch: str) -> str:
+    return {")": "(", "]": "[", "}": "{"}[ch]
+
+
+def enclosed(text: str, start: int, end: int) -> bool:
+    """Whether the span sits inside quotes or brackets (a quoted term, an organisation's own name)."""
+    before = text[max(0, start - 3):start].rstrip()
+    after = text[end:end + 3].lstrip()
+    return bool(before) and before[-1] in OPEN_Q and bool(after) and after[0] in CLOSE_Q
+
+
+def glossed(text: str, end: int) -> bool:
+    """Whether a parenthesised gloss follows right after ``end`` (``“силовики” (security officials)``)."""
+    rest = text[end:end + 6]
+    i = 0
+    while i < len(rest) and rest[i] in CLOSE_Q.replace(")", "") + " ,":
+        i += 1
+    return i < len(rest) and rest[i] == "("
+
+
+def fix_for(where: str, remove_at: tuple[str, ...]) -> str | None:
+    return "" if where in remove_at else None
+
+
+def check_remove_at(values: tuple[str, ...], rule_id: str) -> None:
+    bad = [v for v in values if v not in PLACEMENTS]
+    if bad:
+        raise ValueError(f"{rule_id}: remove_at takes {', '.join(PLACEMENTS)}; got {', '.join(bad)}")

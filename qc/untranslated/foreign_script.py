@@ -1,0 +1,204 @@
+"""untranslated/foreign-script: runs of words in another script than the document's.
+
+What it finds: Cyrillic sentences or captions left in an English article, Latin sentences in a Russian one,
+any script against any other. Words of the other script are grouped into one span per fragment: across
+punctuation and numbers, across up to ``max_gap_words`` words of the document's script between two
+substantial parts (``Ctrl+Enter``, ``(Olaf Scholz)``), and out to the sentence's end when only a word or
+two of the document's script is left there.
+Why it matters: a scraped translation that keeps pieces of its source is a wrong training or search
+document: the reader (or model) gets text in a language the document does not claim.
+Example: ``...said on Monday.\\nЛента новостей\\n`` -> ``...said on Monday.\\n`` (own line: removed)
+How to tune: ``min_inline_words`` (shortest fragment flagged inside a line), ``max_term_words`` (longest
+quoted term, glossed term or name left alone), ``allow_quoted``, ``allow_glossed``, ``allow_names``
+(legitimate foreign material), ``min_line_words_latin`` (Latin words alone on a line in a non-Latin
+document: credits like ``Reuters`` are names), ``remove_at`` (placements cleaning removes: ``line``,
+``edge``, ``sentence``, ``inline``), ``defer_ui_strings`` (leave fragments the UI lexicon names to
+``untranslated/ui-string``; turn off if you disable that rule but still want them flagged).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from qc.lang import segment_probs
+from qc.model import Document, Finding
+from qc.rule import Rule
+from qc.text import iter_sentences
+from qc.untranslated._common import (
+    Token,
+    check_remove_at,
+    document_script,
+    enclosed,
+    fix_for,
+    glossed,
+    placement,
+    removal_span,
+    tokens,
+    trim_span,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A fragment in a foreign script: its span and its words (foreign and the document's)."""
+
+    start: int
+    end: int
+    core_start: int  # the foreign words alone, before growing to the sentence's edges
+    core_end: int
+    script: str
+    foreign: tuple[Token, ...]
+    native: int  # words of the document's script swallowed inside the span
+
+    @property
+    def words(self) -> int:
+        return len(self.foreign)
+
+
+def _sentence_of(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
+    for s, e in sentences:
+        if s <= pos < e:
+            return s, e
+    return None
+
+
+def script_runs(text: str, dscript: str, max_gap_words: int = 2, max_term_words: int = 4) -> list[Run]:
+    """Fragments of ``text`` in other scripts than ``dscript``, grouped at word and sentence boundaries."""
+    toks = tokens(text)
+    if not toks:
+        return []
+    # 1. Pure runs: foreign tokens with only numbers and punctuation between them, within one line.
+    pure: list[list[int]] = []
+    for i, t in enumerate(toks):
+        if not t.script or t.script == dscript:
+            continue
+        if pure:
+            j = pure[-1][-1]
+            between = toks[j + 1:i]
+            same_script = toks[j].script == t.script
+            if same_script and "\n" not in text[toks[j].end:t.start] and all(not b.script for b in between):
+                pure[-1].append(i)
+                continue
+        pure.append([i])
+    # 2. Merge pure runs across a few words of the document's script when both sides are substantial
+    # (two words or more): ``Масленникова на KTM, прорвавшегося``; glosses such as ``Rostec («Ростех»)``
+    # and ``(ФСБ)`` stay apart.
+    merged: list[list[int]] = []
+    for run in pure:
+        if merged:
+            prev = merged[-1]
+            gap = toks[prev[-1] + 1:run[0]]
+            native = [g for g in gap if g.script]
+            if (len(native) <= max_gap_words and len(prev) >= 2 and len(run) >= 2
+                    and toks[prev[-1]].script == toks[run[0]].script
+                    and "\n" not in text[toks[prev[-1]].end:toks[run[0]].start]):
+                prev.extend(range(prev[-1] + 1, run[-1] + 1))
+                continue
+        merged.append(list(run))
+    # 3. Out to the sentence's edges when at most ``max_gap_words`` of the document's words are left there.
+    sentences = list(iter_sentences(text))
+    out = []
+    for run in merged:
+        first, last = toks[run[0]], toks[run[-1]]
+        start, end = first.start, last.end
+        core = (start, end)
+        sent = _sentence_of(sentences, start)
+        if sent is not None and len(run) >= 2 and not (len(run) <= max_term_words and glossed(text, end)):
+            ss, se = sent
+            tail = [t for t in toks[run[-1] + 1:] if t.start < se]
+            head = [t for t in toks[:run[0]] if t.start >= ss]
+            if tail and len([t for t in tail if t.script]) <= max_gap_words:
+                end = se
+            if head and len([t for t in head if t.script]) <= max_gap_words and \
+                    all(t.script == first.script or not t.script for t in head[:1]):
+                start = ss
+        start, end = trim_span(text, start, end)
+        if end < len(text) and text[end] in ".!?…" and (sent is None or end + 1 >= sent[1]):
+            end += 1  # the sentence's own full stop
+        foreign = tuple(toks[i] for i in run if toks[i].script and toks[i].script != dscript)
+        native = sum(1 for t in toks if start <= t.start < end and t.script == dscript)
+        out.append(Run(start, end, *core, first.script, foreign, native))
+    return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForeignScriptOptions:
+    # Shortest fragment flagged inside a line of the document's text. Two: one foreign word inside an
+    # English sentence is nearly always a name or a term (devdata controls: ФСБ, Яндекс), while every
+    # injected fragment has two words or more.
+    min_inline_words: int = 2
+    # Longest quoted term, glossed term or name left alone: glosses in the wild run 1-3 words
+    # (``партия «Яблоко»``, ``Государственная дума``); injected sentences have 5 or more.
+    max_term_words: int = 4
+    allow_quoted: bool = True
+    allow_glossed: bool = True
+    allow_names: bool = True
+    # Latin words alone on a line of a non-Latin document: one word is a credit or a brand (Reuters).
+    min_line_words_latin: int = 2
+    max_gap_words: int = 2
+    remove_at: tuple[str, ...] = ("line", "edge")
+    defer_ui_strings: bool = True
+
+
+class ForeignScript(Rule):
+    id = "untranslated/foreign-script"
+    summary = "Words in another script than the document's (Cyrillic in English, Latin in Russian...)."
+    fixes = True
+    Options = ForeignScriptOptions
+
+    def setup(self) -> None:
+        check_remove_at(self.options.remove_at, self.id)
+        self._ui = None
+        if self.options.defer_ui_strings:
+            from qc.untranslated.ui_string import UiLexicon
+
+            self._ui = UiLexicon.load(self.resources)
+
+    def legitimate(self, text: str, run: Run, where: str) -> str | None:
+        """Why a short fragment belongs in the text (a quoted or glossed term, a name), or None."""
+        o = self.options
+        if run.words > o.max_term_words or where == "line":
+            return None
+        if o.allow_glossed and (glossed(text, run.end) or glossed(text, run.core_end)):
+            return "glossed term"
+        if o.allow_quoted and where != "sentence" and (
+                enclosed(text, run.start, run.end) or enclosed(text, run.core_start, run.core_end)):
+            return "quoted term"
+        if o.allow_names and run.words <= 3 and run.native == 0 and all(t.is_name for t in run.foreign) \
+                and where == "inline":
+            return "name"
+        return None
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        text = doc.text
+        dscript = document_script(text, doc.lang)
+        o = self.options
+        ui_spans = self._ui.spans(text, doc.lang) if self._ui is not None else []
+        sentences = list(iter_sentences(text))
+        for run in script_runs(text, dscript, o.max_gap_words, o.max_term_words):
+            where = placement(text, run.start, run.end, _sentence_of(sentences, run.start))
+            if self.legitimate(text, run, where):
+                continue
+            latin = run.script == "LATIN"
+            if where in ("line", "edge"):
+                need = o.min_line_words_latin if latin else 1
+                if latin and all(t.is_name for t in run.foreign):
+                    need = max(need, 4)
+            elif where == "sentence":
+                need = o.min_inline_words if not latin else max(o.min_inline_words, 3)
+            else:
+                need = o.min_inline_words if not latin else max(o.min_inline_words, 4)
+            if run.words < need:
+                continue
+            if any(s < run.end and run.start < e for s, e in ui_spans):
+                continue
+            lang = segment_probs(text[run.start:run.end], k=1)[0][0]
+            fix = fix_for(where, o.remove_at)
+            start, end = removal_span(text, run.start, run.end, where) if fix is not None else (run.start, run.end)
+            yield self.finding(
+                doc, start, end,
+                f"{run.words} words in {run.script.title()} script ({lang}) in a {dscript.title()}-script "
+                f"document ({where})",
+                fix=fix, data={"script": run.script, "lang": lang, "placement": where},
+            )

@@ -1,0 +1,126 @@
+"""The encoding family as a whole: repairs restore text exactly, legitimate text is never touched,
+fixes of different encoding rules never overlap, and the seeds' glitches are found and fixed."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from qc.encoding._scan import all_repairs
+from qc.encoding.invalid_utf8 import InvalidUtf8
+from qc.encoding.replacement_char import ReplacementChar
+from qc.engine import check_document, clean_text
+from qc.fixes import choose_edits
+from qc.model import Document
+from qc.registry import RULES
+
+ENCODING = [r() for r in RULES if r.id.startswith("encoding/")]
+FIXING = {r.id for r in ENCODING if r.fixes}
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+# Legitimate non-ASCII text of the kinds news carries (written for these tests).
+LEGIT = [
+    "Le président a déclaré « Nous sommes prêts » à l’Élysée, où l’on fêtait Noël.",
+    "Über 50 Prozent der Bürger in Köln stimmten für die Straßenbahn — „gut“ gesagt.",
+    "Włodzimierz Żółć z Łodzi powiedział, że źródło jest czyste; Dvořák, Šibenik, Žižek.",
+    "Cumhurbaşkanı Erdoğan İstanbul’da “Türkiye güçlü” dedi; Çavuşoğlu da konuştu.",
+    "Thủ tướng phát biểu tại Hà Nội về kinh tế; người dân đón Tết Nguyên Đán.",
+    "Президент заявил, что «всё будет хорошо»; Ёлка, ЁЖ, «ЦЕНТР», «ЛЬВОВ» — слова.",
+    "Прем’єр-міністр зустрівся з послом у Києві — розмова тривала дві години.",
+    "Ο πρωθυπουργός δήλωσε ότι η Ελλάδα είναι έτοιμη για τις εκλογές στην Αθήνα.",
+    "The ¼-mile stretch cost ¥3 million (€2.5 m, £2.1 m); −12 °C; x² + y²; √π ≈ 1.77.",
+    "Fans replied with 👍 and 🇺🇦, ❤️ and 👨‍👩‍👧 within minutes. Café’s naïve résumé.",
+    "東京で記者会見を開いた。 서울에서 기자회견을 열었다. قال الرئيس إن الاقتصاد قوي.",
+    "ÉCOLE NORMALE — ÉTÉ 2023; ZÜRICH, ØRESUND, SÃO TOMÉ, ÞÓR; São Paulo é à noite.",
+]
+
+WORDS = ["don’t", "“quoted”", "café", "naïve", "Zürich", "Łódź", "Следующие", "протеста", "—",
+         "Việt", "São", "€100", "Ελλάδα", "Києві"]
+CODECS = ["sloppy-windows-1252", "latin-1", "sloppy-windows-1251", "mac_roman", "sloppy-windows-1250"]
+
+
+def _clean(text: str) -> str:
+    findings, errors = check_document(Document(id="t", text=text), ENCODING)
+    assert not errors
+    return clean_text(text, findings, FIXING)[0]
+
+
+@pytest.mark.parametrize("text", LEGIT)
+def test_legitimate_text_is_left_alone(text: str) -> None:
+    findings, _ = check_document(Document(id="t", text=text), ENCODING)
+    assert findings == []
+
+
+@pytest.mark.parametrize("codec", CODECS)
+def test_mojibake_of_each_codec_is_restored_exactly(codec: str) -> None:
+    import ftfy.bad_codecs  # noqa: F401
+
+    rng = random.Random(codec)
+    for _ in range(20):
+        words = rng.sample(WORDS, 4)
+        bad = []
+        for w in words:
+            try:
+                bad.append(w.encode("utf-8").decode(codec))
+            except UnicodeDecodeError:
+                bad.append(w)
+        original = "The report said " + " and ".join(words) + " today."
+        broken = "The report said " + " and ".join(bad) + " today."
+        assert _clean(broken) == original, (codec, broken)
+
+
+def test_double_encoding_and_cp1251_as_cp1252() -> None:
+    original = "Она сказала: «Следующие акции протеста запланированы на 16 февраля» — it’s true."
+    double = original.replace("it’s", "it’s".encode().decode("cp1252").encode().decode("cp1252"))
+    assert _clean(double) == original
+    words = original.split(" ")
+    broken = " ".join(w.encode("cp1251").decode("cp1252") if w.isalpha() and not w.isascii() else w
+                      for w in words)
+    assert _clean(broken) == original
+
+
+def test_repairs_never_overlap_and_are_all_applied() -> None:
+    text = ("Ð¢Ð°ÐºÐ¶Ðµ the man\x92s &amp; іssuе in\xa0the donâ€™t mediabankFlag "
+            "Ñëåäóþùèå ïðîòåñòà \ufeffok")
+    findings, _ = check_document(Document(id="t", text=text), ENCODING)
+    fixable = [f for f in findings if f.fix is not None and f.rule in FIXING]
+    _, skipped = choose_edits(fixable, text)
+    assert skipped == []
+    assert _clean(text) == ("Также the man’s & issue in the don’t mediabank Flag "
+                            "Следующие протеста ok")
+
+
+def test_repairs_align_with_the_text() -> None:
+    text = "x donâ€™t y Р—Р°РіРѕР»РѕРІРѕРє z"
+    for r in all_repairs(text):
+        assert text[r.start:r.end] in ("â€™", "Р—Р°РіРѕР»РѕРІРѕРє")
+
+
+def test_ascii_fast_path_finds_nothing() -> None:
+    text = "Plain ASCII news text, with 'quotes' and -- dashes. " * 200
+    findings, _ = check_document(Document(id="t", text=text), ENCODING)
+    assert findings == []
+
+
+def test_invalid_utf8_reports_reader_errors_and_replacement_char_does_not_repeat_them() -> None:
+    text = "caf\ufffd and \ufffd"
+    doc = Document(id="t", text=text, decode_errors=((3, 4, b"\xe9"),))
+    inv = list(InvalidUtf8().check(doc))
+    rep = list(ReplacementChar().check(doc))
+    assert [(f.start, f.end) for f in inv] == [(3, 4)]
+    assert "e9" in inv[0].message
+    assert [(f.start, f.end) for f in rep] == [(9, 10)]
+
+
+def test_seed_nbsp_and_glued_word_are_found_and_fixed() -> None:
+    for name in ("000_8e01145e200d4389.txt", "002_43968743169c8930.txt", "003_d609d6f525764dd4.txt"):
+        text = (SEEDS / name).read_text(encoding="utf-8")
+        assert "\xa0" in text
+        findings, _ = check_document(Document(id=name, text=text), ENCODING)
+        assert any(f.rule == "encoding/nbsp" for f in findings)
+        clean = clean_text(text, findings, FIXING)[0]
+        assert "\xa0" not in clean, name
+        if name.startswith("000"):
+            assert "mediabankFlag" not in clean and "mediabank Flag" in clean

@@ -1,0 +1,190 @@
+"""mt-artifact family: transliteration keys, lexicon integrity, the document-level score, seed 004.
+
+Rule-by-rule positives and near misses live in tests/cases/mt-artifact/*.toml.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from qc.engine import clean_text, prepare
+from qc.lexicon import builtin_rules_dir, read_toml
+from qc.model import Document
+from qc.mt_artifact._common import Transliterator, english_typo
+from qc.mt_artifact.calque import Calque
+from qc.mt_artifact.machine_translated import EVIDENCE_RULES, MachineTranslated
+from qc.mt_artifact.source_acronym import SourceAcronym
+from qc.mt_artifact.transliteration import Transliteration
+from qc.pack import load_pack
+from qc.registry import RULES
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+RULES_DIR = (builtin_rules_dir(),)
+
+
+def en(text: str) -> Document:
+    return Document(id="t", text=text, lang="en")
+
+
+@pytest.fixture(scope="module")
+def mt() -> MachineTranslated:
+    return MachineTranslated()
+
+
+# --- transliteration keys ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(("latin", "cyrillic"), [
+    ("soobshchili", "сообщили"),     # BGN/PCGN
+    ("soobschtschil", "сообщил"),    # German scheme
+    ("zhurnalist", "журналист"),
+    ("Yuliya", "юлия"),
+    ("Julija", "юлия"),
+    ("Khabarovsk", "хабаровск"),
+    ("podezd", "подъезд"),           # hard sign dropped
+])
+def test_romanisations_meet_the_source_word_in_one_key(latin: str, cyrillic: str) -> None:
+    tr = Transliterator(read_toml("mt_translit_ru.toml", RULES_DIR))
+    assert tr.latin_key(latin) == tr.source_key(cyrillic)
+
+
+def test_non_letters_have_no_key() -> None:
+    tr = Transliterator(read_toml("mt_translit_ru.toml", RULES_DIR))
+    assert tr.latin_key("co2") is None
+    assert tr.source_key("abc") is None
+
+
+def test_typos_of_english_words_are_recognised_and_source_words_are_not() -> None:
+    assert english_typo("probleem") and english_typo("emal") and english_typo("tabel")
+    assert not english_typo("tolko") and not english_typo("poobeshchal")
+
+
+def test_transliteration_names_the_source_words() -> None:
+    [f] = Transliteration().check(en("The plant will close in May, soobshchili v ministerstve."))
+    assert f.data["source"] == "сообщили в министерстве"
+
+
+def test_other_source_language_is_a_pack_setting() -> None:
+    with pytest.raises(FileNotFoundError):
+        Transliteration(options=Transliteration.options_from({"source_lang": "xx"}))
+
+
+# --- lexicons -----------------------------------------------------------------------------------
+
+def test_every_calque_has_its_source_phrase_and_compiles() -> None:
+    entries = read_toml("mt_calques_ru.toml", RULES_DIR)["calque"]
+    assert len(entries) >= 30
+    for e in entries:
+        assert re.compile(e["pattern"])
+        assert re.search(r"[а-яё]", e["source"], re.IGNORECASE), e["pattern"]
+        assert e["english"]
+        assert 0 < e.get("weight", 1.0) <= 1.0
+
+
+def test_calque_finding_carries_source_for_explain() -> None:
+    [f] = Calque().check(en("The outcome depends from the weather."))
+    assert f.data["source"] == "зависит от" and "depends on" in f.message
+
+
+def test_every_acronym_names_source_and_english() -> None:
+    entries = read_toml("mt_acronyms_ru.toml", RULES_DIR)["acronyms"]
+    for latin, e in entries.items():
+        assert re.search(r"[А-ЯЁа-яё]", e["source"]), latin
+        assert e["english"]
+    assert "FSB" not in entries and "GRU" not in entries  # English keeps these
+
+
+def test_acronym_unless_is_per_document() -> None:
+    rule = SourceAcronym()
+    assert list(rule.check(en("The IG said the plan failed.")))
+    assert not list(rule.check(en("The IG said the plan failed, the Inspector General's office added.")))
+
+
+# --- family-wide behaviour ----------------------------------------------------------------------
+
+def test_family_is_registered_and_flag_only() -> None:
+    ids = {r.id for r in RULES if r.id.startswith("mt-artifact/")}
+    assert ids == {r.id for r in EVIDENCE_RULES} | {"mt-artifact/machine-translated"}
+    assert all(not r.fixes for r in RULES if r.id.startswith("mt-artifact/"))
+
+
+def test_cleaning_leaves_machine_translated_text_as_is(mt: MachineTranslated) -> None:
+    text = (SEEDS / "004_60d7c7439951a390.txt").read_text(encoding="utf-8")
+    doc = en(text)
+    findings = [f for rule in [*mt.evidence_rules, mt] for f in rule.check(doc)]
+    assert findings and all(f.fix is None for f in findings)
+    cleaned, _ = clean_text(text, findings, {f.rule for f in findings})
+    assert cleaned == text
+
+
+def test_only_english_documents_are_checked(mt: MachineTranslated) -> None:
+    text = "Warsaw has not answered. She refused. The MID said, soobshchili v ministerstve."
+    assert list(mt.check(en(text)))
+    assert not list(mt.check(Document(id="t", text=text, lang="de")))
+
+
+# --- the document-level score -------------------------------------------------------------------
+
+def test_score_grows_with_evidence_and_stays_in_unit_interval(mt: MachineTranslated) -> None:
+    one = "The MID said the talks went well. Prices rose again in May."
+    two = one + " The talks passed in a constructive key, informed in the regional administration."
+    three = two + " Warsaw has not answered the note. She has refused such demands before."
+    totals = [mt.evidence(en(t))[0] for t in (one, two, three)]
+    assert totals[0] < totals[1] < totals[2]
+    [f] = mt.check(en(three))
+    assert 0.0 < f.score <= 1.0 and (f.start, f.end) == (0, len(three))
+
+
+def test_single_weak_signal_is_not_a_verdict(mt: MachineTranslated) -> None:
+    assert not list(mt.check(en("Traffic rose to 95.2 mln passengers in 2022, the airport said.")))
+    assert not list(mt.check(en("Storm closes roads in the north again today\n\n"
+                                "Storm closes roads in the north again today\n\nRoads were shut.")))
+
+
+def test_repeats_of_one_artifact_count_less_than_new_kinds(mt: MachineTranslated) -> None:
+    repeated = "The MID said so. The MID said so."
+    varied = "The MID said so. The FSIN said so."
+    assert mt.evidence(en(repeated))[0] < mt.evidence(en(varied))[0]
+
+
+def test_message_lists_the_evidence_by_kind(mt: MachineTranslated) -> None:
+    text = ("Warsaw has not answered the note. She has refused such demands before. The MID said the "
+            "talks passed in a constructive key. The Latvian foreign Ministry declined to comment.")
+    [f] = mt.check(en(text))
+    for kind in ("gender-leak", "source-acronym", "calque", "title-casing"):
+        assert kind in f.message
+    assert "'She'" in f.message and "'MID'" in f.message
+    assert sorted(f.data["kinds"]) == f.data["kinds"] and len(f.data["kinds"]) == 4
+
+
+def test_pack_threshold_decides_the_verdict() -> None:
+    text = "The price depends from the season, the shop said on Monday."
+    strict = MachineTranslated(options=MachineTranslated.options_from({"min_score": 0.9}))
+    loose = MachineTranslated(options=MachineTranslated.options_from({"min_score": 0.3}))
+    assert not list(strict.check(en(text)))
+    assert list(loose.check(en(text)))
+
+
+# --- seeds --------------------------------------------------------------------------------------
+
+def test_seed_004_is_machine_translated_with_four_kinds() -> None:
+    pack = load_pack(select=["mt-artifact"])
+    rules = pack.build()
+    text = (SEEDS / "004_60d7c7439951a390.txt").read_text(encoding="utf-8")
+    doc = prepare(Document(id="004", text=text))
+    findings = [f for r in rules for f in r.check(doc)]
+    [verdict] = [f for f in findings if f.rule == "mt-artifact/machine-translated"]
+    assert verdict.score >= 0.9
+    kinds = {f.rule for f in findings} - {"mt-artifact/machine-translated"}
+    assert len(kinds) >= 4, kinds
+    excerpts = {f.excerpt for f in findings}
+    assert {"IG", "She"} <= excerpts and any("foreign Minist" in e for e in excerpts)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SEEDS.glob("00[0-3]_*.txt")))
+def test_human_seeds_are_not_judged_machine_translated(name: str) -> None:
+    rules = load_pack(select=["mt-artifact/machine-translated"]).build()
+    doc = prepare(Document(id=name, text=(SEEDS / name).read_text(encoding="utf-8")))
+    assert not [f for r in rules for f in r.check(doc)]

@@ -1,0 +1,187 @@
+"""Candidates, verification, components, keep policies and jobs-invariance of the rule."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import polars as pl
+import pytest
+
+from qc.model import Document
+from qc.near_duplicate.cluster import candidate_pairs, components, containment, keepers, verify
+from qc.near_duplicate.exact import ExactDuplicate
+from qc.near_duplicate.near_duplicate import NearDuplicate
+
+VOCAB = [f"w{i}" for i in range(5000)]
+
+
+def story(rng: random.Random, words: int = 300) -> str:
+    return " ".join(rng.choice(VOCAB) for _ in range(words))
+
+
+def edit(text: str, rng: random.Random, share: float) -> str:
+    """Replace about ``1 - share`` of the words."""
+    return " ".join(w if rng.random() < share else rng.choice(VOCAB) for w in text.split())
+
+
+def corpus(seed: int = 1) -> tuple[list[str], dict[int, int]]:
+    """Stories, some with near-copies; returns texts and {copy ordinal: original ordinal}."""
+    rng = random.Random(seed)
+    texts: list[str] = []
+    truth: dict[int, int] = {}
+    for _ in range(40):
+        texts.append(story(rng))
+        if rng.random() < 0.5:
+            truth[len(texts)] = len(texts) - 1
+            texts.append(edit(texts[-1], rng, 0.97))
+    order = list(range(len(texts)))
+    rng.shuffle(order)
+    inv = {old: new for new, old in enumerate(order)}
+    return [texts[i] for i in order], {inv[c]: inv[o] for c, o in truth.items()}
+
+
+def sketch_rows(rule, texts: list[str], ordinals: list[int] | None = None) -> pl.DataFrame:
+    ordinals = ordinals if ordinals is not None else list(range(len(texts)))
+    frames = []
+    for i, t in zip(ordinals, texts, strict=True):
+        f = rule.sketch(Document(id=f"d{i}", text=t), t)
+        if f is not None:
+            frames.append(f.with_columns(pl.lit(i, dtype=pl.Int64).alias("doc")))
+    return pl.concat(frames)
+
+
+def test_candidate_pairs_cover_small_buckets_fully_and_chain_large_ones() -> None:
+    keys = np.array([[1], [1], [1], [2], [3], [3]], dtype=np.uint64)
+    a, b = candidate_pairs(keys, cap=24)
+    assert sorted(zip(a.tolist(), b.tolist(), strict=True)) == [(0, 1), (0, 2), (1, 2), (4, 5)]
+    big = np.zeros((100, 1), dtype=np.uint64)
+    a, b = candidate_pairs(big, cap=3)
+    assert a.size < 100 * 99 / 2  # bounded
+    assert np.all(components(100, a, b) == 0)  # but still connected
+
+
+def test_containment_estimate() -> None:
+    # |A| = 100 inside |B| = 300: J = 1/3, containment of A = 1
+    assert containment(np.array([1 / 3]), np.array([100]), np.array([300]))[0] == pytest.approx(1.0)
+    assert containment(np.array([0.0]), np.array([100]), np.array([300]))[0] == 0.0
+
+
+def test_verify_by_jaccard_or_containment() -> None:
+    rng = np.random.default_rng(0)
+    base = rng.integers(0, 1 << 32, size=128, dtype=np.uint32)
+    other = base.copy()
+    other[:64] = rng.integers(0, 1 << 32, size=64, dtype=np.uint32)  # J ~ 0.5
+    far = base.copy()
+    far[:110] = rng.integers(0, 1 << 32, size=110, dtype=np.uint32)  # J ~ 0.14
+    sigs = np.vstack([base, other, far, far])
+    a, b = np.array([0, 0, 0]), np.array([1, 2, 3])
+    sizes = np.array([400, 400, 400, 50])
+    ok, j = verify(sigs, sizes, a, b, 0.22, 0.5, 30)
+    # 0-1 by Jaccard; 0-2 rejected (J ~ 0.14, equal sizes); 0-3: same J, but 50 shingles against 400 means
+    # the small text is almost wholly contained in the large one
+    assert ok.tolist() == [True, False, True]
+    assert j[0] == pytest.approx(0.5)
+    ok, _ = verify(sigs, sizes, a, b, 0.22, 0.5, 60)  # too small to count with min_shingles 60
+    assert ok.tolist() == [True, False, False]
+
+
+def test_components_are_transitive_and_labelled_by_smallest() -> None:
+    labels = components(6, np.array([4, 1, 3]), np.array([5, 2, 4]))
+    assert labels.tolist() == [0, 1, 1, 3, 3, 3]
+
+
+def test_keep_policies() -> None:
+    labels = np.array([0, 0, 0, 3, 3])
+    lengths = np.array([10, 30, 30, 5, 5])
+    assert keepers(labels, "first", lengths).tolist() == [0, 0, 0, 3, 3]
+    assert keepers(labels, "longest", lengths).tolist() == [1, 1, 1, 3, 3]  # tie -> first
+    with pytest.raises(ValueError):
+        keepers(labels, "best", lengths)
+
+
+def test_rule_finds_planted_copies_and_nothing_else() -> None:
+    texts, truth = corpus()
+    rule = NearDuplicate()
+    res = rule.resolve(sketch_rows(rule, texts), [f"d{i}" for i in range(len(texts))])
+    pairs = {frozenset((c, o)) for c, o in truth.items()}
+    found = {frozenset((d, k)) for d, k in res.duplicate_of.items()}
+    assert found == pairs
+    for d, k in res.duplicate_of.items():
+        assert k < d  # keep = first
+        (f,) = res.findings[d]
+        assert f.rule == "near-duplicate/near-duplicate" and f.start == 0 and f.end == len(texts[d])
+        assert f.data["duplicate_of"] == f"d{k}" and 0.5 < f.data["similarity"] <= 1.0  # ~0.75 expected
+        assert res.cluster[d] == res.cluster[k] == f"d{k}"
+    assert res.stats["duplicates"] == len(truth)
+    assert res.stats["cluster_size_histogram"] == {"2": len(truth)}
+    assert res.stats["duplicate_rate"] == pytest.approx(len(truth) / len(texts), abs=1e-6)
+
+
+def test_keep_longest_in_rule() -> None:
+    rng = random.Random(4)
+    base = story(rng)
+    texts = [base, base + " " + story(rng, 20)]
+    rule = NearDuplicate(options=NearDuplicate.options_from({"keep": "longest"}))
+    res = rule.resolve(sketch_rows(rule, texts), ["a", "b"])
+    assert res.duplicate_of == {0: 1} and res.cluster == {0: "b", 1: "b"}
+
+
+@pytest.mark.parametrize("rule_cls", [NearDuplicate, ExactDuplicate])
+def test_results_do_not_depend_on_batches_or_row_order(rule_cls) -> None:
+    """Jobs-invariance: workers return rows in any order and batch; resolve must not care."""
+    texts, _ = corpus(7)
+    texts += [texts[3], texts[10]]  # exact copies too
+    rule = rule_cls()
+    ids = [f"d{i}" for i in range(len(texts))]
+    whole = rule.resolve(sketch_rows(rule, texts), ids)
+    rng = random.Random(0)
+    order = list(range(len(texts)))
+    rng.shuffle(order)
+    half = len(order) // 2
+    parts = [sketch_rows(rule, [texts[i] for i in order[:half]], order[:half]),
+             sketch_rows(rule, [texts[i] for i in order[half:]], order[half:])]
+    shuffled = rule.resolve(pl.concat(parts[::-1]), ids)
+    assert shuffled.cluster == whole.cluster
+    assert shuffled.duplicate_of == whole.duplicate_of
+    assert {k: [f.to_dict() for f in v] for k, v in shuffled.findings.items()} == \
+        {k: [f.to_dict() for f in v] for k, v in whole.findings.items()}
+    assert whole.duplicate_of  # the corpus has duplicates for both rules
+
+
+def test_raw_text_option_ignores_the_cleaned_text() -> None:
+    rng = random.Random(2)
+    a, b = story(rng), story(rng)
+    for text_opt, expect in (("clean", {1: 0}), ("raw", {})):
+        rule = NearDuplicate(options=NearDuplicate.options_from({"text": text_opt}))
+        frames = [rule.sketch(Document(id=str(i), text=raw), a).with_columns(pl.lit(i, dtype=pl.Int64).alias("doc"))
+                  for i, raw in enumerate((a, b))]
+        assert rule.resolve(pl.concat(frames), ["0", "1"]).duplicate_of == expect
+
+
+def test_bad_options_are_config_errors() -> None:
+    from qc.rule import RuleConfigError
+
+    for opts in ({"keep": "best"}, {"text": "html"}, {"scheme": "affine99"}, {"bands": 100, "rows": 2}):
+        with pytest.raises(RuleConfigError):
+            NearDuplicate(options=NearDuplicate.options_from(opts))
+
+
+def test_clean_text_that_lost_most_of_the_document_falls_back_to_raw() -> None:
+    """A boilerplate fix that removed the article must not make two unrelated pages alike."""
+    rng = random.Random(8)
+    a, b = story(rng), story(rng)
+    remnant = "Photo: agency staff"
+    rule = NearDuplicate()
+    frames = [rule.sketch(Document(id=str(i), text=raw), remnant).with_columns(pl.lit(i, dtype=pl.Int64).alias("doc"))
+              for i, raw in enumerate((a, b))]
+    assert rule.resolve(pl.concat(frames), ["0", "1"]).duplicate_of == {}
+    exact = ExactDuplicate()
+    frames = [exact.sketch(Document(id=str(i), text=raw), remnant).with_columns(pl.lit(i, dtype=pl.Int64).alias("doc"))
+              for i, raw in enumerate((a, b))]
+    assert exact.resolve(pl.concat(frames), ["0", "1"]).duplicate_of == {}
+    # a cleaned copy that kept most of the text is compared clean
+    frames = [rule.sketch(Document(id="0", text=a), a),
+              rule.sketch(Document(id="1", text="Menu\nSubscribe\n" + a + "\nShare"), a)]
+    rows = pl.concat([f.with_columns(pl.lit(i, dtype=pl.Int64).alias("doc")) for i, f in enumerate(frames)])
+    assert rule.resolve(rows, ["0", "1"]).findings[1][0].data["similarity"] == 1.0
