@@ -5,7 +5,8 @@ Corpora: the perf sample (~3,000-character English news, mostly ASCII with curly
 documents with Russian-CMS no-break spaces after short words, and the encoding development set (English
 and Russian documents full of mojibake, entities, homoglyphs). Each is cycled to N documents. Times
 ``check_document`` with the encoding rules plus ``clean_text`` with their fixes (what ``qc audit`` adds
-for the family; language detection and I/O are not included), total and per rule.
+for the family; language detection and I/O are not included). The per-rule figures run each rule alone,
+so the mojibake scan the rules share (memoised within a document) is counted in each of them.
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ subprocess, so peak-memory figures are not polluted by an earlier run. Figures p
 - ``startup s``: building the executor (for Ray: starting a local instance and its worker actors);
 - ``docs/s``: documents over the whole audit's wall time, startup included;
 - ``steady docs/s``: documents over the audit's time minus startup (what a long run converges to);
+- ``pass one s``: the per-document pass (what the executor parallelises), startup excluded;
+- ``resolve+write s``: corpus-rule resolve and pass two, both on the driver whatever the executor;
 - ``driver MB`` / ``worker MB``: peak resident memory of the driver and of the largest worker process
   (inline runs have no separate worker: the driver does the work).
 
@@ -101,6 +103,8 @@ def run_one(config: str, src: Path, out: Path, select: str | None = None) -> dic
         workers = []
     return {"config": config, "docs": n, "workers": ex.jobs, "startup": made["startup"], "wall": wall,
             "docs_per_s": n / wall, "steady_docs_per_s": n / max(wall - made["startup"], 1e-9),
+            "pass_one": result.summary["timings"]["per_document_seconds"] - made["startup"],
+            "driver_rest": result.summary["timings"]["corpus_seconds"] + result.summary["timings"]["write_seconds"],
             "driver_mb": driver, "worker_mb": max(workers) if workers else None,
             "worker_mb_each": [round(w, 1) for w in workers]}
 
@@ -127,7 +131,7 @@ def main() -> int:
         print(f"corpus: {args.docs:,} documents, {mb:.1f} MB ({src.stat().st_size / args.docs / 1000:.1f} KB/doc); "
               f"rules: {args.select or 'the whole default pack'}")
         header = (f"{'executor':10} {'workers':>7} {'startup s':>9} {'wall s':>8} {'docs/s':>8} "
-                  f"{'steady docs/s':>13} {'driver MB':>9} {'worker MB':>9}")
+                  f"{'steady docs/s':>13} {'pass one s':>10} {'resolve+write s':>15} {'driver MB':>9} {'worker MB':>9}")
         print(header)
         first: Path | None = None
         for config in args.configs.split(","):
@@ -141,7 +145,8 @@ def main() -> int:
             r = json.loads(proc.stdout.strip().splitlines()[-1])
             worker = f"{r['worker_mb']:.0f}" if r["worker_mb"] else "-"
             print(f"{config.split(':')[0]:10} {r['workers']:>7} {r['startup']:>9.2f} {r['wall']:>8.1f} "
-                  f"{r['docs_per_s']:>8.1f} {r['steady_docs_per_s']:>13.1f} {r['driver_mb']:>9.0f} {worker:>9}",
+                  f"{r['docs_per_s']:>8.1f} {r['steady_docs_per_s']:>13.1f} {r['pass_one']:>10.1f} "
+                  f"{r['driver_rest']:>15.1f} {r['driver_mb']:>9.0f} {worker:>9}",
                   flush=True)
             if first is None:
                 first = out

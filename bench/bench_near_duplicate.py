@@ -11,6 +11,9 @@ header and footer). Each measurement runs in its own forked process, which repor
 - newsqc signatures: ``NearDuplicate.sketch`` per document (what the engine calls), 1 process and
   ``--jobs`` processes;
 - newsqc end to end: sketches in ``--jobs`` processes, the rows concatenated, ``resolve``;
+Besides wall-clock docs/s, each phase reports docs per CPU-second (its own and its workers'), which
+does not depend on how busy a shared machine is.
+
 - datasketch: the same shingles, ``MinHash.bulk`` (sha1_hash32, 128 permutations), then
   ``MinHashLSH(threshold=0.5)`` insert + query and connected components (one process: its API).
 
@@ -137,26 +140,37 @@ def _sketch_all(n: int, jobs: int) -> list[pl.DataFrame]:
     if jobs <= 1:
         parts = [_sketch_range(c) for c in chunks]
     else:
-        with mp.get_context("fork").Pool(jobs) as pool:
-            parts = list(pool.imap(_sketch_range, chunks))
+        pool = mp.get_context("fork").Pool(jobs)
+        parts = list(pool.imap(_sketch_range, chunks))
+        pool.close()
+        pool.join()  # reaped, so their CPU time shows in RUSAGE_CHILDREN
     return [p for p in parts if p is not None]
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its reaped children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def phase_newsqc_signatures(n: int, jobs: int) -> dict:
-    t = time.perf_counter()
+    t, c = time.perf_counter(), _cpu()
     frames = _sketch_all(n, jobs)
     dt = time.perf_counter() - t
-    return {"docs_per_s": n / dt, "seconds": dt, "rows": sum(f.height for f in frames), "peak_mb": _peak_mb()}
+    return {"docs_per_s": n / dt, "docs_per_cpu_s": n / (_cpu() - c), "seconds": dt,
+            "rows": sum(f.height for f in frames), "peak_mb": _peak_mb()}
 
 
 def phase_newsqc_end_to_end(n: int, jobs: int) -> dict:
-    t = time.perf_counter()
+    t, c = time.perf_counter(), _cpu()
     frames = _sketch_all(n, jobs)
     rows = pl.concat(frames)
     t1 = time.perf_counter()
     res = _RULE.resolve(rows, [str(i) for i in range(n)])  # type: ignore[union-attr]
     dt = time.perf_counter() - t
-    return {"docs_per_s": n / dt, "seconds": dt, "resolve_seconds": time.perf_counter() - t1,
+    return {"docs_per_s": n / dt, "docs_per_cpu_s": n / (_cpu() - c), "seconds": dt,
+            "resolve_seconds": time.perf_counter() - t1,
             "duplicates": res.stats["duplicates"], "clusters": res.stats["clusters"],
             "candidates": res.stats["candidates"], "peak_mb": _peak_mb()}
 
@@ -168,16 +182,17 @@ def _ds_shingles(text: str) -> list[bytes]:
 def phase_datasketch_signatures(n: int) -> dict:
     from datasketch import MinHash
 
-    t = time.perf_counter()
+    t, c = time.perf_counter(), _cpu()
     sigs = MinHash.bulk((_ds_shingles(x) for x in _TEXTS[:n]), num_perm=128)
     dt = time.perf_counter() - t
-    return {"docs_per_s": n / dt, "seconds": dt, "sigs": len(sigs), "peak_mb": _peak_mb()}
+    return {"docs_per_s": n / dt, "docs_per_cpu_s": n / (_cpu() - c), "seconds": dt, "sigs": len(sigs),
+            "peak_mb": _peak_mb()}
 
 
 def phase_datasketch_end_to_end(n: int) -> dict:
     from datasketch import MinHash, MinHashLSH
 
-    t = time.perf_counter()
+    t, c = time.perf_counter(), _cpu()
     sigs = MinHash.bulk((_ds_shingles(x) for x in _TEXTS[:n]), num_perm=128)
     lsh = MinHashLSH(threshold=0.5, num_perm=128)
     for i, m in enumerate(sigs):
@@ -197,7 +212,8 @@ def phase_datasketch_end_to_end(n: int) -> dict:
                 parent[max(a, b)] = min(a, b)
     roots = [find(i) for i in range(n)]
     dt = time.perf_counter() - t
-    return {"docs_per_s": n / dt, "seconds": dt, "duplicates": n - len(set(roots)), "peak_mb": _peak_mb()}
+    return {"docs_per_s": n / dt, "docs_per_cpu_s": n / (_cpu() - c), "seconds": dt,
+            "duplicates": n - len(set(roots)), "peak_mb": _peak_mb()}
 
 
 def _resolve_rows(n: int, path: Path) -> None:
@@ -229,6 +245,26 @@ def phase_resolve_only(path: Path) -> dict:
             "peak_mb_rows_loaded": base, "peak_mb": _peak_mb()}
 
 
+def _build_index(directory: Path, n: int, part_size: int = 250_000) -> dict:
+    """An index of N random signatures, added in parts of ``part_size`` (as batches would be)."""
+    from qc.near_duplicate import index
+
+    rule = NearDuplicate()
+    rng = np.random.default_rng(2)
+    st: dict = {}
+    for lo in range(0, n, part_size):
+        m = min(part_size, n - lo)
+        rows = pl.DataFrame([pl.Series("sig", rng.integers(0, 1 << 32, size=(m, 128), dtype=np.uint32)),
+                             pl.Series("n", np.full(m, 450, dtype=np.uint32)),
+                             pl.Series("exact", rng.integers(0, 1 << 63, size=m, dtype=np.uint64)),
+                             pl.Series("chars", np.full(m, 3000, dtype=np.int64)),
+                             pl.Series("doc", np.arange(m, dtype=np.int64))])
+        ids = [f"idx{lo + i}" for i in range(m)]
+        settings = index.settings_of(rule)
+        st = index.build(directory, rows, ids, settings) if lo == 0 else index.add(directory, rows, ids, settings)
+    return st
+
+
 def _run(fn, *args) -> dict:
     ctx = mp.get_context("fork")
     q = ctx.Queue()
@@ -252,6 +288,8 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--skip-datasketch", action="store_true")
     ap.add_argument("--resolve-only", type=int, default=0, metavar="N")
+    ap.add_argument("--index-docs", type=int, default=0, metavar="N",
+                    help="also time the run against a persistent index of N documents (incremental cost)")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     _RULE = NearDuplicate()
@@ -275,12 +313,27 @@ def main() -> None:
     out["newsqc_signatures_1proc"] = _run(phase_newsqc_signatures, n, 1)
     out["newsqc_signatures"] = _run(phase_newsqc_signatures, n, a.jobs)
     out["newsqc_end_to_end"] = _run(phase_newsqc_end_to_end, n, a.jobs)
+    if a.index_docs:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            st = _run(_build_index, Path(tmp) / "idx", a.index_docs)
+            _RULE = NearDuplicate(options=NearDuplicate.options_from({"index": str(Path(tmp) / "idx")}))
+            out["index"] = {"documents": st["documents"], "parts": st["parts"], "mb": st["bytes"] / 2**20}
+            out["newsqc_end_to_end_with_index"] = _run(phase_newsqc_end_to_end, n, a.jobs)
+            _RULE = NearDuplicate()
+        out["incremental_cost"] = (out["newsqc_end_to_end_with_index"]["seconds"]
+                                   / out["newsqc_end_to_end"]["seconds"])
     if not a.skip_datasketch:
         out["datasketch_bulk_signatures"] = _run(phase_datasketch_signatures, n)
         out["datasketch_end_to_end"] = _run(phase_datasketch_end_to_end, n)
-        speed = {k: v["docs_per_s"] for k, v in out.items() if isinstance(v, dict)}
+        speed = {k: v["docs_per_s"] for k, v in out.items() if isinstance(v, dict) and "docs_per_s" in v}
         out["ratio_signatures"] = speed["newsqc_signatures"] / speed["datasketch_bulk_signatures"]
         out["ratio_end_to_end"] = speed["newsqc_end_to_end"] / speed["datasketch_end_to_end"]
+        cpu = {k: v["docs_per_cpu_s"] for k, v in out.items() if isinstance(v, dict) and "docs_per_cpu_s" in v}
+        # per CPU-second: independent of how busy the machine is, and of the number of processes
+        out["ratio_signatures_per_cpu_s"] = cpu["newsqc_signatures"] / cpu["datasketch_bulk_signatures"]
+        out["ratio_end_to_end_per_cpu_s"] = cpu["newsqc_end_to_end"] / cpu["datasketch_end_to_end"]
     if a.json:
         print(json.dumps(out, sort_keys=True))
         return

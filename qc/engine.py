@@ -39,7 +39,9 @@ def check_document(doc: Document, rules: Sequence[Rule]) -> tuple[list[Finding],
         if isinstance(rule, CorpusRule):
             continue
         try:
-            findings.extend(rule.check(doc))
+            found = list(rule.check(doc))
+            doc.memo[("findings", rule.id)] = found
+            findings.extend(found)
         except Exception as exc:  # one bad rule or document never stops a corpus run
             tb = traceback.extract_tb(exc.__traceback__)[-1]
             errors.append(f"rule {rule.id} crashed: {type(exc).__name__}: {exc} "

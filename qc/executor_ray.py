@@ -84,14 +84,14 @@ class RayExecutor:
         self._owns_ray = False
         self._workers: list[Any] = []
         self.worker_peak_rss_mb: list[float] = []
+        if address and not _reachable(address):
+            raise ExecutorError(f"cannot reach Ray at {address} (is the cluster up? `ray status` on its head node)")
         if not ray.is_initialized():
             # Ray phones home usage statistics unless told not to; an audit tool should not.
             os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
             kwargs: dict[str, Any] = {"log_to_driver": False, "include_dashboard": _dashboard_available()}
             if address is None and not os.environ.get("RAY_ADDRESS"):  # ray.init joins RAY_ADDRESS if set
                 kwargs["num_cpus"] = max(1, jobs)
-            if address and not _reachable(address):
-                raise ExecutorError(f"cannot reach Ray at {address} (is the cluster up? `ray status` on its head node)")
             try:
                 ctx = ray.init(address=address, **kwargs)
             except (ConnectionError, ValueError, RuntimeError) as exc:

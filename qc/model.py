@@ -31,6 +31,9 @@ class Document:
     lang: str = "und"
     # (start, end, raw bytes) of byte runs that were not valid UTF-8, as decoded to U+FFFD.
     decode_errors: tuple[tuple[int, int, bytes], ...] = ()
+    # Per-document scratch space for work several rules share (the engine records each rule's findings
+    # here, so a rule that builds on others reads them instead of running them again). Never reported.
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

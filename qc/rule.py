@@ -78,6 +78,11 @@ class Rule:
     def check(self, doc: Document) -> Iterable[Finding]:
         raise NotImplementedError
 
+    @staticmethod
+    def prior_findings(doc: Document, rule_id: str) -> list[Finding] | None:
+        """The findings rule ``rule_id`` already produced for ``doc`` in this pass (None if it did not run)."""
+        return doc.memo.get(("findings", rule_id))
+
     def finding(
         self,
         doc: Document,

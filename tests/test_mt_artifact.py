@@ -188,3 +188,26 @@ def test_human_seeds_are_not_judged_machine_translated(name: str) -> None:
     rules = load_pack(select=["mt-artifact/machine-translated"]).build()
     doc = prepare(Document(id=name, text=(SEEDS / name).read_text(encoding="utf-8")))
     assert not [f for r in rules for f in r.check(doc)]
+
+
+def test_calque_prefilter_literals_are_required_parts_of_matches() -> None:
+    from qc.mt_artifact.calque import required_literals
+
+    assert required_literals(r"\bdepends? from\b") == {"depend"}
+    assert required_literals(r"\b(?:refused|declined) from\b") == {"refused", "declined"}
+    assert required_literals(r"\b\w+ly\b") is None  # nothing literal enough: always run
+
+
+def test_calque_prefilter_changes_no_finding() -> None:
+    texts = [
+        "According to the words of the mayor, the price depends from the season.",
+        "The talks passed in a constructive key, reports the agency with reference to own sources.",
+        "On the eve, the ministry said so. Recall that the plant closed. It is specified that it reopens.",
+        "The head of the Latvian foreign Ministry arrived; the media write that he refused from comments.",
+    ]
+    fast = Calque()
+    slow = Calque()
+    slow.entries = [(p, e, None) for p, e, _ in slow.entries]
+    for text in texts:
+        got = [(f.start, f.end) for f in fast.check(en(text))]
+        assert got and got == [(f.start, f.end) for f in slow.check(en(text))]

@@ -82,10 +82,26 @@ def test_corrupted_part_is_reported(tmp_path: Path, stories: list[str]) -> None:
     part.write_bytes(part.read_bytes()[:100])
     with pytest.raises(index.IndexCorrupt, match=r"part-000002\.parquet is unreadable"):
         index.stats(d)
+    lookup = d / "part-000001.lookup.npy"
+    lookup.write_bytes(b"not numpy at all")
+    with pytest.raises(index.IndexCorrupt, match=r"part-000001\.lookup\.npy is unreadable"):
+        index.query(d, sketch_rows(rule, stories[:1]))
+    lookup.unlink()  # without its lookup file a part is read from its keys file
     keys = d / "part-000001.keys.parquet"
     keys.write_bytes(b"not parquet at all")
     with pytest.raises(index.IndexCorrupt, match=r"part-000001\.keys\.parquet is unreadable"):
         index.query(d, sketch_rows(rule, stories[:1]))
+
+
+def test_lookup_files_and_keys_files_give_the_same_matches(tmp_path: Path, stories: list[str]) -> None:
+    d, rule = built(tmp_path, stories[:6])
+    rng = random.Random(3)
+    batch = sketch_rows(rule, [edit(stories[0], rng, 0.95), stories[7], stories[3], stories[3]])
+    fast = index.query(d, batch)
+    for p in d.glob("*.lookup.npy"):
+        p.unlink()
+    slow = index.query(d, batch)
+    assert fast.rows() == slow.rows() and fast.height == 3
 
 
 def test_other_settings_are_refused(tmp_path: Path, stories: list[str]) -> None:
@@ -103,3 +119,10 @@ def test_empty_batch_and_empty_index(tmp_path: Path, stories: list[str]) -> None
     index.build(d, pl.DataFrame(), [], index.settings_of(rule))
     assert index.stats(d)["documents"] == 0
     assert index.query(d, sketch_rows(rule, stories[:2])).height == 0
+
+
+def test_a_document_is_not_a_copy_of_itself_indexed_before(tmp_path: Path, stories: list[str]) -> None:
+    d, _ = built(tmp_path, stories[:3])
+    rule = NearDuplicate(options=NearDuplicate.options_from({"index": str(d)}))
+    res = rule.resolve(sketch_rows(rule, [stories[0], stories[1]]), ["old0", "again"])
+    assert sorted(res.findings) == [1] and res.findings[1][0].data["duplicate_of"] == "old1"

@@ -21,12 +21,10 @@ three rules share it.
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.util
 import itertools
 import re
 import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -308,8 +306,6 @@ class _Matcher:
 class BlockClassifier:
     """Line classification and article core of a document; results cached per document."""
 
-    CACHE_SIZE = 8
-
     def __init__(self, lexicon: Mapping[str, Any], use_stopwords: bool = True):
         self.matchers = {
             cat: _Matcher(list(lexicon.get(cat, {}).get("lines", [])),
@@ -319,22 +315,14 @@ class BlockClassifier:
         self.use_stopwords = use_stopwords
         self._section_prefixes = tuple(sorted((e for e in self.matchers["section"].lines if " " in e),
                                               key=len, reverse=True))
-        self._cache: OrderedDict[tuple[str, str, str], Layout] = OrderedDict()
-        self._lock = threading.Lock()
 
     # ------------------------------------------------------------ public
     def classify(self, doc: Document) -> Layout:
-        key = (doc.id, doc.lang, hashlib.blake2b(doc.text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest())
-        with self._lock:
-            hit = self._cache.get(key)
-            if hit is not None:
-                self._cache.move_to_end(key)
-                return hit
-        layout = self._classify(doc.text, doc.lang)
-        with self._lock:
-            self._cache[key] = layout
-            while len(self._cache) > self.CACHE_SIZE:
-                self._cache.popitem(last=False)
+        """The document's layout, computed once per document and classifier (kept in ``doc.memo``)."""
+        key = ("boilerplate-layout", id(self))
+        layout = doc.memo.get(key)
+        if layout is None:
+            layout = doc.memo[key] = self._classify(doc.text, doc.lang)
         return layout
 
     # ------------------------------------------------------------ per line

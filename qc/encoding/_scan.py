@@ -17,9 +17,9 @@ share it so their fixes never overlap.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-*" and "utf-8-variants" codecs)
@@ -51,8 +51,9 @@ CODECS: tuple[tuple[str, dict[int, int]], ...] = (
     ("cp1251", _table(("sloppy-windows-1251",))),
     ("mac_roman", _table(("mac_roman",))),
     ("cp1250", _table(("sloppy-windows-1250",))),
+    ("iso-8859-2", _table(("iso-8859-2",))),
+    ("cp437", _table(("cp437",))),
 )
-
 
 
 def _suspect_re() -> re.Pattern[str]:
@@ -67,6 +68,7 @@ def _suspect_re() -> re.Pattern[str]:
                 leads.add(chr(cp))
             elif 0x80 <= b <= 0xBF:
                 conts.add(chr(cp))
+    conts.add("\ufffd")  # a continuation byte lost to U+FFFD (LOSSY_RE)
 
     def cls(chars: set[str]) -> str:
         return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
@@ -200,8 +202,8 @@ def weak(src: str, fixed: str, codec: str) -> bool:
     three source characters (``√π`` reads as mac_roman ``ù``; ``Я»`` as cp1251 U+07FB), unless the lead
     is one real text never puts before a symbol (``_STRONG_LEADS``). Weak repairs are kept only when
     the document has a strong one of the same codec."""
-    if len(fixed) > 1 or len(src) > 3 or (len(src) == 3 and not _weak(fixed)):
-        return False
+    if len(fixed) > 1 or len(src) > 3 or (len(src) == 3 and not _weak(fixed)) or "\ufffd" in src:
+        return False  # a lead byte before a lost one (``Ä�``) is damage already, not a coincidence
     if src[1] in _TYPO_CONT:
         return True  # ``Ã’s`` (a plural of Ã), ``SELKÄ\xa0``: a letter before a quote or a no-break space
     first = codec.split("+")[0]
@@ -283,6 +285,7 @@ def utf8_repairs(text: str, start: int = 0, end: int | None = None) -> list[Repa
 # ² ³ ª º ¯ ¿ for І і Є є Ї ї), not touching any other letter or digit.
 CP1251_WORD_RE = re.compile(r"(?<![\w\u00a8\u00b8\u00af\u00bf])"
                             r"[\u00c0-\u00ff\u00a8\u00b8\u00b2\u00b3\u00aa\u00ba\u00af\u00bf]+(?![\w])")
+_CP1251_QUICK_RE = re.compile(r"[\u00c0-\u00ff\u00a8\u00b8\u00b2\u00b3\u00aa\u00ba\u00af\u00bf]{3}")
 _NL_RE = re.compile("\n")
 _VOWEL_RE = re.compile("[аеёиоуыэюяіїєАЕЁИОУЫЭЮЯІЇЄ]")
 _CONS_RE = re.compile("[бвгджзйклмнпрстфхцчшщБВГДЖЗЙКЛМНПРСТФХЦЧШЩ]")
@@ -290,12 +293,30 @@ _CYR_WORD_RE = re.compile(r"[А-ЯЁІЇЄа-яёіїє]+")
 
 
 def _case_ok(word: str) -> bool:
-    return word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower())
+    """lower, Title, UPPER, or an abbreviation with a case ending (``МИДа``)."""
+    return bool(_CASE_RE.fullmatch(word))
+
+
+_CASE_RE = re.compile(r"[а-яёіїє]+|[А-ЯЁІЇЄ][а-яёіїє]*|[А-ЯЁІЇЄ]+[а-яёіїє]{0,2}")
+_CYR_ANY_RE = re.compile("[а-яё]")
+_PREV_WORD_RE = re.compile(r"([^\W\d_]+)[^\w\n]*$")
+_NEXT_WORD_RE = re.compile(r"[^\w\n]*([^\W\d_]+)")
+
+
+def _between_cyrillic(text: str, s: int, e: int) -> bool:
+    """A short Latin-1 word between two Cyrillic words on its line (``в â Грозном``) is a Russian word."""
+    ls = text.rfind("\n", 0, s) + 1
+    le = text.find("\n", e)
+    prev = _PREV_WORD_RE.search(text, max(ls, s - 40), s)
+    nxt = _NEXT_WORD_RE.match(text, e, min(le if le >= 0 else len(text), e + 40))
+    return bool(prev and nxt and _CYR_WORD_RE.fullmatch(prev.group(1)) and _CYR_WORD_RE.fullmatch(nxt.group(1)))
 
 
 def cp1251_repairs(text: str, taken: list[tuple[int, int]] | None = None) -> list[Repair]:
     """Words of Russian (Ukrainian) cp1251 text read as cp1252: ``Ñëåäóþùèå`` -> ``Следующие``.
     ``taken``: sorted spans already repaired as UTF-8 mojibake (``áº¯`` is ``ắ``, not ``бєЇ``)."""
+    if not _CP1251_QUICK_RE.search(text) and not _CYR_ANY_RE.search(text):
+        return []  # no run of 3 such letters nor Cyrillic text around: nothing to repair
     found: list[tuple[int, int, str]] = []
     starts = [s for s, _ in taken or ()]
     for m in CP1251_WORD_RE.finditer(text):
@@ -313,8 +334,9 @@ def cp1251_repairs(text: str, taken: list[tuple[int, int]] | None = None) -> lis
         found.append((m.start(), m.end(), cyr))
     if not found:
         return []
-    # A 1-2 letter word (``è`` = ``и``, ``íà`` = ``на``) counts only next to a longer one on the same line;
-    # words of 3+ letters made only of accented Latin-1 letters do not occur in Latin-script languages.
+    # A 1-2 letter word (``è`` = ``и``, ``íà`` = ``на``) counts only next to a longer one on the same line
+    # or between two Cyrillic words; words of 3+ letters made only of accented Latin-1 letters do not
+    # occur in Latin-script languages.
     newlines = [m.start() for m in _NL_RE.finditer(text)]
     line_of = [bisect.bisect_left(newlines, s) for s, _e, _c in found]
     # Strong: 3+ letters with a lowercase one (all-caps runs such as ``ÀÉÈÙ`` need a strong neighbour).
@@ -322,7 +344,7 @@ def cp1251_repairs(text: str, taken: list[tuple[int, int]] | None = None) -> lis
                          if e - s >= 3 and not c.isupper() and _VOWEL_RE.search(c) and _CONS_RE.search(c)}
     out: list[Repair] = []
     for ln, (s, e, cyr) in zip(line_of, found, strict=True):
-        if ln in lines_with_strong:
+        if ln in lines_with_strong or _between_cyrillic(text, s, e):
             out.append(Repair(s, e, cyr, "cp1251-as-cp1252"))
     return out
 
@@ -338,6 +360,8 @@ _A0_FIX = {"Â": "\xa0", "Å": "Š", "Î": "Π", "Ð": "Р", "Ã": "à", "Г": "
 
 
 def a0_repairs(text: str, codecs: set[str]) -> list[Repair]:
+    if not codecs and "Ã" not in text:
+        return []
     out = []
     for m in _A0_RE.finditer(text):
         lead = m.group(1) or m.group(2) or m.group(3)
@@ -365,6 +389,13 @@ def all_repairs(text: str) -> list[Repair]:
     """Every mojibake repair of ``text``, non-overlapping, sorted by start."""
     if text.isascii():
         return []
+    return list(_all_repairs(text))
+
+
+# mojibake, control-char, homoglyph and nbsp all ask for the same document's repairs in a row: a tiny
+# memo of a pure function (keyed by the text itself) makes that one scan instead of four.
+@functools.lru_cache(maxsize=4)
+def _all_repairs(text: str) -> tuple[Repair, ...]:
     reps = utf8_repairs(text)
     reps += cp1251_repairs(text, [(r.start, r.end) for r in reps])
     reps += a0_repairs(text, {r.codec.split("+")[0] for r in reps})
@@ -375,12 +406,7 @@ def all_repairs(text: str) -> list[Repair]:
         if r.start >= last:
             out.append(r)
             last = r.end
-    return out
-
-
-def covered(repairs: list[Repair]) -> Iterator[tuple[int, int]]:
-    for r in repairs:
-        yield r.start, r.end
+    return tuple(out)
 
 
 # --- no-break spaces -------------------------------------------------------------------------------

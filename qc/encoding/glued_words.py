@@ -41,6 +41,7 @@ def glued_re(min_left: int, min_right: int) -> re.Pattern[str]:
 
 
 GLUED_RE = glued_re(2, 3)
+_CASE_CHANGE_RE = re.compile("[a-z][A-Z]|[а-яё][А-ЯЁ]")
 
 
 class GluedWords(Rule):
@@ -57,6 +58,8 @@ class GluedWords(Rule):
         self.prefixes = tuple(e[:-1] for e in entries if e.endswith("-"))
 
     def check(self, doc: Document) -> Iterator[Finding]:
+        if not _CASE_CHANGE_RE.search(doc.text):
+            return  # no lowercase letter followed by a capital: the common case, one C-speed scan
         for m in self.pattern.finditer(doc.text):
             token = m.group()
             left = m.group(1) or m.group(3)

@@ -28,7 +28,7 @@ _CYR = "\u0400-\u052f"
 _GRK = "\u0370-\u03ff"
 _OTHER_SCRIPT_RE = re.compile(f"[{_CYR}{_GRK}]")
 # A word (letters only) holding at least one ASCII Latin letter and one Cyrillic or Greek letter.
-MIXED_RE = re.compile(rf"\b(?=[^\W\d_]*[A-Za-z])(?=[^\W\d_]*[{_CYR}{_GRK}])[^\W\d_]+")
+MIXED_RE = re.compile(rf"(?<![^\W\d_])(?=[^\W\d_]*[A-Za-z])(?=[^\W\d_]*[{_CYR}{_GRK}])[^\W\d_]+")
 _CYR_LETTERS_RE = re.compile(f"[{_CYR}]")
 _LAT_LETTERS_RE = re.compile("[A-Za-z]")
 
@@ -80,20 +80,25 @@ class Homoglyph(Rule):
             if any(s < m.end() and m.start() < e for s, e in mojibake):
                 continue
             scripts = [_script(ch) for ch in word]
-            counts = {s: scripts.count(s) for s in set(scripts)}
-            if "other" in counts or len(counts) != 2:
+            if "other" in scripts:
                 continue
-            lat = counts.get("lat", 0)
-            other = "cyr" if "cyr" in counts else "grk"
-            if lat != counts[other]:
-                dominant = "lat" if lat > counts[other] else other
+            lat = scripts.count("lat")
+            nonlat = len(scripts) - lat
+            # Latin back from Cyrillic and Greek look-alikes, or Cyrillic back from Latin ones (only in a
+            # word with no Greek). The dominant script first (on a tie, the line's); if its look-alikes
+            # cannot spell the word (``tһе``: Latin t has no Cyrillic twin), the other one.
+            if lat != nonlat:
+                order = ["lat", "cyr"] if lat > nonlat else ["cyr", "lat"]
             else:
-                dominant = self._line_script(text, m.start(), other)
-            if dominant == "grk":
-                continue
-            table = self.to_latin if dominant == "lat" else self.to_cyr
-            idx = [i for i, s in enumerate(scripts) if s != dominant]
-            if any(word[i] not in table for i in idx):
+                order = ["lat", "cyr"] if self._line_script(text, m.start(), "cyr") == "lat" else ["cyr", "lat"]
+            for dominant in order:
+                if dominant == "cyr" and "grk" in scripts:
+                    continue
+                table = self.to_latin if dominant == "lat" else self.to_cyr
+                idx = [i for i, s in enumerate(scripts) if s != dominant]
+                if all(word[i] in table for i in idx):
+                    break
+            else:
                 continue
             a, b = idx[0], idx[-1] + 1
             fixed = "".join(table.get(ch, ch) if scripts[a + k] != dominant else ch

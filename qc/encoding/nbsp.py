@@ -48,12 +48,19 @@ class NbspOptions:
 
 
 def other_spans(text: str) -> list[tuple[int, int]]:
-    """Spans other encoding rules may edit, sorted: a no-break-space finding must not overlap them."""
+    """Spans other encoding rules may edit, merged and sorted: a no-break-space finding must not overlap
+    them."""
     spans = [(r.start, r.end) for r in all_repairs(text)]
     for rx in (ENTITY_RE, CONTROL_RE, MIXED_RE, GLUED_RE, _FFFD_RE):
         spans.extend(m.span() for m in rx.finditer(text))
     spans.sort()
-    return spans
+    merged: list[tuple[int, int]] = []  # union of the spans, so one bisect finds the one holding a point
+    for s, e in spans:
+        if merged and s < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
 
 
 class Nbsp(Rule):
@@ -83,19 +90,19 @@ class Nbsp(Rule):
         if len(flagged) < self.options.min_per_doc:
             return
         group: list[int] = []
+        lines = 0  # line breaks inside the current group
         for p in flagged:
-            if group and self._breaks(text, group[0], group[-1], p, starts):
-                yield self._finding(doc, group)
-                group = []
+            if group:
+                gap = text.count("\n", group[-1], p)
+                # A new finding past ``max_group_lines`` lines or where another rule's span lies between.
+                if (lines + gap >= self.options.max_group_lines
+                        or bisect.bisect_right(starts, p) != bisect.bisect_right(starts, group[-1])):
+                    yield self._finding(doc, group)
+                    group, gap = [], 0
+                lines = lines + gap if group else 0
             group.append(p)
         if group:
             yield self._finding(doc, group)
-
-    def _breaks(self, text: str, first: int, last: int, p: int, starts: list[int]) -> bool:
-        """A new finding starts past ``max_group_lines`` lines or where another rule's span lies between."""
-        if text.count("\n", first, p) >= self.options.max_group_lines:
-            return True
-        return bisect.bisect_right(starts, p) != bisect.bisect_right(starts, last)
 
     def _finding(self, doc: Document, group: list[int]) -> Finding:
         a, b = group[0], group[-1] + 1

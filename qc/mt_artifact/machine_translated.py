@@ -92,7 +92,8 @@ class MachineTranslated(Rule):
         total = 0.0
         for rule in self.evidence_rules:
             name = rule.id.split("/", 1)[1]
-            found = list(rule.check(doc))
+            prior = self.prior_findings(doc, rule.id)  # the pack's own run of the rule, when selected
+            found = prior if prior is not None else list(rule.check(doc))
             if not found:
                 continue
             # the same artifact repeated (one calque, one date format) is one habit, not new evidence:

@@ -49,10 +49,13 @@ class SourceAcronym(Rule):
         text = doc.text
         excluded: dict[str, bool] = {}
         for start, _end, line in iter_lines(text):
+            matches = list(self.pattern.finditer(line))
+            if not matches:
+                continue
             letters = [c for c in line if c.isalpha()]
             if len(letters) >= 12 and sum(c.isupper() for c in letters) >= self.options.caps_line_share * len(letters):
                 continue
-            for m in self.pattern.finditer(line):
+            for m in matches:
                 key = re.sub(r"[ -]", " ", m.group())
                 entry = self.entries.get(key)
                 if entry is None:

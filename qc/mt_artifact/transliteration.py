@@ -90,6 +90,8 @@ class Transliteration(Rule):
         low = text.lower().replace("’", "'")
         en = self.en.get(low, 0.0)
         src, src_z = None, 0.0
+        if en >= self.options.common_english_zipf and len(low) > 2:
+            return _Tok(start, end, text, en, None, 0.0)  # a common English word can neither start nor join a run
         if low not in self.loanwords and not (text.islower() and english_typo(low)):
             key = self.tr.latin_key(low)
             if key:
@@ -115,7 +117,7 @@ class Transliteration(Rule):
         text = doc.text
         toks = [self._classify(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
         o = self.options
-        bounds = list(sentences(text))
+        bounds: list[tuple[int, int]] = []  # sentence bounds, computed when a first run is found
         i, n = 0, len(toks)
         while i < n:
             if not (self._strong(toks[i]) or (toks[i].src and toks[i].en < o.english_zipf)):
@@ -134,6 +136,8 @@ class Transliteration(Rule):
             while run and run[-1].en >= o.common_english_zipf:
                 run = run[:-1]
             i = hi + 1
+            if run and self._accept(text, run) and not bounds:
+                bounds = list(sentences(text))
             if run and self._accept(text, run) and self._english_around(text, toks, run, bounds) \
                     and not _GLOSS.match(text, run[-1].end):
                 # a one-word run is weaker evidence than a phrase (typos and rare names collide)

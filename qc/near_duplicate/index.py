@@ -5,11 +5,15 @@ Layout of an index directory (append-only; every file is written under a tempora
     DIR/index.json                  settings (shingles, permutations, bands) and the format version
     DIR/part-000001.parquet         documents: id, sig (Array[uint32, num_perm]), n, exact, chars
     DIR/part-000001.keys.parquet    band keys: band, key (uint64), row (position in the part), sorted
+    DIR/part-000001.lookup.npy      the same keys (band mixed in) sorted, and their rows: a (2, M)
+                                    uint64 array derived from the keys file, memory-mapped by queries
     DIR/.lock                       held (flock) by the one writer; a second writer is refused
 
-Parts are read lazily with polars: a query joins its band keys against the key files (only the
-``band``, ``key`` and ``row`` columns are read), then fetches just the matching signatures and verifies
-them exactly like in-batch candidates. The functions the CLI uses:
+A query looks its band keys up in each part's memory-mapped sorted array (binary search: its cost
+grows with the batch and the log of the part, not with the part's size; a part without the lookup
+file is joined against its keys file with polars instead), then reads just the row groups holding
+the matching documents' signatures (small row groups, read lazily with polars) and verifies them
+exactly like in-batch candidates. The functions the CLI uses:
 
 ``build(index_dir, rows, ids, settings)`` — a new index from sketch rows; ``add(index_dir, rows, ids,
 settings=None)`` — append a part; ``stats(index_dir) -> dict``; ``query(index_dir, rows, settings=None)
@@ -113,6 +117,20 @@ def _keys_path(part: Path) -> Path:
     return part.with_name(part.name.replace(".parquet", ".keys.parquet"))
 
 
+def _lookup_path(part: Path) -> Path:
+    return part.with_name(part.name.replace(".parquet", ".lookup.npy"))
+
+
+_BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _lookup_keys(keys: np.ndarray, band: np.ndarray) -> np.ndarray:
+    """One uint64 per (band, key): the key xor a band-specific odd constant (a collision only costs a
+    verification)."""
+    with np.errstate(over="ignore"):
+        return keys ^ ((band.astype(np.uint64) + np.uint64(1)) * _BAND_MIX)
+
+
 def _write_atomic(frame: pl.DataFrame, path: Path, **kwargs: Any) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     frame.write_parquet(tmp, **kwargs)
@@ -138,9 +156,18 @@ def _write_part(index_dir: Path, rows: pl.DataFrame, ids: list[str], settings: d
         "key": keys.ravel(),
         "row": np.repeat(np.arange(n, dtype=np.uint32), bands),
     }).sort("key", "band", "row")
+    lk = _lookup_keys(key_frame["key"].to_numpy(), key_frame["band"].to_numpy())
+    order = np.argsort(lk, kind="stable")
+    lookup = np.vstack([lk[order], key_frame["row"].to_numpy().astype(np.uint64)[order]])
     # keys first: a part whose documents file exists is complete (stats and query look at those)
     _write_atomic(key_frame, _keys_path(part), statistics=True, row_group_size=1 << 16)
-    _write_atomic(docs, part, statistics=True)
+    tmp = _lookup_path(part).with_name(f".{_lookup_path(part).name}.tmp")
+    with open(tmp, "wb") as fh:
+        np.save(fh, lookup)
+    os.replace(tmp, _lookup_path(part))
+    # small row groups: a query reads only the groups that hold its matches (8,192 rows ~ 4 MB of
+    # signatures; measured 36 ms for 3 rows of a 250,000-row part against 0.7 s with one big group)
+    _write_atomic(docs, part, statistics=True, row_group_size=8192)
     return part
 
 
@@ -195,6 +222,8 @@ def stats(index_dir: str | os.PathLike) -> dict[str, Any]:
             if not path.exists():
                 raise IndexCorrupt(f"index part {path} is missing")
             size += path.stat().st_size
+        if _lookup_path(part).exists():
+            size += _lookup_path(part).stat().st_size
         documents += int(_read_checked(part, pl.scan_parquet(part).select(pl.len()))[0, 0])
         _read_checked(_keys_path(part), pl.scan_parquet(_keys_path(part)).select(pl.len()))
     return {"documents": documents, "parts": len(parts), "bytes": size, "settings": meta["settings"],
@@ -220,19 +249,18 @@ def query(index_dir: str | os.PathLike, rows: pl.DataFrame, settings: dict[str, 
     m, bands = keys.shape
     q = pl.DataFrame({"band": np.tile(np.arange(bands, dtype=np.uint16), m), "key": keys.ravel(),
                       "qrow": np.repeat(np.arange(m, dtype=np.int64), bands)})
+    qk = _lookup_keys(keys.ravel(), np.tile(np.arange(bands, dtype=np.uint64), m))
+    qrow_all = np.repeat(np.arange(m, dtype=np.int64), bands)
+    order = np.argsort(qk, kind="stable")  # sorted probes walk the memory map in order
+    qk, qrow_all = qk[order], qrow_all[order]
     found = []
     for part in parts:
-        kp = _keys_path(part)
-        if not kp.exists():
-            raise IndexCorrupt(f"index part {kp} is missing")
-        hits = _read_checked(kp, pl.scan_parquet(kp).select("band", "key", "row")
-                             .join(q.lazy(), on=["band", "key"], how="inner")
-                             .select("row", "qrow").unique())
+        hits = _hits(part, q, qk, qrow_all)
         if hits.height == 0:
             continue
         wanted = np.unique(hits["row"].to_numpy())
-        docs = _read_checked(part, pl.scan_parquet(part).select("id", "sig", "n")
-                             .with_row_index("row").filter(pl.col("row").is_in(wanted.tolist())))
+        docs = _read_checked(part, pl.scan_parquet(part).with_row_index("row")
+                             .filter(pl.col("row").is_in(wanted.tolist())).select("row", "id", "sig", "n"))
         joined = hits.join(docs, on="row", how="inner").sort("qrow", "row")
         isig = _sigs(joined)
         a = joined["qrow"].to_numpy()
@@ -251,3 +279,35 @@ def query(index_dir: str | os.PathLike, rows: pl.DataFrame, settings: dict[str, 
     docs = rows["doc"].to_numpy()
     return out.select(pl.Series("doc", docs[out["qrow"].to_numpy()], dtype=pl.Int64), "match_id", "similarity",
                       "containment")
+
+
+def _hits(part: Path, q: pl.DataFrame, qk: np.ndarray, qrow: np.ndarray) -> pl.DataFrame:
+    """``row, qrow`` pairs of a part whose band keys equal a query's (unique)."""
+    lp = _lookup_path(part)
+    if lp.exists():
+        try:
+            lookup = np.load(lp, mmap_mode="r")
+            if lookup.ndim != 2 or lookup.shape[0] != 2 or lookup.dtype != np.uint64:
+                raise ValueError(f"unexpected array {lookup.dtype} {lookup.shape}")
+        except (OSError, ValueError) as exc:
+            raise IndexCorrupt(f"index part {lp} is unreadable ({exc}); delete it to fall back to the keys "
+                               "file, or restore it from a backup") from exc
+        sorted_keys = lookup[0]
+        if sorted_keys.shape[0] == 0:
+            return pl.DataFrame(schema={"row": pl.UInt32, "qrow": pl.Int64})
+        lo = np.searchsorted(sorted_keys, qk, side="left")
+        sel = np.asarray(sorted_keys[np.minimum(lo, sorted_keys.shape[0] - 1)]) == qk
+        if not sel.any():
+            return pl.DataFrame(schema={"row": pl.UInt32, "qrow": pl.Int64})
+        # the upper bound only for the (few) keys that are present: equal keys sit together
+        starts = lo[sel]
+        counts = np.searchsorted(sorted_keys, qk[sel], side="right") - starts
+        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        rows = np.asarray(lookup[1][np.repeat(starts, counts) + offsets]).astype(np.uint32)
+        return pl.DataFrame({"row": rows, "qrow": np.repeat(qrow[sel], counts)}).unique().sort("qrow", "row")
+    kp = _keys_path(part)
+    if not kp.exists():
+        raise IndexCorrupt(f"index part {kp} is missing")
+    return _read_checked(kp, pl.scan_parquet(kp).select("band", "key", "row")
+                         .join(q.lazy(), on=["band", "key"], how="inner")
+                         .select("row", "qrow").unique().sort("qrow", "row"))

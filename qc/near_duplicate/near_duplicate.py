@@ -139,19 +139,24 @@ class NearDuplicate(CorpusRule):
     def _against_index(self, rows: pl.DataFrame, ids: list[str], labels: np.ndarray, chars: np.ndarray,
                        result: CorpusResult) -> None:
         """Batch clusters with a member matching an indexed document are copies of that document:
-        every member is flagged ``duplicate_of`` it (data ``indexed: true``) and takes its id as cluster."""
+        every member is flagged ``duplicate_of`` it (data ``indexed: true``) and takes its id as cluster.
+        A match with the document's own id (the same document indexed before) does not count."""
         from qc.near_duplicate import index as nd_index
 
         matches = nd_index.query(self.options.index, rows, nd_index.settings_of(self))
+        result.stats["index_matches"] = 0
         if matches.height == 0:
-            result.stats["index_matches"] = 0
             return
         row_of = {int(d): r for r, d in enumerate(rows["doc"].to_list())}
         best: dict[int, tuple[float, str]] = {}
         for d, mid, sim in matches.select("doc", "match_id", "similarity").iter_rows():
+            if mid == ids[d]:
+                continue  # the document itself, indexed by an earlier run: not a copy of something else
             lab = int(labels[row_of[d]])
             if lab not in best or (-sim, mid) < (-best[lab][0], best[lab][1]):
                 best[lab] = (sim, mid)
+        if not best:
+            return
         docs = rows["doc"].to_numpy()
         flagged = 0
         for r in np.flatnonzero(np.isin(labels, list(best))).tolist():
