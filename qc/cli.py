@@ -26,7 +26,7 @@ from qc.pack import Pack, PackError, load_pack
 from qc.readers import DEFAULT_MAX_BYTES, InputError, ReadOptions
 from qc.registry import BY_ID, RULES
 from qc.runner import AuditConfig, AuditResult, run_audit
-from qc.writers import write_atomic
+from qc.writers import pretty_json, write_atomic
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_USAGE = 0, 1, 2
 HTML_MAX_DOCS = 200_000
@@ -125,7 +125,7 @@ def _dispatch(args: argparse.Namespace, err: Console) -> int:
     record = gate_record(result.summary, pack.gate) if cfg.reports else None
     if record is not None:
         result.summary["gate"] = record
-        write_atomic(out / "summary.json", _json(result.summary))
+        write_atomic(out / "summary.json", pretty_json(result.summary))
     if cfg.texts:
         _write_html(out, result, html_requested=html is True, err=err)
     if args.command == "gate":
@@ -153,12 +153,6 @@ def _write_html(out: Path, result: AuditResult, *, html_requested: bool, err: Co
         texts.unlink(missing_ok=True)
 
 
-def _json(obj: object) -> str:
-    import json
-
-    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
-
-
 def _run_with_progress(cfg: AuditConfig, err: Console, quiet: bool) -> AuditResult:
     if quiet or not err.is_terminal:
         return run_audit(cfg)
@@ -173,7 +167,8 @@ def _run_with_progress(cfg: AuditConfig, err: Console, quiet: bool) -> AuditResu
 
 def _print_summary(result: AuditResult, console: Console) -> None:
     s = result.summary
-    table = Table(title=f"newsqc audit: {s['documents_in']} documents -> {result.out}", title_justify="left")
+    table = Table(title=f"newsqc: {s['documents_in']} documents, reports in {result.out}/", title_justify="left",
+                  min_width=60)
     table.add_column("what")
     table.add_column("count", justify="right")
     for verdict in ("pass", "warn", "fail"):

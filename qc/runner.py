@@ -8,7 +8,6 @@ judges it and writes the reports in input order.
 from __future__ import annotations
 
 import dataclasses
-import json
 import pickle
 import shutil
 import tempfile
@@ -31,6 +30,7 @@ from qc.writers import (
     FINDINGS_SCHEMA,
     AtomicLines,
     ndjson_to_parquet,
+    pretty_json,
     render_markdown,
     safe_relpath,
     write_atomic,
@@ -217,7 +217,7 @@ class _Outputs:
             if keep:
                 write_atomic(self.out / "clean" / rel, fin.clean)
             if self.reports:
-                write_atomic(self.out / "files" / f"{rel}.json", _pretty(row))
+                write_atomic(self.out / "files" / f"{rel}.json", pretty_json(row))
                 write_atomic(self.out / "files" / f"{rel}.md", render_markdown(row, res.text, fin.edits))
         elif self.clean_lines and keep:
             obj = dict(res.meta)
@@ -230,7 +230,7 @@ class _Outputs:
             self.findings_tmp.commit()
             ndjson_to_parquet(self.findings_tmp.path, self.out / "findings.parquet", FINDINGS_SCHEMA)
             self.findings_tmp.path.unlink()
-            write_atomic(self.out / "summary.json", _pretty(summary))
+            write_atomic(self.out / "summary.json", pretty_json(summary))
         self.edits.commit()
         if self.texts:
             self.texts.commit()
@@ -244,7 +244,3 @@ class _Outputs:
         for f in (self.reports, self.edits, self.findings_tmp, self.texts, self.clean_lines):
             if f is not None and not f.fh.closed:
                 f.abort()
-
-
-def _pretty(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"

