@@ -11,10 +11,12 @@ import dataclasses
 import inspect
 import os
 import sys
+import tempfile
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
+import polars as pl
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -22,6 +24,7 @@ from rich.table import Table
 from qc import __version__
 from qc.executor import ExecutorError
 from qc.gate import gate_record, render
+from qc.near_duplicate import index as nd_index
 from qc.pack import Pack, PackError, load_pack
 from qc.readers import DEFAULT_MAX_BYTES, InputError, ReadOptions
 from qc.registry import BY_ID, RULES
@@ -29,6 +32,8 @@ from qc.runner import AuditConfig, AuditResult, run_audit
 from qc.writers import pretty_json, write_atomic
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_USAGE = 0, 1, 2
+NEAR_DUPLICATE = "near-duplicate/near-duplicate"
+_EMPTY_ROWS = pl.DataFrame()
 HTML_MAX_DOCS = 200_000
 
 
@@ -75,8 +80,23 @@ def build_parser() -> argparse.ArgumentParser:
     gate.add_argument("--format", choices=("text", "json", "github", "junit"), default="text",
                       help="how to print the verdict on stdout (default: text)")
 
+    for cmd in (audit, gate):
+        cmd.add_argument("--index", type=Path, metavar="DIR",
+                         help="also find near-duplicates of documents in this persistent index (qc index build)")
+    gate.add_argument("--add-to-index", action="store_true",
+                      help="with --index: add this corpus to the index when the gate passes")
+
     clean = sub.add_parser("clean", help="write cleaned output and the edit log only")
     _add_run_options(clean)
+
+    index = sub.add_parser("index", help="a persistent near-duplicate index to gate new batches against")
+    isub = index.add_subparsers(dest="index_command", required=True)
+    for name, text in (("build", "a new index from a corpus"), ("add", "add a corpus to an existing index")):
+        p = isub.add_parser(name, help=text)
+        p.add_argument("index_dir", type=Path, metavar="DIR")
+        _add_run_options(p)
+    stats = isub.add_parser("stats", help="documents, parts, size and settings of an index")
+    stats.add_argument("index_dir", type=Path, metavar="DIR")
 
     rules = sub.add_parser("rules", help="list every rule, one line each")
     rules.add_argument("--pack", type=Path)
@@ -93,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     err = Console(stderr=True)
     try:
         return _dispatch(args, err)
-    except (InputError, PackError, UsageError, ExecutorError) as exc:
+    except (InputError, PackError, UsageError, ExecutorError, nd_index.IndexUnusable) as exc:
         err.print(f"[bold red]qc: error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -106,11 +126,24 @@ def _dispatch(args: argparse.Namespace, err: Console) -> int:
         return _cmd_rules(load_pack(args.pack))
     if args.command == "explain":
         return _cmd_explain(args.rule, load_pack(args.pack))
+    if args.command == "index" and args.index_command == "stats":
+        print(pretty_json(nd_index.stats(args.index_dir)), end="")
+        return EXIT_OK
     pack = load_pack(args.pack, select=_csv(args.select) or None, ignore=_csv(args.ignore))
+    if getattr(args, "index", None) is not None:
+        if not args.index.is_dir():
+            raise UsageError(f"--index {args.index}: no such index (create one with `qc index build`)")
+        pack = pack.with_rule_options(NEAR_DUPLICATE, index=str(args.index))
+    if (args.command == "index" or getattr(args, "index", None) is not None) and NEAR_DUPLICATE not in pack.selected:
+        raise UsageError(f"the index needs {NEAR_DUPLICATE} selected")
+    if args.command == "index":
+        return _cmd_index(args, pack, err)
     if not args.path.exists():
         raise InputError(f"input not found: {args.path}")
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if getattr(args, "add_to_index", False) and args.index is None:
+        raise UsageError("--add-to-index needs --index DIR")
     out = args.out or Path("reports") / (args.path.resolve().name.split(".")[0] or "input")
     if out.resolve() == args.path.resolve() or args.path.resolve() in out.resolve().parents:
         raise UsageError(f"--out {out} lies inside the input; choose another folder")
@@ -120,6 +153,7 @@ def _dispatch(args: argparse.Namespace, err: Console) -> int:
         read=ReadOptions(glob=args.glob, id_field=args.id_field, text_field=args.text_field,
                          max_bytes=args.max_bytes),
         texts=html is not False, executor=args.executor, address=args.address,
+        keep_rows=bool(getattr(args, "add_to_index", False)),
     )
     result = _run_with_progress(cfg, err, quiet=args.quiet)
     record = gate_record(result.summary, pack.gate) if cfg.reports else None
@@ -132,9 +166,33 @@ def _dispatch(args: argparse.Namespace, err: Console) -> int:
         if not args.quiet:
             _print_summary(result, err)
         print(render(record, args.format, result.fail_on_hits, result.summary))
+        if record["passed"] and args.add_to_index:
+            added = nd_index.add(args.index, result.rows.get(NEAR_DUPLICATE, _EMPTY_ROWS), result.ids)
+            err.print(f"qc: added {result.summary['documents_in']} documents to {args.index} "
+                      f"({added.get('documents', '?')} indexed)", highlight=False)
         return EXIT_OK if record["passed"] else EXIT_GATE_FAILED
     if not args.quiet:
         _print_summary(result, Console())
+    return EXIT_OK
+
+
+def _cmd_index(args: argparse.Namespace, pack: Pack, err: Console) -> int:
+    """Audit the corpus (same pack, so shingles are taken from the same cleaned text), then index it."""
+    if not args.path.exists():
+        raise InputError(f"input not found: {args.path}")
+    with tempfile.TemporaryDirectory(prefix="qc-index-") as tmp:
+        cfg = AuditConfig(input=args.path, out=args.out or Path(tmp), pack=pack, jobs=args.jobs, keep_rows=True,
+                          read=ReadOptions(glob=args.glob, id_field=args.id_field, text_field=args.text_field,
+                                           max_bytes=args.max_bytes),
+                          executor=args.executor, address=args.address)
+        result = _run_with_progress(cfg, err, quiet=args.quiet)
+    rows = result.rows.get(NEAR_DUPLICATE, _EMPTY_ROWS)
+    if args.index_command == "build":
+        rule = next(r for r in pack.build() if r.id == NEAR_DUPLICATE)
+        info = nd_index.build(args.index_dir, rows, result.ids, nd_index.settings_of(rule))
+    else:
+        info = nd_index.add(args.index_dir, rows, result.ids)
+    print(pretty_json(info), end="")
     return EXIT_OK
 
 

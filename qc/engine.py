@@ -56,15 +56,16 @@ def clean_text(text: str, findings: Sequence[Finding], fix_rules: set[str]) -> t
     return apply_edits(text, edits), edits
 
 
-def sketch_document(doc: Document, clean: str, rules: Sequence[Rule], ordinal: int) -> dict[str, pl.DataFrame]:
-    """Sketch rows of every corpus rule for one document, tagged with its ordinal (``doc``)."""
+def sketch_document(doc: Document, clean: str, rules: Sequence[Rule]) -> dict[str, pl.DataFrame]:
+    """Sketch rows of every corpus rule for one document (the runner adds the ``doc`` ordinal column
+    once per batch: cheaper than a column per document)."""
     out: dict[str, pl.DataFrame] = {}
     for rule in rules:
         if not isinstance(rule, CorpusRule):
             continue
         rows = rule.sketch(doc, clean)
         if rows is not None and rows.height:
-            out[rule.id] = rows.with_columns(pl.lit(ordinal, dtype=pl.Int64).alias("doc"))
+            out[rule.id] = rows
     return out
 
 
@@ -96,7 +97,7 @@ def audit_document(record: Document | BadInput, ordinal: int, rules: Sequence[Ru
     if any(isinstance(r, CorpusRule) for r in rules):
         clean, _ = clean_text(doc.text, findings, fix_rules)
         try:
-            sketches = sketch_document(doc, clean, rules, ordinal)
+            sketches = sketch_document(doc, clean, rules)
         except Exception as exc:
             errors.append(f"corpus sketch crashed: {type(exc).__name__}: {exc}")
     return DocResult(ordinal, doc.id, doc.source, doc.text, dict(doc.meta), doc.lang, findings, errors,

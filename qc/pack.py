@@ -6,6 +6,7 @@ Selection follows ruff: a selector is a family (``encoding``), a rule id (``enco
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -83,6 +84,13 @@ class Pack:
             s = self.settings[rid]
             out.append(BY_ID[rid](options=s.options, severity=s.severity, resources=resources))
         return out
+
+    def with_rule_options(self, rule_id: str, **changes: Any) -> Pack:
+        """The same pack with some options of one rule changed (command-line overrides)."""
+        setting = self.settings[rule_id]
+        settings = dict(self.settings)
+        settings[rule_id] = dataclasses.replace(setting, options=dataclasses.replace(setting.options, **changes))
+        return dataclasses.replace(self, settings=settings)
 
     def fix_enabled(self, rule_id: str) -> bool:
         return self.settings[rule_id].fix

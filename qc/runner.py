@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from qc.engine import DocResult, clean_text, finding_order
@@ -52,6 +53,7 @@ class AuditConfig:
     executor: str = "local"  # or "ray"
     address: str | None = None  # Ray cluster address
     progress: Callable[[int], None] | None = None
+    keep_rows: bool = False  # return the corpus rules' sketch rows (qc index build/add)
 
 
 @dataclass
@@ -59,6 +61,15 @@ class AuditResult:
     summary: dict[str, Any]
     out: Path
     fail_on_hits: list[dict[str, Any]]
+    rows: dict[str, pl.DataFrame] = field(default_factory=dict)  # corpus rules' sketch rows (keep_rows)
+    ids: list[str] = field(default_factory=list)
+
+
+def tag_ordinals(items: list[tuple[int, pl.DataFrame]]) -> pl.DataFrame:
+    """One frame for a batch's sketch rows, with the ``doc`` column holding each row's document ordinal."""
+    frame = pl.concat([f for _, f in items], how="diagonal_relaxed")
+    doc = np.repeat(np.array([o for o, _ in items], dtype=np.int64), [f.height for _, f in items])
+    return frame.with_columns(pl.Series("doc", doc, dtype=pl.Int64))
 
 
 def _batches(cfg: AuditConfig) -> Iterator[list[tuple[int, Any]]]:
@@ -87,14 +98,14 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
         spooled: list[Path] = []
         done = 0
         for results in executor.map(_batches(cfg)):
-            batch_frames: dict[str, list[pl.DataFrame]] = {}
+            batch_frames: dict[str, list[tuple[int, pl.DataFrame]]] = {}
             for res in results:
                 ids.append(res.id)
                 for rid, frame in res.sketches.items():
-                    batch_frames.setdefault(rid, []).append(frame)
+                    batch_frames.setdefault(rid, []).append((res.ordinal, frame))
                 res.sketches = {}
-            for rid, frames in batch_frames.items():  # one frame per batch keeps the final concat cheap
-                sketches[rid].append(pl.concat(frames, how="diagonal_relaxed"))
+            for rid, items in batch_frames.items():
+                sketches[rid].append(tag_ordinals(items))
             part = spool / f"{len(spooled):08d}.pkl"
             with open(part, "wb") as fh:
                 pickle.dump(results, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -106,10 +117,14 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
 
         # ---- corpus rules
         corpus: dict[str, CorpusResult] = {}
+        kept_rows: dict[str, pl.DataFrame] = {}
         for rule in corpus_rules:
             frames = sketches.pop(rule.id)
-            rows = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+            rows = pl.concat(frames, how="diagonal_relaxed", rechunk=True) if frames else pl.DataFrame()
             corpus[rule.id] = rule.resolve(rows, ids)
+            if cfg.keep_rows:
+                kept_rows[rule.id] = rows
+            del rows
         t2 = time.perf_counter()
 
         # ---- pass two: merge, clean, judge, write
@@ -135,7 +150,7 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
         except BaseException:
             writer.abort()
             raise
-        return AuditResult(summary, cfg.out, writer.fail_on_hits)
+        return AuditResult(summary, cfg.out, writer.fail_on_hits, kept_rows, ids if cfg.keep_rows else [])
     finally:
         executor.close()
         shutil.rmtree(spool, ignore_errors=True)
@@ -163,6 +178,9 @@ def _finish(res: DocResult, corpus: dict[str, CorpusResult], ids: list[str], pac
             cluster = cres.cluster[res.ordinal]
         if res.ordinal in cres.duplicate_of:
             dup = ids[cres.duplicate_of[res.ordinal]]
+    if dup is None:  # a copy of a document in a persistent index: the kept one lies outside this corpus
+        dup = next((str(f.data["duplicate_of"]) for f in findings
+                    if f.data and f.data.get("indexed") and f.data.get("duplicate_of") is not None), None)
     findings.sort(key=finding_order)
     error = res.input_error or ("; ".join(res.errors) if res.errors else None)
     clean, edits = clean_text(res.text, findings, fix_rules)

@@ -162,3 +162,30 @@ def test_rules_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     text = capsys.readouterr().out
     assert "What it finds" in text and "Default severity" in text
     assert main(["explain", "encoding/nope"]) == 2
+
+
+STORY = ("The city council approved a new budget for public transport on Tuesday after a long debate. "
+         "The plan adds night buses on six routes and lowers fares for students and pensioners. "
+         "Opposition members said the money should have gone to road repairs instead, and promised to "
+         "raise the issue again when the council meets in the spring to review spending.\n")
+
+
+def test_index_build_gate_and_add(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    accepted = _corpus(tmp_path / "a", {"story.txt": STORY})
+    copies = _corpus(tmp_path / "b", {"copy.txt": "Local news\n" + STORY})
+    fresh = _corpus(tmp_path / "c", {"other.txt": CLEAN_DOC * 3})
+    index = tmp_path / "index"
+    sel = ["--quiet", "--select", "near-duplicate"]
+    assert main(["index", "build", str(index), str(accepted), *sel]) == 0
+    assert json.loads(capsys.readouterr().out)["documents"] == 1
+    assert main(["gate", str(copies), "--index", str(index), "--out", str(tmp_path / "o1"), *sel]) == 1
+    [row] = _rows(tmp_path / "o1")
+    assert row["duplicate_of"] == "story.txt" and row["verdict"] == "fail"
+    # a passing batch is added only when asked
+    assert main(["gate", str(fresh), "--index", str(index), "--out", str(tmp_path / "o2"), *sel]) == 0
+    assert main(["gate", str(fresh), "--index", str(index), "--out", str(tmp_path / "o3"), "--add-to-index", *sel]) == 0
+    capsys.readouterr()
+    assert main(["index", "stats", str(index)]) == 0
+    assert json.loads(capsys.readouterr().out)["documents"] == 2
+    assert main(["gate", str(fresh), "--index", str(tmp_path / "nope"), *sel]) == 2
+    assert main(["gate", str(fresh), "--add-to-index", *sel]) == 2

@@ -35,6 +35,7 @@ from qc.model import Document
 from qc.readers import decode_utf8
 from qc.registry import RULES
 from qc.rule import CorpusRule, Rule
+from qc.runner import tag_ordinals
 
 CASES = Path(__file__).parent / "cases"
 
@@ -69,9 +70,8 @@ def _run(rule_cls: type[Rule], case: dict[str, Any]) -> tuple[Rule, list, list[s
         texts = case["docs"] if "docs" in case else [case["text"]]
         docs = [prepare(Document(id=f"d{i}", text=t, lang=case.get("lang", "und"))) for i, t in enumerate(texts)]
     if isinstance(rule, CorpusRule):
-        frames = [f.with_columns(pl.lit(i, dtype=pl.Int64).alias("doc"))
-                  for i, d in enumerate(docs) if (f := rule.sketch(d, d.text)) is not None and f.height]
-        rows = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+        items = [(i, f) for i, d in enumerate(docs) if (f := rule.sketch(d, d.text)) is not None and f.height]
+        rows = tag_ordinals(items) if items else pl.DataFrame()
         res = rule.resolve(rows, [d.id for d in docs])
         findings = [f for i in sorted(res.findings) for f in res.findings[i]]
         flagged = sorted(i for i, fs in res.findings.items() if fs)
