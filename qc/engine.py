@@ -91,7 +91,7 @@ def audit_document(record: Document | BadInput, ordinal: int, rules: Sequence[Ru
     if isinstance(record, BadInput):
         return DocResult(ordinal, record.id, record.source, "", dict(record.meta), "und", [], [],
                          record.error, {})
-    doc = prepare(record)
+    doc = prepare(record) if any(r.needs_lang for r in rules) else record
     findings, errors = check_document(doc, rules)
     sketches: dict[str, pl.DataFrame] = {}
     if any(isinstance(r, CorpusRule) for r in rules):

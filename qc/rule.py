@@ -55,6 +55,7 @@ class Rule:
     severity: ClassVar[Severity] = Severity.WARNING
     fixes: ClassVar[bool] = False  # proposes fixes that cleaning applies (when the pack enables it)
     fix_by_default: ClassVar[bool] = True
+    needs_lang: ClassVar[bool] = True  # reads doc.lang: the engine identifies the language only if a rule does
     Options: ClassVar[type] = NoOptions
 
     def __init__(

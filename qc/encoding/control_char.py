@@ -59,6 +59,7 @@ def _joining_script(ch: str) -> bool:
 
 class ControlChar(Rule):
     id = "encoding/control-char"
+    needs_lang = False
     summary = "Control characters, BOMs and zero-width characters inside text."
     severity = Severity.WARNING
     fixes = True

@@ -46,6 +46,7 @@ _CASE_CHANGE_RE = re.compile("[a-z][A-Z]|[а-яё][А-ЯЁ]")
 
 class GluedWords(Rule):
     id = "encoding/glued-words"
+    needs_lang = False
     summary = "Words glued where two blocks were joined (mediabankFlag), split with a space."
     severity = Severity.WARNING
     fixes = True

@@ -51,6 +51,7 @@ def _script(ch: str) -> str:
 
 class Homoglyph(Rule):
     id = "encoding/homoglyph"
+    needs_lang = False
     summary = "Mixed-script words: Cyrillic/Greek look-alikes in Latin words (UTS #39) and back."
     severity = Severity.WARNING
     fixes = True

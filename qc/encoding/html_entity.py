@@ -51,6 +51,7 @@ def decode_entity(ref: str) -> str | None:
 
 class HtmlEntity(Rule):
     id = "encoding/html-entity"
+    needs_lang = False
     summary = "HTML character references (&amp;, &#8217;, &nbsp;) left undecoded in text."
     severity = Severity.WARNING
     fixes = True

@@ -16,6 +16,7 @@ from qc.rule import Rule
 
 class InvalidUtf8(Rule):
     id = "encoding/invalid-utf8"
+    needs_lang = False
     summary = "Bytes that are not valid UTF-8 (decoded as U+FFFD by the reader)."
     severity = Severity.ERROR
 

@@ -52,6 +52,7 @@ class MojibakeOptions:
 
 class Mojibake(Rule):
     id = "encoding/mojibake"
+    needs_lang = False
     summary = "Text decoded with the wrong codec (mojibake), repaired run by run."
     severity = Severity.ERROR
     fixes = True

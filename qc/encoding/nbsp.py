@@ -65,6 +65,7 @@ def other_spans(text: str) -> list[tuple[int, int]]:
 
 class Nbsp(Rule):
     id = "encoding/nbsp"
+    needs_lang = False
     summary = "No-break spaces used as ordinary spaces (legitimate ones such as 10\xa0km are kept)."
     severity = Severity.INFO
     fixes = True

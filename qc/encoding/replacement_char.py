@@ -22,6 +22,7 @@ FFFD_RE = re.compile("\ufffd+")
 
 class ReplacementChar(Rule):
     id = "encoding/replacement-char"
+    needs_lang = False
     summary = "U+FFFD replacement characters: characters lost by an earlier decoder (no fix possible)."
     severity = Severity.ERROR
 

@@ -35,6 +35,7 @@ class Options:
 
 class ExactDuplicate(CorpusRule):
     id = "near-duplicate/exact"
+    needs_lang = False
     summary = "Exact copies of another document after normalisation."
     severity = Severity.ERROR
     Options = Options

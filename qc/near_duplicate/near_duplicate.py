@@ -68,6 +68,7 @@ class Options:
 
 class NearDuplicate(CorpusRule):
     id = "near-duplicate/near-duplicate"
+    needs_lang = False
     summary = "Near-copies of another document (MinHash LSH, verified, clustered)."
     severity = Severity.ERROR
     Options = Options
