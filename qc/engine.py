@@ -18,6 +18,7 @@ from qc.lang import detect_language
 from qc.model import Document, Finding
 from qc.readers import BadInput
 from qc.rule import CorpusRule, Rule
+from qc.scoring import score_of
 
 
 def finding_order(f: Finding) -> tuple[int, int, str, str]:
@@ -96,6 +97,8 @@ def audit_document(record: Document | BadInput, ordinal: int, rules: Sequence[Ru
     sketches: dict[str, pl.DataFrame] = {}
     if any(isinstance(r, CorpusRule) for r in rules):
         clean, _ = clean_text(doc.text, findings, fix_rules)
+        # the quality so far (document rules only), for corpus rules that prefer the better copy
+        doc.memo["quality"] = score_of(findings, len(doc.text))
         try:
             sketches = sketch_document(doc, clean, rules)
         except Exception as exc:

@@ -29,20 +29,22 @@ _RULE_META_KEYS = {"severity", "fix", "enabled"}
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GatePolicy:
-    """When ``qc gate`` fails. Fractions are of documents audited (errors included)."""
+    """When ``qc gate`` fails. Fractions are of documents audited (errors included). The defaults are
+    the default pack's, so a pack that leaves a key out behaves like the default pack."""
 
-    max_fail_fraction: float = 0.05
+    max_fail_fraction: float = 0.10
     max_warn_fraction: float = 1.0
     max_error_fraction: float = 0.0  # unreadable documents (binary, malformed JSON, ...)
-    max_duplicate_rate: float = 1.0
-    fail_on: tuple[str, ...] = ()  # rules (or families) that fail the gate on any finding
+    max_duplicate_rate: float = 0.30
+    fail_on: tuple[str, ...] = ("encoding/invalid-utf8",)  # rules (or families) failing the gate on any hit
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CleanPolicy:
     """What cleaning does beyond applying the enabled rules' fixes."""
 
-    drop_documents: tuple[str, ...] = ()  # a finding of these rules drops the document from clean output
+    # a finding of these rules drops the document from the clean output
+    drop_documents: tuple[str, ...] = ("near-duplicate/exact", "near-duplicate/near-duplicate")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -12,11 +12,9 @@ from typing import Any
 
 from qc.model import Finding, Severity
 from qc.pack import VerdictPolicy
+from qc.scoring import score_of
 
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
-# Score penalty per unit of text covered, by severity; document-level findings weigh by their own score.
-_WEIGHT = {Severity.INFO: 0.1, Severity.WARNING: 0.5, Severity.ERROR: 1.0}
-_MIN_COVERAGE = 0.02  # even a one-character glitch costs something
 
 
 def verdict_of(findings: Sequence[Finding], policy: VerdictPolicy, error: str | None) -> str:
@@ -28,18 +26,6 @@ def verdict_of(findings: Sequence[Finding], policy: VerdictPolicy, error: str | 
     if worst >= _RANK[policy.warn_at]:
         return "warn"
     return "pass"
-
-
-def score_of(findings: Sequence[Finding], chars: int, error: str | None) -> float:
-    """1 for a clean document, towards 0 as weighted findings cover more of it."""
-    if error or chars == 0:
-        return 0.0
-    penalty = 0.0
-    for f in findings:
-        cover = max((f.end - f.start) / chars, _MIN_COVERAGE)
-        weight = _WEIGHT[f.severity] * (f.score if f.score is not None else 1.0)
-        penalty += weight * cover
-    return round(max(0.0, 1.0 - penalty), 4)
 
 
 def report_row(*, doc_id: str, source: str, lang: str, chars: int, findings: Sequence[Finding],

@@ -29,9 +29,9 @@ def test_three_rules_classify_a_document_once(monkeypatch: pytest.MonkeyPatch) -
     calls = []
     original = blocks.BlockClassifier._classify
 
-    def counting(self: blocks.BlockClassifier, text: str, lang: str) -> blocks.Layout:
+    def counting(self: blocks.BlockClassifier, text: str, lang: str, *rest: object) -> blocks.Layout:
         calls.append(text)
-        return original(self, text, lang)
+        return original(self, text, lang, *rest)
 
     monkeypatch.setattr(blocks.BlockClassifier, "_classify", counting)
     doc = Document(id="cache-test-1", text=PAGE + "\n", lang="en")
@@ -111,3 +111,85 @@ def test_cross_document_counts_per_source() -> None:
     assert sorted(res.findings) == [0, 1, 4]
     for i, fs in res.findings.items():
         assert [docs[i].text[f.start:f.end] for f in fs] == [footer]
+
+
+# ---------------------------------------------------------------- lists inside the article
+LIST_LEAD = (
+    "Menu\nNews\nSign in\n"
+    "The city library opened a tool lending shelf on Monday, so residents can borrow drills, ladders, garden "
+    "tools, sewing machines and tents for free.\n"
+    "Librarians said the shelf started with donations from a hardware store and will grow as more tools "
+    "come in. Here is what you can borrow:\n"
+)
+LIST_ITEMS = (
+    "Cordless drill with two batteries\nGarden spade and fork set\nLadder for indoor painting jobs\n"
+    "Sewing machine with spare needles\nPressure washer for patios\nTent for four people\n"
+    "Hedge trimmer with garden cable\nTool belt and tape measure\nSoil tester for garden beds\n"
+)
+MENU_ITEMS = "Sport\nWeather\nOpinion\nCulture\nTravel\nMoney\nPodcasts\nPuzzles\nVideo\n"
+LIST_END = "Each tool is lent for a week.\n"  # too short for the block scores alone to bridge a list
+LIST_TAIL = ("Related stories\nCouncil approves library budget\nNew reading room opens downtown\n"
+             "© 2024 Example Gazette\n")
+
+
+def _clean(text: str) -> str:
+    doc = Document(id="list", text=text, lang="en")
+    findings = [f for rule in (Leading(), Trailing()) for f in rule.check(doc)]
+    return clean_text(text, findings, {"boilerplate/leading", "boilerplate/trailing"})[0]
+
+
+def test_a_list_between_article_prose_stays_in_the_core() -> None:
+    cleaned = _clean(LIST_LEAD + LIST_ITEMS + LIST_END + LIST_TAIL)
+    assert LIST_ITEMS in cleaned and LIST_END in cleaned  # the list and the prose after it are article
+    assert "Related stories" not in cleaned and "Menu" not in cleaned
+
+
+def test_a_list_stays_only_through_the_list_bridge(monkeypatch: pytest.MonkeyPatch) -> None:
+    # without the bridge the block scores alone drop it (so the test above measures the bridge)
+    monkeypatch.setattr(blocks, "LIST_MIN_LINES", 10**9)
+    monkeypatch.setattr(blocks, "LIST_MIN_ITEMS", 10**9)
+    cleaned = _clean(LIST_LEAD + LIST_ITEMS + LIST_END + LIST_TAIL)
+    assert "Cordless drill" not in cleaned
+
+
+def test_a_menu_after_the_article_is_not_a_list() -> None:
+    # one-word labels are a menu, not list items: the menu and the line after it go
+    cleaned = _clean(LIST_LEAD + MENU_ITEMS + LIST_END + LIST_TAIL)
+    assert "Podcasts" not in cleaned and LIST_END not in cleaned
+    assert "Here is what you can borrow:" in cleaned
+
+
+def test_an_off_topic_list_is_not_the_articles() -> None:
+    # phrases sharing no word with the article (a teaser list) are not carried into the core
+    teasers = "".join(f"Mayor opens {w} festival downtown\n" for w in
+                      ("jazz", "film", "food", "beer", "book", "kite", "dance", "light", "wine"))
+    cleaned = _clean(LIST_LEAD + teasers + LIST_END + LIST_TAIL)
+    assert "festival" not in cleaned
+
+
+# ---------------------------------------------------------------- lexicon phrases inside prose
+POLICY_ARTICLE = (
+    "The regulator fined the retailer on Friday after an inquiry into how its website handled customer data "
+    "over the last three years.\n"
+    "Investigators found that the site set advertising cookies before visitors could refuse them, and that "
+    "its privacy policy did not say which partners received the cookies or for how long they were kept.\n"
+    "The company said it would appeal the decision and had already changed the way the website asks its "
+    "visitors for permission.\n"
+)
+COOKIE_BANNER = (
+    "This site uses cookies to improve your experience and to show you personalised ads; by continuing to "
+    "browse you agree to our privacy policy and our cookie policy, which you can change at any time.\n"
+)
+
+
+def test_lexicon_phrases_inside_article_prose_do_not_cut_it() -> None:
+    text = "Menu\nNews\n" + POLICY_ARTICLE + "Sign up for our newsletter\n"
+    cleaned = _clean(text)
+    assert POLICY_ARTICLE in cleaned
+    inner = list(Inner().check(Document(id="policy", text=text, lang="en")))
+    assert not inner  # and the paragraph is not flagged as inner furniture either
+
+
+def test_a_cookie_banner_at_the_edge_still_goes() -> None:
+    cleaned = _clean(COOKIE_BANNER + "Menu\nNews\n" + POLICY_ARTICLE)
+    assert "personalised ads" not in cleaned and POLICY_ARTICLE in cleaned

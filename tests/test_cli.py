@@ -189,3 +189,16 @@ def test_index_build_gate_and_add(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert json.loads(capsys.readouterr().out)["documents"] == 2
     assert main(["gate", str(fresh), "--index", str(tmp_path / "nope"), *sel]) == 2
     assert main(["gate", str(fresh), "--add-to-index", *sel]) == 2
+
+
+def test_keep_best_score_keeps_the_clean_copy(tmp_path: Path) -> None:
+    damaged = STORY.replace("council", "councilâ€™s", 1)  # mojibake lowers the first copy's quality
+    src = _corpus(tmp_path, {"a.txt": damaged, "b.txt": STORY})
+    pack = tmp_path / "pack.toml"
+    pack.write_text('[pack]\nselect = ["encoding", "near-duplicate"]\n'
+                    '[rules."near-duplicate/near-duplicate"]\nkeep = "best-score"\n'
+                    '[rules."near-duplicate/exact"]\nkeep = "best-score"\n', encoding="utf-8")
+    assert main(["audit", str(src), "--out", str(tmp_path / "o"), "--pack", str(pack), "--quiet"]) == 0
+    rows = {r["id"]: r for r in _rows(tmp_path / "o")}
+    assert rows["a.txt"]["duplicate_of"] == "b.txt" and rows["b.txt"]["duplicate_of"] is None
+    assert not (tmp_path / "o" / "clean" / "a.txt").exists() and (tmp_path / "o" / "clean" / "b.txt").exists()

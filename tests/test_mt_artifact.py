@@ -198,6 +198,16 @@ def test_calque_prefilter_literals_are_required_parts_of_matches() -> None:
     assert required_literals(r"\b\w+ly\b") is None  # nothing literal enough: always run
 
 
+def test_calque_prefilter_requires_every_literal_group() -> None:
+    from qc.mt_artifact.calque import literal_groups
+
+    groups = literal_groups(r"\bit is (?:necessary|worth) to (?:note|stress)\b", re.IGNORECASE)
+    assert {"necessary", "worth"} in groups and {"note", "stress"} in groups
+    # a text with only some of the groups never runs the regex (and could not match it)
+    c = Calque()
+    assert not list(c.check(en("It is necessary to go. We note the worth of it.")))
+
+
 def test_calque_prefilter_changes_no_finding() -> None:
     texts = [
         "According to the words of the mayor, the price depends from the season.",
@@ -207,7 +217,7 @@ def test_calque_prefilter_changes_no_finding() -> None:
     ]
     fast = Calque()
     slow = Calque()
-    slow.entries = [(p, e, None) for p, e, _ in slow.entries]
+    slow.entries = [(p, e, (), fold, None) for p, e, _, fold, _ in slow.entries]
     for text in texts:
         got = [(f.start, f.end) for f in fast.check(en(text))]
         assert got and got == [(f.start, f.end) for f in slow.check(en(text))]

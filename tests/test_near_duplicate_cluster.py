@@ -206,3 +206,16 @@ def test_cli_clusters_are_identical_for_any_jobs(tmp_path) -> None:
         seen.append([(r["id"], r["cluster"], r["duplicate_of"], [f["rule"] for f in r["findings"]]) for r in rows])
     assert seen[0] == seen[1]
     assert any(r[2] for r in seen[0])  # there are duplicates to agree on
+
+
+def test_best_score_keeps_the_cleanest_copy() -> None:
+    from qc.near_duplicate.cluster import keepers
+
+    labels = np.array([0, 0, 0, 3, 3])
+    lengths = np.array([10, 30, 20, 5, 5])
+    scores = np.array([0.4, 0.9, 0.9, 1.0, 1.0])
+    assert keepers(labels, "first", lengths, scores).tolist() == [0, 0, 0, 3, 3]
+    assert keepers(labels, "longest", lengths, scores).tolist() == [1, 1, 1, 3, 3]
+    # best score wins; a tie goes to the first in input order
+    assert keepers(labels, "best-score", lengths, scores).tolist() == [1, 1, 1, 3, 3]
+    assert keepers(labels, "best-score", lengths, np.array([0.9, 0.4, 0.9, 0.2, 0.8])).tolist() == [0, 0, 0, 4, 4]

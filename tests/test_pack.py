@@ -75,3 +75,9 @@ def test_bad_packs_are_clear_errors(tmp_path: Path, body: str, message: str) -> 
 def test_missing_pack(tmp_path: Path) -> None:
     with pytest.raises(PackError, match="not found"):
         load_pack(tmp_path / "none.toml")
+
+
+def test_a_partial_pack_behaves_like_the_default_pack(tmp_path: Path) -> None:
+    default = load_pack()
+    partial = load_pack(_pack(tmp_path, '[pack]\nselect = ["encoding"]\n'))
+    assert (partial.gate, partial.clean, partial.verdict) == (default.gate, default.clean, default.verdict)

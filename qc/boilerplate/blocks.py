@@ -14,8 +14,16 @@ sentence punctuation; plus a multilingual phrase lexicon (``boilerplate_phrases.
 call-to-action, navigation, cookie, donation, legal, comment-widget, caption), dates/times and
 dated headlines (story lists), phone numbers, URLs, capitalisation.
 
-The classification is computed once per document and cached by (id, language, text hash), so the
-three rules share it.
+Three corrections to the maximum-sum core, each for article text the block scores alone lose:
+- a list inside the article (a deals page's products, ingredients, feature bullets) carries the core
+  from prose to prose when its lines are phrases on the article's topic with almost no furniture
+  evidence (``LIST_*`` constants; shorter lists after an intro line ending in a colon);
+- a long punctuated line whose only furniture evidence is lexicon phrases, between two prose lines, is
+  prose (a privacy policy or a story about subscriptions talks about cookies and sign-ups);
+- a standfirst or a last sentence without its full stop next to the core joins it.
+
+The line table (folded and normalised lines) and the classification are computed once per document and
+kept in ``doc.memo``, so the five rules of the family share them.
 """
 
 from __future__ import annotations
@@ -62,6 +70,20 @@ STORY_LIST_MIN = 3  # this many dated lines at regular gaps make a story list (s
 TERMINAL_MIN_PROSE = 50  # words of article prose before a comment section / author box for it to end the
 #                          article (a standfirst before a share bar is shorter; measured: snippets edge
 #                          removal 0.744 -> 0.810, keep unchanged)
+# A list inside the article (products of a deals page, ingredients, features, a timeline) continues the core
+# from its last prose line to a later prose line when the run in between reads as the article's own list:
+# long enough to be a list, nearly free of furniture evidence, made of phrases rather than menu labels, and
+# on the article's topic. Measured on the 77 dev pages (both sets): of the 77 forward/backward runs from a
+# core to the next prose line, only the deals page's product list (63 lines, 1 furniture line = 1.6 %,
+# 73 % phrases, 41 % topical) passes; the nearest furniture runs fail on furniture share (a wiki's
+# appearances/categories list: 7.6 %), on phrases (town lists, menus: 10-35 %) or on length (5-6 lines).
+LIST_MIN_LINES = 8  # a run this long is a list, not a share bar or a byline block
+LIST_MAX_FURNITURE = 0.03  # at most this share of its lines carry furniture evidence (lexicon, dates, ...)
+LIST_MIN_PHRASES = 0.5  # at least this share of its lines have 3+ words (list items, not menu labels)
+LIST_MIN_TOPICAL = 0.3  # at least this share share a content word with the core's prose
+LIST_MIN_ITEMS = 2  # ... or this long after an intro line ending in a colon ("You will need:")
+LIST_INTRO_WORDS = 4  # an intro has this many words ("Here is the list:"; "Ingredients:" is a label)
+LIST_MAX_SCAN = 400  # lines looked at beyond the core (bounded work on huge pages)
 _COUNT_COMMENTS_RE = re.compile(r"^\d+\s+(?:comments?|responses?|replies|kommentare?|commentaires?|comentarios?|"
                                 r"comentários?|commenti|комментари\w*|коментар\w*)$", re.I)
 
@@ -76,14 +98,20 @@ _CATEGORY_LABEL = {
     "caption": "image credit/caption",
     "terminal": "end of article",
 }
+# Evidence named by an in-line lexicon phrase (what ``_keep_embedded_prose`` may overrule).
+_LEXICON_EVIDENCE = tuple(f'{_CATEGORY_LABEL[c]} "' for c in ("cookie", "donation", "comments", "legal", "cta",
+                                                             "caption"))
 # Categories whose hit is strong at any length when at least two distinct phrases hit (banners and
 # appeals are written as prose; one stray "cookies" in an article is not enough).
 _PROSE_BANNERS = ("cookie", "donation", "comments", "legal")
 
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "\u00a0": " "})
+# Typographic quotes straightened (chained str.replace: str.translate with a dict looks every character up
+# in Python and was the classifier's largest single cost).
+_QUOTE_PAIRS = (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"'), ("\u00a0", " "))
 _EDGE_PUNCT = " \t\"'()[]{}<>|•·*#>:;,.!?…-–—/\\_=+~"
 _SENT_END_RE = re.compile(r"[.!?…。！？](?:[\"'”’»)\]]*)$")
 _SENT_INNER_RE = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s+\S")
+_DIGIT_RE = re.compile(r"\d")
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _URL_RE = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.I)
 # A phone number: an international prefix, an area code in brackets, or a phone keyword before digits
@@ -228,9 +256,47 @@ def body_language(text: str, fallback: str) -> str:
     return lang if prob >= 0.5 and lang != "und" else fallback
 
 
+def _straighten(line: str) -> str:
+    if line.isascii():
+        return line
+    for a, b in _QUOTE_PAIRS:
+        if a in line:
+            line = line.replace(a, b)
+    return line
+
+
+def fold(line: str) -> str:
+    """Case-folded line with quotes straightened and whitespace folded."""
+    return " ".join(_straighten(line).lower().split())
+
+
 def normalise(line: str) -> str:
     """Case-folded line with quotes straightened, whitespace folded and edge punctuation stripped."""
-    return " ".join(line.translate(_QUOTES).lower().split()).strip(_EDGE_PUNCT)
+    return fold(line).strip(_EDGE_PUNCT)
+
+
+LineRow = tuple[int, int, str, str, str]  # (start, end, line, folded, normalised); "" folds for blank lines
+
+
+def line_table(doc: Document) -> list[LineRow]:
+    """Every line of the document with its folded and normalised forms, computed once per document (kept
+    in ``doc.memo``) for the classifier, ``repeated-block`` and ``cross-document``."""
+    key = ("boilerplate-lines",)
+    table = doc.memo.get(key)
+    if table is None:
+        table = doc.memo[key] = _line_table(doc.text)
+    return table
+
+
+def _line_table(text: str) -> list[LineRow]:
+    out: list[LineRow] = []
+    for s, e, line in iter_lines(text):
+        if line.strip():
+            folded = fold(line)
+            out.append((s, e, line, folded, folded.strip(_EDGE_PUNCT)))
+        else:
+            out.append((s, e, line, "", ""))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,11 +349,12 @@ class _Matcher:
         self.lines = frozenset(normalise(x) for x in lines)
         word_start: list[tuple[str, str]] = []
         other: list[tuple[str, str]] = []
-        for p in {x.translate(_QUOTES).lower().strip() for x in phrases if x.strip()}:
+        for p in {_straighten(x).lower().strip() for x in phrases if x.strip()}:
             stem = p.endswith("*")
             p = p.rstrip("*")
             right = "" if stem or not p[-1].isalnum() else r"(?!\w)"
             (word_start if p[0].isalnum() else other).append((p, right))
+        self.word_start, self.other = word_start, other
         parts = []
         if word_start:
             parts.append(r"(?<!\w)" + _trie_pattern(word_start))
@@ -313,8 +380,24 @@ class BlockClassifier:
             for cat in _CATEGORY_LABEL
         }
         self.use_stopwords = use_stopwords
-        self._section_prefixes = tuple(sorted((e for e in self.matchers["section"].lines if " " in e),
-                                              key=len, reverse=True))
+        # One regex over every category's phrases: most lines match none, and one search tells so (a
+        # superset of the categories' matches: a literal that is a stem anywhere is a stem here).
+        merged: dict[bool, dict[str, str]] = {True: {}, False: {}}
+        for m in self.matchers.values():
+            for ws, items in ((True, m.word_start), (False, m.other)):
+                for lit, right in items:
+                    merged[ws][lit] = "" if merged[ws].get(lit, right) == "" else right
+        parts = []
+        if merged[True]:
+            parts.append(r"(?<!\w)" + _trie_pattern(sorted(merged[True].items())))
+        if merged[False]:
+            parts.append(_trie_pattern(sorted(merged[False].items())))
+        self._any_phrase = re.compile("|".join(parts)) if parts else None
+        # multi-word section headings by first word, longest first (a line is looked up, not scanned for)
+        self._section_prefixes: dict[str, tuple[str, ...]] = {}
+        for e in sorted((e for e in self.matchers["section"].lines if " " in e), key=len, reverse=True):
+            first = e.split(" ", 1)[0]
+            self._section_prefixes[first] = (*self._section_prefixes.get(first, ()), e)
 
     # ------------------------------------------------------------ public
     def classify(self, doc: Document) -> Layout:
@@ -322,14 +405,16 @@ class BlockClassifier:
         key = ("boilerplate-layout", id(self))
         layout = doc.memo.get(key)
         if layout is None:
-            layout = doc.memo[key] = self._classify(doc.text, doc.lang)
+            layout = doc.memo[key] = self._classify(doc.text, doc.lang, line_table(doc))
         return layout
 
     # ------------------------------------------------------------ per line
-    def line_evidence(self, line: str, stops: frozenset[str] | None) -> tuple[float, str, tuple[str, ...], int, int]:
+    def line_evidence(self, line: str, stops: frozenset[str] | None,
+                      folded: str | None = None) -> tuple[float, str, tuple[str, ...], int, int]:
         """(score, kind, evidence, words, dated) of one non-blank line; dated: 0 no date, 1 a date/time
-        line, 2 a dated headline (story-list item)."""
-        folded = " ".join(line.translate(_QUOTES).lower().split())
+        line, 2 a dated headline (story-list item). ``folded``: ``fold(line)`` when already known."""
+        if folded is None:
+            folded = fold(line)
         norm = folded.strip(_EDGE_PUNCT)
         tokens = WORD_RE.findall(folded)
         n = max(len(tokens), len(_CJK_RE.findall(line)) // 2)
@@ -339,13 +424,17 @@ class BlockClassifier:
         stop = (sum(1 for t in tokens if t in stops) / len(tokens)) if stops and tokens else None
         evidence: list[str] = []
 
-        hits = {cat: m.hits(folded, norm) for cat, m in self.matchers.items()}
+        if self._any_phrase is not None and self._any_phrase.search(folded):
+            hits = {cat: m.hits(folded, norm) for cat, m in self.matchers.items()}
+        else:  # no phrase anywhere in the line: only whole-line entries can hit
+            hits = {cat: [norm] if norm in m.lines else [] for cat, m in self.matchers.items()}
         whole = {cat for cat, m in self.matchers.items() if norm and norm in m.lines}
 
         date_only = False
         dated = False
         headline_item = False
-        if _DATE_RE.search(folded):
+        has_digit = _DIGIT_RE.search(folded) is not None  # dates and phone numbers need one: skip them
+        if has_digit and _DATE_RE.search(folded):
             rest = [t for t in WORD_RE.findall(_DATE_RE.sub(" ", folded)) if t not in _DATE_FILLER and not t.isdigit()]
             date_only = len(rest) <= 1
             dated = date_only or (n <= 30 and bool(_DATED_HEADLINE_RE.search(folded)))
@@ -358,7 +447,9 @@ class BlockClassifier:
             section = norm
         if section:
             strong.append(f'section heading "{section}"')
-        sentence_like = sent_end and n > PROSE_SHORT_WORDS
+        colon_end = stripped.endswith(":") and n_sent >= 1  # "As usual, it knows the answer. In short:"
+        # a sentence leading into a list ("... from donations. Here is what you can borrow:") is prose too
+        sentence_like = (sent_end or colon_end) and n > PROSE_SHORT_WORDS
         for cat in ("cookie", "donation", "comments", "legal", "cta", "caption"):
             found = hits[cat]
             if not found:
@@ -382,10 +473,9 @@ class BlockClassifier:
             strong.append("URL or e-mail address")
         if dated:
             strong.append("date/time line" if date_only else "date with headline (story list item)")
-        if _PHONE_RE.search(stripped) and n <= SHORT_WORDS and not sent_end:
+        if has_digit and n <= SHORT_WORDS and not sent_end and _PHONE_RE.search(stripped):
             strong.append("phone number")
 
-        colon_end = stripped.endswith(":") and n_sent >= 1  # "As usual, it knows the answer. In short:"
         prose = (
             (sent_end or n_sent >= 2 or colon_end) and n >= PROSE_MIN_WORDS and (stop is None or stop >= STOP_MIN)
         ) or (n >= LONG_WORDS and (stop is None or stop >= STOP_MIN + 0.05))
@@ -417,24 +507,25 @@ class BlockClassifier:
         """A short line opening with a multi-word section heading ("More from The Times")."""
         if n > SECTION_PREFIX_WORDS:
             return ""
-        for entry in self._section_prefixes:
+        for entry in self._section_prefixes.get(norm.split(" ", 1)[0], ()):
             if norm.startswith(entry) and norm[len(entry):len(entry) + 1] in (" ", ":"):
                 return entry
         return ""
 
     # ------------------------------------------------------------ whole document
-    def _classify(self, text: str, lang: str) -> Layout:
+    def _classify(self, text: str, lang: str, table: list[LineRow] | None = None) -> Layout:
         stops = stoplist(body_language(text, lang)) if self.use_stopwords else None
-        raw: list[list[Any]] = []  # [index, start, end, words, score, kind, evidence, dated]
-        for i, (s, e, line) in enumerate(iter_lines(text)):
-            if not line.strip():
-                raw.append([i, s, e, 0, 0.0, "blank", (), False])
+        raw: list[list[Any]] = []  # [index, start, end, words, score, kind, evidence, dated, normalised]
+        for i, (s, e, line, folded, norm) in enumerate(table if table is not None else _line_table(text)):
+            if not folded:
+                raw.append([i, s, e, 0, 0.0, "blank", (), False, ""])
                 continue
-            score, kind, ev, n, dated = self.line_evidence(line, stops)
-            raw.append([i, s, e, n, score, kind, ev, dated])
+            score, kind, ev, n, dated = self.line_evidence(line, stops, folded)
+            raw.append([i, s, e, n, score, kind, ev, dated, norm])
         self._merge_wrapped(raw, text, stops)
         self._mark_repeats(raw, text)
         self._mark_story_lists(raw)
+        self._keep_embedded_prose(raw, text, stops)
 
         best_span = _max_segment(raw, 0, len(raw))
         if best_span is not None:
@@ -453,6 +544,7 @@ class BlockClassifier:
             if nxt is not None and raw[nxt][5] == "short" and raw[nxt][3] >= 8 and raw[nxt][4] > -SHORT_PENALTY \
                     and not raw[nxt][7]:
                 best_span = (best_span[0], nxt)
+            best_span = self._extend_over_lists(raw, text, best_span, stops)
             # A standfirst without a full stop, separated from the body by a share bar or a byline.
             before = [k for k in range(best_span[0] - 1, -1, -1) if raw[k][5] != "blank"][:STANDFIRST_GAP + 1]
             for k in before:
@@ -473,6 +565,63 @@ class BlockClassifier:
                 region = "core"
             lines.append(Line(i, row[1], row[2], row[3], row[4], row[5], row[6], region))
         return Layout(tuple(lines), best_span, len(text))
+
+    @staticmethod
+    def _extend_over_lists(raw: list[list[Any]], text: str, span: tuple[int, int],
+                           stops: frozenset[str] | None) -> tuple[int, int]:
+        """Carry the core over a list that belongs to the article (see LIST_MIN_LINES): to the farthest
+        prose line, forward and backward, such that every line between passes the list tests."""
+        vocab: set[str] | None = None
+
+        def content(k: int) -> set[str]:
+            toks = WORD_RE.findall(text[raw[k][1]:raw[k][2]].lower())
+            return {t for t in toks if len(t) > 2 and not t.isdigit() and not (stops and t in stops)}
+
+        def intro(k: int) -> bool:  # "You will need:" - a line announcing the list after it
+            return raw[k][3] >= LIST_INTRO_WORDS and text[raw[k][1]:raw[k][2]].rstrip().endswith(":")
+
+        first, last = span
+        for direction in (1, -1):
+            edge = last if direction == 1 else first
+            n = furniture = phrases = topical = 0
+            best = edge
+            k = edge + direction
+            stop_at = edge + direction * LIST_MAX_SCAN
+            # forward, the list's intro is the core's last line or the list's first; backward, the line
+            # reached last (the prose line) or the one read just before it
+            opened = direction == 1 and intro(edge)
+            previous = -1
+            while 0 <= k < len(raw) and k != stop_at:
+                row = raw[k]
+                kind = row[5]
+                if kind != "blank":
+                    if direction == 1 and n == 0 and kind != "prose":
+                        opened = opened or intro(k)
+                    announced = opened if direction == 1 else intro(k) or (previous >= 0 and intro(previous))
+                    min_lines = LIST_MIN_ITEMS if announced else LIST_MIN_LINES
+                    if kind == "prose" and n >= min_lines and furniture <= LIST_MAX_FURNITURE * n \
+                            and phrases >= LIST_MIN_PHRASES * n and topical >= LIST_MIN_TOPICAL * n:
+                        best = k
+                    previous = k
+                    if kind == "furniture":
+                        if any(e.startswith("end of article") for e in row[6]):
+                            break
+                        furniture += 1
+                        if furniture > LIST_MAX_FURNITURE * (n + LIST_MAX_SCAN) or furniture > 3:
+                            break  # no longer run can bring the share down far enough
+                    if kind != "prose":  # the list items themselves: prose between them passes anyway
+                        n += 1
+                        phrases += row[3] >= 3
+                        if vocab is None:
+                            vocab = set().union(*(content(m) for m in range(first, last + 1)
+                                                  if raw[m][5] == "prose"))
+                        topical += not vocab.isdisjoint(content(k))
+                k += direction
+            if direction == 1:
+                last = best
+            else:
+                first = best
+        return first, last
 
     def _merge_wrapped(self, raw: list[list[Any]], text: str, stops: frozenset[str] | None) -> None:
         """Hard-wrapped paragraphs (a line that stops mid-sentence, the next going on in lower case) are
@@ -496,17 +645,35 @@ class BlockClassifier:
             k = j + 1
 
     @staticmethod
+    def _keep_embedded_prose(raw: list[list[Any]], text: str, stops: frozenset[str] | None) -> None:
+        """A long punctuated line whose only furniture evidence is lexicon phrases, between two prose lines,
+        is the article talking about cookies, donations or sign-ups (a privacy policy, a story on a
+        subscription scheme), not a banner: banners sit among menus at the edges of the page."""
+        nonblank = [k for k, r in enumerate(raw) if r[5] != "blank"]
+        for j in range(1, len(nonblank) - 1):
+            r = raw[nonblank[j]]
+            if r[5] != "furniture" or r[3] < LONG_WORDS or not r[6] \
+                    or not all(e.startswith(_LEXICON_EVIDENCE) for e in r[6]):
+                continue  # "no sentence punctuation" or a non-lexicon reason (date, URL, list) keeps it
+            if raw[nonblank[j - 1]][5] != "prose" or raw[nonblank[j + 1]][5] != "prose":
+                continue
+            if stops:
+                tokens = WORD_RE.findall(fold(text[r[1]:r[2]]))
+                if not tokens or sum(t in stops for t in tokens) / len(tokens) < STOP_MIN:
+                    continue
+            r[4], r[5], r[6] = float(r[3]), "prose", ()
+
+    @staticmethod
     def _mark_repeats(raw: list[list[Any]], text: str) -> None:
         """Non-prose lines printed more than once (category labels of teaser cards, a headline printed
         twice in a card) are page furniture."""
         counts: dict[str, int] = {}
-        keys = []
         for r in raw:
-            key = normalise(text[r[1]:r[2]]) if r[5] != "blank" else ""
-            keys.append(key)
+            key = r[8]
             if key:
                 counts[key] = counts.get(key, 0) + 1
-        for r, key in zip(raw, keys, strict=True):
+        for r in raw:
+            key = r[8]
             if key and counts[key] > 1 and r[5] != "prose":
                 if r[4] > -REPEAT_PENALTY:
                     r[4] = -REPEAT_PENALTY

@@ -23,10 +23,9 @@ from urllib.parse import urlsplit
 
 import polars as pl
 
-from qc.boilerplate.blocks import BlockClassifier, normalise, shared_classifier
+from qc.boilerplate.blocks import BlockClassifier, line_table, shared_classifier
 from qc.model import Document, Finding, Severity
 from qc.rule import CorpusResult, CorpusRule
-from qc.text import iter_lines
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,22 +71,20 @@ class CrossDocument(CorpusRule):
     def sketch(self, doc: Document, clean: str) -> pl.DataFrame | None:
         o = self.options
         lines = self.classifier.classify(doc).lines
-        kinds = {ln.index: ln.kind for ln in lines}
-        core = {ln.index for ln in lines if ln.region == "core"}
         src = source_key(doc)
         rows: dict[str, list] = {k: [] for k in _SCHEMA}
-        for number, (start, end, line) in enumerate(iter_lines(doc.text)):
-            key = normalise(line)
+        n_text = len(doc.text)
+        for (start, end, _line, _folded, key), ln in zip(line_table(doc), lines, strict=True):
             if not (o.min_chars <= len(key) <= o.max_chars):
                 continue
             h = int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
-            prose = kinds.get(number) == "prose"
+            prose = ln.kind == "prose"
             rows["source"].append(src)
             rows["hash"].append(h)
             rows["start"].append(start)
-            rows["end"].append(end + 1 if end < len(doc.text) else end)
+            rows["end"].append(end + 1 if end < n_text else end)
             rows["prose"].append(prose)
-            rows["core"].append(number in core)
+            rows["core"].append(ln.region == "core")
         if not rows["hash"]:
             return None
         return pl.DataFrame(rows, schema=_SCHEMA)

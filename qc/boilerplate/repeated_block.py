@@ -17,10 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from qc.boilerplate.blocks import line_span, normalise
+from qc.boilerplate.blocks import line_span, line_table, shared_classifier
 from qc.model import Document, Finding, Severity
 from qc.rule import Rule
-from qc.text import WORD_RE, iter_lines
+from qc.text import WORD_RE
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -29,6 +29,12 @@ class Options:
     window: int = 3  # near-copies are looked for this many non-blank lines above (caption + credit pairs)
     min_overlap: float = 0.6  # seed 000's caption repeats 8 of 10 words of the neighbouring line (0.8)
     min_run: int = 5  # the shared word run must be at least this long to count as a near-copy
+    keep_core_copy: int = 3  # a run of at least this many core lines copying lines before the core (removed
+    #                          there by ``leading``), none of them furniture, stays: a recipe's ingredients
+    #                          printed in a tab above the article and again in it (dev: 3 keep snippets).
+    #                          Single copies (a headline, a caption) are still removed; 0 turns this off
+    lexicon: str = "boilerplate_phrases.toml"  # the block classifier's settings (shared with ``leading``)
+    stopwords: bool = True
 
 
 class RepeatedBlock(Rule):
@@ -38,36 +44,69 @@ class RepeatedBlock(Rule):
     fixes = True
     Options = Options
 
+    def setup(self) -> None:
+        self.classifier = shared_classifier(self.resources, self.options.lexicon, self.options.stopwords)
+
     def check(self, doc: Document) -> Iterator[Finding]:
         text = doc.text
         o = self.options
+        table = line_table(doc)
+        keep = self._core_copies(doc, table) if o.keep_core_copy else set()
         seen: dict[str, int] = {}
         recent: list[tuple[int, list[str]]] = []  # (line number, words) of the last non-blank lines
-        for number, (start, end, line) in enumerate(iter_lines(text)):
-            if not line.strip():
+        for number, (start, end, line, folded, key) in enumerate(table):
+            if not folded:
                 continue
             words = [w.lower() for w in WORD_RE.findall(line)]
-            key = normalise(line)
-            _, span_end = line_span(text, start, end)
             if len(words) >= o.min_words:
-                if key in seen:
-                    yield self.finding(doc, start, span_end,
+                if number in keep:
+                    seen[key] = number  # the copy the reader keeps: later copies repeat this one
+                elif key in seen:
+                    yield self.finding(doc, start, line_span(text, start, end)[1],
                                        f"repeated block: same text as line {seen[key] + 1}", fix="")
                     recent.append((number, words))
                     continue
                 seen[key] = number
-                bag = set(words)
+                need = max(o.min_run, o.min_overlap * len(words))
                 for other_no, other in recent[-o.window:]:
-                    if len(bag.intersection(other)) < o.min_run:
-                        continue  # cannot share a run of min_run words: skip the costly alignment
+                    if len(words) > len(other) + 2:
+                        continue
+                    # every word of a shared run is a word of the other line: too few such words, no run
+                    bag = set(other)
+                    if sum(w in bag for w in words) < need:
+                        continue
                     run = _longest_run(other, words)
-                    if run >= o.min_run and run >= o.min_overlap * len(words) and len(words) <= len(other) + 2:
-                        yield self.finding(doc, start, span_end,
+                    if run >= need:
+                        yield self.finding(doc, start, line_span(text, start, end)[1],
                                            f"repeated block: {run} of its {len(words)} words repeat line "
                                            f"{other_no + 1}", fix="")
                         break
             recent.append((number, words))
             del recent[:-o.window]
+
+
+    def _core_copies(self, doc: Document, table: list) -> set[int]:
+        """Lines of the core in runs of >= keep_core_copy lines whose first copies lie before the core;
+        a line with furniture evidence (a caption, a credit) is never part of such a run."""
+        lines = self.classifier.classify(doc).lines
+        first: dict[str, int] = {}
+        keep: set[int] = set()
+        run: list[int] = []
+        for number, row in enumerate(table):
+            key = row[4]
+            if not row[3]:
+                continue  # blank lines neither break nor extend a run
+            earlier = first.setdefault(key, number) if key else number
+            if earlier < number and lines[number].region == "core" and lines[earlier].region == "lead" \
+                    and lines[number].kind != "furniture":
+                run.append(number)
+                continue
+            if len(run) >= self.options.keep_core_copy:
+                keep.update(run)
+            run = []
+        if len(run) >= self.options.keep_core_copy:
+            keep.update(run)
+        return keep
 
 
 def _longest_run(a: list[str], b: list[str]) -> int:

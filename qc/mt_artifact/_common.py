@@ -61,6 +61,10 @@ class Transliterator:
         latin = dict(table["latin"])
         self.latin_groups = sorted(latin.items(), key=lambda kv: -len(kv[0]))
         self._latin_re = re.compile("|".join(re.escape(k) for k, _ in self.latin_groups))
+        # The same without the c/ts digraphs: -tsya, -tsa are т+ся / т+са far more often than ц+я
+        # (otmechaetsya = отмечается), so a token whose key misses is read once more this way.
+        split = [k for k in latin if k not in ("ts", "tz")]
+        self._latin_split_re = re.compile("|".join(re.escape(k) for k in sorted(split, key=len, reverse=True)))
         self._latin = latin
 
     @staticmethod
@@ -80,10 +84,10 @@ class Transliterator:
             out.append(k)
         return self._squeeze("".join(out))
 
-    def latin_key(self, token: str) -> str | None:
+    def latin_key(self, token: str, split_ts: bool = False) -> str | None:
         t = token.lower()
         pos, out = 0, []
-        for m in self._latin_re.finditer(t):
+        for m in (self._latin_split_re if split_ts else self._latin_re).finditer(t):
             if m.start() != pos:
                 return None
             out.append(self._latin[m.group()])
@@ -94,7 +98,8 @@ class Transliterator:
 
     @staticmethod
     def loose(key: str) -> str:
-        return key.replace("S", "s").replace("Z", "z").replace("C", "c")
+        # sibilants without their h (dezurnoi), and German s for з (sajawil = заявил)
+        return key.replace("S", "s").replace("Z", "s").replace("z", "s").replace("C", "c")
 
 
 @functools.lru_cache(maxsize=2)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qc.model import Document, Finding, Severity
-from qc.mt_artifact._common import applies
+from qc.mt_artifact._common import applies, word_zipf
 from qc.rule import Rule
 
 
@@ -33,20 +33,23 @@ class Options:
 _CLAUSE_END = re.compile(r"[.;!?\n]|,\s|\s[–—]\s")
 
 
-def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
-    """Strings one of which every match of ``pattern`` contains, or None when none can be derived.
+def literal_groups(pattern: str, flags: int = 0) -> tuple[frozenset[str], ...]:
+    """Groups of strings such that every match of ``pattern`` contains one string of each group,
+    rarest group first; empty when none can be derived.
 
-    A prefilter: most documents contain none of a calque's literals, so its regex is never run
-    (halves the rule's time on news text). Derived from the parsed pattern, so lexicon authors do
-    not maintain it; any parsing trouble just disables the prefilter for that pattern.
+    A prefilter: a document that lacks one group cannot match, so the regex is never run. Requiring
+    every group (``it is `` and necessary/needed/worth and note/mention/...) rather than one keeps
+    the regexes off most documents (cuts the rule's time by ~60 % on the perf corpus). Derived from
+    the parsed pattern, so lexicon authors do not maintain it; any parsing trouble just disables the
+    prefilter for that pattern.
     """
     try:
         import re._constants as c  # type: ignore[import-not-found]
         import re._parser as sp  # type: ignore[import-not-found]
     except ImportError:  # pragma: no cover - other Python versions
-        return None
+        return ()
 
-    def seq(items: list[Any]) -> set[str] | None:
+    def runs_of(items: list[Any]) -> list[set[str]]:
         runs: list[set[str]] = []
         cur: list[str] = []
         for op, av in items:
@@ -66,16 +69,82 @@ def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
                     runs.append(set().union(*alts))  # type: ignore[arg-type]
         if cur:
             runs.append({"".join(cur)})
-        good = [r for r in runs if all(len(x.strip()) >= 3 for x in r)]
-        return max(good, key=lambda r: min(len(x) for x in r)) if good else None
+        return [r for r in runs if all(len(x.strip()) >= 3 for x in r)]
+
+    def seq(items: list[Any]) -> set[str] | None:
+        good = runs_of(items)
+        return min(good, key=_cost) if good else None
 
     try:
-        found = seq(list(sp.parse(pattern, flags)))
+        groups = sorted(runs_of(list(sp.parse(pattern, flags))), key=_cost)
     except Exception:  # a prefilter must never break the rule
+        return ()
+    fold = bool(flags & re.IGNORECASE)
+    return tuple(frozenset(x.lower() if fold else x for x in g) for g in groups)
+
+
+def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """The rarest group of :func:`literal_groups` (one of its strings is in every match), or None."""
+    groups = literal_groups(pattern, flags)
+    return groups[0] if groups else None
+
+
+# Context kept around a window so that lookarounds and word boundaries see the real text.
+_MARGIN = 40
+
+
+def max_width(pattern: str, flags: int = 0) -> int | None:
+    """The longest string ``pattern`` can match, or None when unbounded (or unknown)."""
+    try:
+        import re._parser as sp  # type: ignore[import-not-found]
+
+        hi = sp.parse(pattern, flags).getwidth()[1]
+    except Exception:  # a speed-up must never break the rule
         return None
-    if not found:
-        return None
-    return frozenset(x.lower() for x in found) if flags & re.IGNORECASE else frozenset(found)
+    return hi if hi < 1000 else None
+
+
+def _windows(hay: str, group: frozenset[str], width: int) -> list[tuple[int, int]]:
+    """Merged (start, end) windows around every occurrence of the group's strings, wide enough to hold
+    any match through it plus a margin."""
+    wins = []
+    n = len(hay)
+    for lit in group:
+        i = hay.find(lit)
+        while i >= 0:
+            wins.append((max(0, i - width - _MARGIN), min(n, i + len(lit) + width + _MARGIN)))
+            i = hay.find(lit, i + 1)
+    wins.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in wins:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _has_all(hay: str, groups: tuple[frozenset[str], ...]) -> bool:
+    """One string of every group occurs in ``hay`` (plain loops: generators cost more than the scans)."""
+    for group in groups:
+        for lit in group:
+            if lit in hay:
+                break
+        else:
+            return False
+    return True
+
+
+def _cost(literals: set[str]) -> float:
+    """Roughly how often a text contains one of ``literals``: the sum of each literal's rarest whole
+    word's English frequency (a literal without a whole word of 3+ letters, "on th", counts as 1).
+    The prefilter keeps the rarest set (spoke/came out, not " with ")."""
+    freqs = word_zipf("en")
+    total = 0.0
+    for lit in literals:
+        words = [w for w in re.findall(r"[a-z]+", lit.lower()) if len(w) >= 3]
+        total += min((10 ** (freqs.get(w, 0.0) - 9) for w in words), default=1.0)
+    return total
 
 
 class Calque(Rule):
@@ -86,24 +155,32 @@ class Calque(Rule):
 
     def setup(self) -> None:
         entries = self.resources.toml(f"mt_calques_{self.options.source_lang}.toml")["calque"]
-        self.entries: list[tuple[re.Pattern[str], dict[str, Any], frozenset[str] | None]] = []
+        # (regex, entry, literal groups, case-folded?, longest match or None when unbounded)
+        self.entries: list[tuple[re.Pattern[str], dict[str, Any], tuple[frozenset[str], ...], bool, int | None]] = []
         for e in entries:
-            flags = re.MULTILINE | (0 if e.get("case") else re.IGNORECASE)
-            self.entries.append((re.compile(e["pattern"], flags), e, required_literals(e["pattern"], flags)))
+            fold = not e.get("case")
+            flags = re.MULTILINE | (re.IGNORECASE if fold else 0)
+            self.entries.append((re.compile(e["pattern"], flags), e, literal_groups(e["pattern"], flags), fold,
+                                 max_width(e["pattern"], flags)))
 
     def check(self, doc: Document) -> Iterator[Finding]:
         if not applies(doc):
             return
         text = doc.text
         lowered = text.lower()
+        same_offsets = len(lowered) == len(text)  # lower() can lengthen a few characters (İ)
         spans: list[tuple[int, int, dict[str, Any]]] = []
-        for pattern, e, literals in self.entries:
-            if literals is not None:
-                hay = lowered if pattern.flags & re.IGNORECASE else text
-                if not any(lit in hay for lit in literals):
-                    continue
-            for m in pattern.finditer(text):
-                start, end = m.start(), m.end()
+        for pattern, e, groups, fold, width in self.entries:
+            hay = lowered if fold else text
+            if not _has_all(hay, groups):
+                continue
+            if width is not None and groups and (same_offsets or not fold):
+                # every match holds one of the rarest group's strings: search only around them
+                found = {(m.start(), m.end()) for a, b in _windows(hay, groups[0], width)
+                         for m in pattern.finditer(text, a, b)}
+            else:
+                found = {(m.start(), m.end()) for m in pattern.finditer(text)}
+            for start, end in sorted(found):
                 if end <= start:
                     continue
                 if e.get("extend"):

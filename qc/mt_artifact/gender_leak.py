@@ -39,7 +39,7 @@ class Options:
     )
     # Sentences before the place sentence checked for a woman the pronoun could mean (3 = a short
     # news paragraph).
-    lookback: int = 3
+    lookback: int = 1
 
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’.\-]*")
@@ -47,6 +47,11 @@ _DEMONYM = re.compile(r"(?:an|ian|ese|ish|i|ic|ch)$")
 _PRON = re.compile(r"\b(?:[Ss]he|[Hh]er|[Hh]erself)\b")
 # "her" + a noun in the sentence whose subject is the place (Turkey will defend her borders)
 _HER_SAME = re.compile(r"\bher(?= [a-z])")
+# Capitalised words that are not persons (Ankara objected on Friday.)
+_CALENDAR = frozenset({
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
+    "March", "April", "June", "July", "August", "September", "October", "November", "December",
+})
 _PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 
 
@@ -72,7 +77,7 @@ class GenderLeak(Rule):
         """No person-like capitalised word after the place (Iraqi, UN, Moscow are fine)."""
         for m in _TOKEN.finditer(sent[place_end:]):
             w = m.group().rstrip(".")
-            if not w[:1].isupper() or w.isupper() or w in self.places or _DEMONYM.search(w):
+            if not w[:1].isupper() or w.isupper() or w in self.places or _DEMONYM.search(w) or w in _CALENDAR:
                 continue
             return False
         return True

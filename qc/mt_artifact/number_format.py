@@ -42,7 +42,7 @@ _GROUPS = re.compile(rf"(?<![\w.,+(])(?<![\d)] )\d{{1,3}}(?:{_SP}\d{{3}})+(?![\w
 _DATE = re.compile(r"(?<![\w.])(?:0?[1-9]|[12]\d|3[01])\.(?:0[1-9]|1[0-2])\.(?:\d{4}|\d{2})(?![\w]|\.\d)")
 _SPACES = re.compile(_SP)
 _THOUSAND = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?[ \u00a0](thousand)\b(?! (?:and|or|of)\b)")
-_NUMERO = re.compile(r"№\s?\d*")
+_NUMERO = re.compile(r"№\s?(?:\d[\w/-]*\w|\d)?")
 
 
 def _line_start(text: str, pos: int) -> bool:
@@ -60,7 +60,7 @@ class NumberFormat(Rule):
 
     def setup(self) -> None:
         abbr = "|".join(re.escape(a) for a in sorted(self.options.abbreviations, key=len, reverse=True))
-        self.abbr = re.compile(rf"(?<=\d)(?:[ \u00a0]?)({abbr})\b\.?", re.IGNORECASE) if abbr else None
+        self.abbr = re.compile(rf"\d(?:[\d,.]*\d)?[ \u00a0]?({abbr})\b\.?", re.IGNORECASE) if abbr else None
 
     def check(self, doc: Document) -> Iterator[Finding]:
         if not applies(doc):
@@ -84,7 +84,7 @@ class NumberFormat(Rule):
                                    data={"kind": "space-groups", "weight": 0.6})
         if self.abbr:
             for m in self.abbr.finditer(text):
-                yield self.finding(doc, m.start(1), m.end(),
+                yield self.finding(doc, m.start(), m.end(),
                                    f"source-language unit abbreviation {m.group(1)!r} after a number; "
                                    "English writes million/billion/thousand",
                                    data={"kind": "abbreviation", "weight": 0.2})

@@ -5,9 +5,14 @@ What it finds: Russian acronyms transliterated letter by letter (``IG`` for ИГ
 Why it matters: English readers do not know these forms; a human translator writes IS, the Foreign
 Ministry, CIS. They are a typical trace of machine or careless translation.
 Example: ``The MID said on Monday`` -> flagged (English: the Foreign Ministry); text unchanged.
+Acronyms not in the lexicon are found by kind: an organisation acronym after "the" (``the MChS``,
+``the GUVD``) that is rare in English but, read back letter by letter into the source alphabet
+(``[acronym]`` table of ``mt_translit_<lang>.toml``: MChS -> мчс), is a common source-language word.
 How to tune: edit ``mt_acronyms_<lang>.toml`` (each entry names its source form and the English one;
 ``unless`` lists phrases that show the acronym is a genuine English one in that document, e.g. IG =
-Inspector General). ``source_lang`` picks the lexicon. Acronyms English keeps (FSB, GRU) are not listed.
+Inspector General; ``[english] keep`` lists acronyms English news keeps: FSB, GRU). ``source_lang``
+picks the lexicon. ``generic`` switches the lexicon-free check off; ``generic_max_english_zipf`` and
+``generic_min_source_zipf`` set how rare in English and how common in the source a read-back must be.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from qc.model import Document, Finding, Severity
-from qc.mt_artifact._common import applies
+from qc.mt_artifact._common import Transliterator, applies, freeze_table, source_index, word_zipf
 from qc.rule import Rule
 from qc.text import iter_lines
 
@@ -28,6 +33,16 @@ class Options:
     # Lines whose letters are at least this share upper case are shouting headlines, where any word
     # looks like an acronym (measured: news headlines in caps are > 0.8).
     caps_line_share: float = 0.6
+    generic: bool = True
+    # Read-back acronyms: English Zipf below 2.7 (GRU 2.75, SMP 2.71 are English news usage; FMS 2.63,
+    # MUR 2.55, MVD 2.1, MChS 1.4 are not; the ex-Soviet acronyms English keeps below it, SBU 2.4,
+    # LDPR 1.5, are in the keep list) and source Zipf from 3.0 (мчс 4.4, фсин 3.5, гувд 3.2; the
+    # letter strings of English acronyms after "the" in devdata human text read back to at most 2.9:
+    # SMP -> смп).
+    # Two-letter tokens read back to some Russian word almost always (ис, ун, ук): lexicon only.
+    generic_max_english_zipf: float = 2.7
+    generic_min_source_zipf: float = 3.0
+    generic_min_len: int = 3
 
 
 class SourceAcronym(Rule):
@@ -42,12 +57,45 @@ class SourceAcronym(Rule):
         alts = sorted(self.entries, key=len, reverse=True)
         body = "|".join(re.escape(a).replace(r"\ ", "[ -]") for a in alts)
         self.pattern = re.compile(rf"(?<![\w\-./&@#])(?:{body})(?![\w\-&])")
+        lang = self.options.source_lang
+        self.keep = set(self.resources.toml(f"mt_acronyms_{lang}.toml").get("english", {}).get("keep", ()))
+        letters = self.resources.toml(f"mt_translit_{lang}.toml").get("acronym", {})
+        self.letters = {k: v.split("|") for k, v in letters.items()}
+        self.letter_re = re.compile("|".join(re.escape(k) for k in sorted(self.letters, key=len, reverse=True)))
+        self.en = word_zipf("en")
+        self.src = word_zipf(lang)
+        table = self.resources.toml(f"mt_translit_{lang}.toml")
+        self.tr = Transliterator(table)
+        self.exact = source_index(lang, freeze_table(table), 1.5)[0]
+
+    def read_back_word(self, token: str) -> str | None:
+        """A camel-case ministry abbreviation read as one source word (MinEnergo -> минэнерго)."""
+        key = self.tr.latin_key(token.lower())
+        hit = self.exact.get(key) if key else None
+        return hit[0] if hit and hit[1] >= self.options.generic_min_source_zipf - 0.5 else None
+
+    def read_back(self, token: str) -> tuple[str, float] | None:
+        """The most frequent source word the acronym spells letter by letter (MChS -> мчс), or None."""
+        outs = [""]
+        pos = 0
+        for m in self.letter_re.finditer(token):
+            if m.start() != pos:
+                return None
+            outs = [o + c for o in outs for c in self.letters[m.group()]]
+            pos = m.end()
+        if pos != len(token):
+            return None
+        best = max(outs, key=lambda w: self.src.get(w, 0.0))
+        return best, self.src.get(best, 0.0)
 
     def check(self, doc: Document) -> Iterator[Finding]:
         if not applies(doc):
             return
         text = doc.text
         excluded: dict[str, bool] = {}
+        lexicon_hits: set[int] = set()
+        # "XYZ RF" read as one acronym: a lexicon "RF" inside it is not a finding of its own
+        inside_rf = {m.start() + m.group().index("RF") for m in _RF.finditer(text)}
         for start, _end, line in iter_lines(text):
             matches = list(self.pattern.finditer(line))
             if not matches:
@@ -64,8 +112,66 @@ class SourceAcronym(Rule):
                     excluded[key] = any(u in text for u in entry.get("unless", ()))
                 if excluded[key]:
                     continue
+                if entry.get("after_the") and line[max(0, m.start() - 4):m.start()].lower() != "the ":
+                    continue
+                if start + m.start() in inside_rf:
+                    continue
+                lexicon_hits.add(start + m.start())
                 yield self.finding(
                     doc, start + m.start(), start + m.end(),
                     f"source acronym {m.group()!r} ({entry['source']}) kept verbatim; English: {entry['english']}",
                     data={"source": entry["source"], "english": entry["english"]},
                 )
+        if self.options.generic:
+            yield from self._generic(doc, lexicon_hits)
+
+    def _generic(self, doc: Document, skip: set[int]) -> Iterator[Finding]:
+        o, text = self.options, doc.text
+        for m in _RF.finditer(text):
+            if m.start() not in skip:
+                yield self.finding(doc, m.start(), m.end(),
+                                   f"{m.group()!r}: source-language acronym with the РФ (Russian Federation) "
+                                   "suffix; English: the Russian ...", data={"source": m.group(), "weight": 1.0})
+                skip.add(m.start())
+        for m in _MIN.finditer(text):
+            tok = m.group(1)
+            back = self.read_back_word(tok)
+            if back and self.en.get(tok.lower(), 0.0) < o.generic_max_english_zipf:
+                yield self.finding(doc, m.start(1), m.end(1),
+                                   f"{tok!r}: source-language ministry abbreviation ({back}) kept verbatim; "
+                                   "English: the ... Ministry", data={"source": back, "weight": 1.0})
+        for m in _GENERIC.finditer(text):
+            tok = m.group(1)
+            if m.start(1) in skip or tok in self.keep or tok in self.entries:
+                continue
+            if sum(c.isupper() for c in tok) < 2:
+                continue
+            if len(self.letter_re.findall(tok)) < o.generic_min_len:
+                continue
+            if self.en.get(tok.lower(), 0.0) >= o.generic_max_english_zipf:
+                continue
+            if f"({tok})" in text or text.startswith(" (", m.end(1)):
+                continue  # defined in the text: "Federal Protective Service (FSO)"
+            back = self.read_back(tok)
+            if back is None or back[1] < o.generic_min_source_zipf:
+                continue
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            line_end = text.find("\n", m.end())
+            line = text[line_start:line_end if line_end >= 0 else len(text)]
+            letters = [c for c in line if c.isalpha()]
+            if len(letters) >= 12 and sum(c.isupper() for c in letters) >= o.caps_line_share * len(letters):
+                continue
+            yield self.finding(
+                doc, m.start(1), m.end(1),
+                f"source acronym {tok!r} (reads back as {back[0].upper()!r}) kept verbatim; English "
+                "writes the institution's English name or acronym",
+                data={"source": back[0].upper(), "english": "?", "weight": 0.8},
+            )
+
+
+# Any acronym with the РФ suffix (FSB RF, MVD RF): English never writes it.
+_RF = re.compile(r"(?<![\w\-./&@#])[A-Z][A-Za-z]{1,6}[ -]RF(?![\w\-&])")
+# Ministry abbreviations of the Минэнерго kind, after "the": Min + capitalised source word(s).
+_MIN = re.compile(r"\b[Tt]he (Min[A-Z][a-z]+(?:[A-Z][a-z]+)?)\b")
+# An organisation acronym after "the": capitals, with the source digraphs (Ch, Sh, Zh, Kh, Ts) allowed.
+_GENERIC = re.compile(r"\b[Tt]he ([A-Z](?:[A-Z]|[hsau](?=[A-Z]))+)(?![\w\-&.])")

@@ -56,17 +56,45 @@ class Options:
     # run is a foreign-language passage (Czech, Slovak shares Slavic roots), left to the untranslated
     # family. English news sentences score ~0.8 (measured on devdata mt_artifacts).
     min_english_share: float = 0.5
+    # A lone capitalised sentence opener before a comma (Napomnim, = Напомним,): names also open
+    # sentences before commas, so the token must be unknown to English (Zipf < 1: ivanov 2.8,
+    # peskov 1.9) and a frequent source word (Zipf >= 3.5: напомним 3.9, впрочем 4.8; surnames that
+    # are rare in English sit lower: кобзев 2.6), measured in wordfreq 3.1.
+    opener_english_zipf: float = 1.0
+    opener_source_zipf: float = 3.5
+    min_opener_len: int = 5
 
 
 # A term followed by its gloss ("sejm" (parliament)) is quoted on purpose, not left untranslated.
 _GLOSS = re.compile(r"[\"”’»]?\s*\(")
 
 
-class _Tok:
-    __slots__ = ("en", "end", "src", "src_z", "start", "text")
+_UNSET = object()
 
-    def __init__(self, start: int, end: int, text: str, en: float, src: str | None, src_z: float):
-        self.start, self.end, self.text, self.en, self.src, self.src_z = start, end, text, en, src, src_z
+
+class _Tok:
+    """A token; its source-word match is looked up on first use (most tokens are never asked)."""
+
+    __slots__ = ("_src", "en", "end", "low", "rule", "start", "text")
+
+    def __init__(self, start: int, end: int, text: str, low: str, en: float, rule: Transliteration):
+        self.start, self.end, self.text, self.low, self.en, self.rule = start, end, text, low, en, rule
+        self._src: object = _UNSET
+
+    def _lookup(self) -> tuple[str, float] | None:
+        if self._src is _UNSET:
+            self._src = self.rule._source_word(self)
+        return self._src  # type: ignore[return-value]
+
+    @property
+    def src(self) -> str | None:
+        hit = self._lookup()
+        return hit[0] if hit else None
+
+    @property
+    def src_z(self) -> float:
+        hit = self._lookup()
+        return hit[1] if hit else 0.0
 
 
 class Transliteration(Rule):
@@ -86,21 +114,28 @@ class Transliteration(Rule):
         except FileNotFoundError:
             self.loanwords = set()
 
-    def _classify(self, start: int, end: int, text: str) -> _Tok:
-        low = text.lower().replace("’", "'")
-        en = self.en.get(low, 0.0)
-        src, src_z = None, 0.0
+    def _source_word(self, t: _Tok) -> tuple[str, float] | None:
+        return self._source_word_of(t.text, t.low, t.en)
+
+    def _source_word_of(self, text: str, low: str, en: float) -> tuple[str, float] | None:
         if en >= self.options.common_english_zipf and len(low) > 2:
-            return _Tok(start, end, text, en, None, 0.0)  # a common English word can neither start nor join a run
-        if low not in self.loanwords and not (text.islower() and english_typo(low)):
-            key = self.tr.latin_key(low)
-            if key:
-                hit = self.exact.get(key)
-                if hit is None and len(low) >= self.options.loose_min_len:
-                    hit = self.loose.get(self.tr.loose(key))
-                if hit:
-                    src, src_z = hit
-        return _Tok(start, end, text, en, src, src_z)
+            return None  # a common English word can neither start nor join a run
+        if low in self.loanwords or (text.islower() and english_typo(low)):
+            return None
+        keys = [self.tr.latin_key(low)]
+        if "ts" in low or "tz" in low:
+            keys.append(self.tr.latin_key(low, split_ts=True))
+        if "j" in low:  # French-style j for ж (predlojil = предложил)
+            keys.append(self.tr.latin_key(low.replace("j", "zh")))
+        for key in keys:
+            if not key:
+                continue
+            hit = self.exact.get(key)
+            if hit is None and len(low) >= self.options.loose_min_len:
+                hit = self.loose.get(self.tr.loose(key))
+            if hit:
+                return hit
+        return None
 
     def _strong(self, t: _Tok) -> bool:
         o = self.options
@@ -115,12 +150,34 @@ class Transliteration(Rule):
         if not applies(doc):
             return
         text = doc.text
-        toks = [self._classify(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
         o = self.options
+        en_get, limit = self.en.get, o.english_zipf
+        matches = list(TOKEN_RE.finditer(text))
+        # Fast path: every accepted run holds a token rarer than english_zipf that reads as a source
+        # word and is lower case or opens a sentence;
+        # most English documents have none, and then no token objects are built (measured: halves the
+        # rule's time on the perf corpus).
+        for m in matches:
+            w = m.group()
+            low = w.lower().replace("’", "'")
+            en = en_get(low, 0.0)
+            # a capitalised token inside a sentence (a name) can neither start an accepted run nor
+            # join one, so it needs no lookup
+            if en < limit and (w.islower() or is_sentence_start(text, m.start())) \
+                    and self._source_word_of(w, low, en):
+                break
+        else:
+            return
+        toks = []
+        for m in matches:
+            w = m.group()
+            low = w.lower().replace("’", "'")
+            toks.append(_Tok(m.start(), m.end(), w, low, en_get(low, 0.0), self))
         bounds: list[tuple[int, int]] = []  # sentence bounds, computed when a first run is found
         i, n = 0, len(toks)
         while i < n:
-            if not (self._strong(toks[i]) or (toks[i].src and toks[i].en < o.english_zipf)):
+            # both ways into a run need a token rarer than english_zipf: test that before the lookup
+            if toks[i].en >= o.english_zipf or not (self._strong(toks[i]) or toks[i].src):
                 i += 1
                 continue
             # grow a run of candidate tokens separated by single spaces, both directions
@@ -177,9 +234,15 @@ class Transliteration(Rule):
     def _accept(self, text: str, run: list[_Tok]) -> bool:
         if any(self._strong(t) for t in run):
             return True
-        if len(run) < 2 or not all(t.src for t in run):
-            return False
+        o = self.options
         first = run[0]
-        return (first.text[:1].isupper() and is_sentence_start(text, first.start)
-                and first.en < self.options.english_zipf
-                and all(t.en < self.options.common_english_zipf for t in run[1:]))
+        opener = first.text[:1].isupper() and is_sentence_start(text, first.start) and first.src is not None
+        if len(run) == 1:
+            # a lone capitalised source word opening a sentence before a comma (Napomnim, Vprochem, ...)
+            return (opener and text.startswith(",", first.end) and len(first.text) >= o.min_opener_len
+                    and first.en < o.opener_english_zipf and first.src_z >= o.opener_source_zipf)
+        if not all(t.src for t in run):
+            return False
+        # one- and two-letter words inside the run (s, v, ne) are common in English too
+        return (opener and first.en < o.english_zipf
+                and all(t.en < o.common_english_zipf for t in run[1:] if len(t.text) > 2))

@@ -16,7 +16,7 @@ import polars as pl
 
 from qc.near_duplicate.lsh import band_key
 
-KEEP_POLICIES = ("first", "longest")
+KEEP_POLICIES = ("first", "longest", "best-score")
 # Rows paired with at most this many following rows of the same bucket. Clusters on devdata/neardup
 # have up to 21 members (all pairs kept); a larger bucket is still connected, by a chain, at a cost
 # linear in its size (the 1M-document resolve in bench/ stays at ~5 s).
@@ -106,15 +106,20 @@ def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
             return labels
 
 
-def keepers(labels: np.ndarray, policy: str, lengths: np.ndarray) -> np.ndarray:
-    """The kept row of each row's cluster: the first in input order, or the longest (ties: first)."""
+def keepers(labels: np.ndarray, policy: str, lengths: np.ndarray, scores: np.ndarray | None = None) -> np.ndarray:
+    """The kept row of each row's cluster: the first in input order, the longest, or the one with the best
+    quality score from the document rules (``best-score``); ties go to the first."""
     if policy == "first":
         return labels.copy()
-    if policy != "longest":
+    if policy == "longest":
+        key = -lengths.astype(np.float64)
+    elif policy == "best-score":
+        key = -(scores if scores is not None else np.ones(labels.shape[0])).astype(np.float64)
+    else:
         raise ValueError(f"unknown keep policy {policy!r}; known: {', '.join(KEEP_POLICIES)}")
     n = labels.shape[0]
-    # sort by (cluster, -length, row) and take each cluster's first
-    order = np.lexsort((np.arange(n), -lengths.astype(np.int64), labels))
+    # sort by (cluster, key, row) and take each cluster's first
+    order = np.lexsort((np.arange(n), key, labels))
     first = np.ones(n, dtype=bool)
     first[1:] = labels[order][1:] != labels[order][:-1]
     best = np.zeros(n, dtype=np.int64)  # indexed by label (a row number)

@@ -7,7 +7,7 @@ Why it matters: verbatim copies are the most common duplicate in scraped news an
 Example: ``Rain in Spain.`` and ``RAIN  in “Spain”`` -> the second is ``duplicate_of`` the first.
 How to tune: ``text`` (``clean``: after the per-document fixes; ``raw``: as read), ``min_clean_fraction``
 (when the fixes kept less than this share of the text, the text as read is compared), ``fold_digits``,
-``keep`` (``first`` | ``longest``).
+``keep`` (``first`` | ``longest`` | ``best-score``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import polars as pl
 
 from qc.model import Document, Finding, Severity
 from qc.near_duplicate.cluster import KEEP_POLICIES, keepers
-from qc.near_duplicate.near_duplicate import summary_stats, text_to_compare
+from qc.near_duplicate.near_duplicate import quality, summary_stats, text_to_compare
 from qc.near_duplicate.shingle import Shingler
 from qc.rule import CorpusResult, CorpusRule, RuleConfigError
 
@@ -53,7 +53,8 @@ class ExactDuplicate(CorpusRule):
         if exact is None:
             return None
         return pl.DataFrame([pl.Series("exact", np.array([exact], dtype=np.uint64)),
-                             pl.Series("chars", np.array([len(doc.text)], dtype=np.int64))])
+                             pl.Series("chars", np.array([len(doc.text)], dtype=np.int64)),
+                             pl.Series("score", np.array([doc.memo.get("quality", 1.0)], dtype=np.float32))])
 
     def resolve(self, rows: pl.DataFrame, ids: list[str]) -> CorpusResult:
         if rows.height == 0:
@@ -62,7 +63,7 @@ class ExactDuplicate(CorpusRule):
         labels = rows.select(pl.col("row").min().over("exact"))["row"].to_numpy()
         docs = rows["doc"].to_numpy()
         chars = rows["chars"].to_numpy()
-        kept = keepers(labels, self.options.keep, chars)
+        kept = keepers(labels, self.options.keep, chars, quality(rows))
         counts = np.bincount(labels, minlength=labels.size)
         result = CorpusResult()
         for r in np.flatnonzero(counts[labels] > 1).tolist():

@@ -14,7 +14,8 @@ bit-identical to datasketch for the same settings), ``threshold`` and ``lsh_reca
 is derived from them; ``bands``/``rows`` override it), ``jaccard_min`` and ``containment_min`` (the
 verification of candidates), ``text`` (``clean``: after the per-document fixes such as boilerplate
 removal; ``raw``: the text as read), ``min_clean_fraction`` (below it the raw text is used),
-``fold_digits``, ``keep`` (``first`` | ``longest``), ``index``.
+``fold_digits``, ``keep`` (``first`` | ``longest`` | ``best-score``: the copy whose document rules found
+least, e.g. the one without mojibake or site furniture), ``index``.
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ class NearDuplicate(CorpusRule):
         if hashes.size == 0:
             return None
         sig = self.hasher.signature(hashes).astype(np.uint32)
-        return sketch_frame(sig, hashes.size, exact, len(doc.text))
+        return sketch_frame(sig, hashes.size, exact, len(doc.text), doc.memo.get("quality", 1.0))
 
     def resolve(self, rows: pl.DataFrame, ids: list[str]) -> CorpusResult:
         o = self.options
@@ -112,7 +113,7 @@ class NearDuplicate(CorpusRule):
         labels, stats = cluster_signatures(
             sigs, sizes, rows["exact"].to_numpy(), bands=self.bands, rows=self.rows,
             jaccard_min=o.jaccard_min, containment_min=o.containment_min, min_shingles=o.min_shingles)
-        kept = keepers(labels, o.keep, rows["chars"].to_numpy())
+        kept = keepers(labels, o.keep, rows["chars"].to_numpy(), quality(rows))
         chars = rows["chars"].to_numpy()
         exact = rows["exact"].to_numpy()
         result = CorpusResult()
@@ -185,14 +186,21 @@ def text_to_compare(doc: Document, clean: str, mode: str, min_clean_fraction: fl
     return doc.text
 
 
-def sketch_frame(sig: np.ndarray, n: int, exact: int, chars: int) -> pl.DataFrame:
-    """One sketch row: the signature (Array of uint32), shingle count, exact hash, document length."""
+def sketch_frame(sig: np.ndarray, n: int, exact: int, chars: int, score: float = 1.0) -> pl.DataFrame:
+    """One sketch row: the signature (Array of uint32), shingle count, exact hash, document length and
+    the document rules' quality score (for ``keep = "best-score"``)."""
     return pl.DataFrame([
         pl.Series("sig", sig[None, :]),
         pl.Series("n", np.array([n], dtype=np.uint32)),
         pl.Series("exact", np.array([exact], dtype=np.uint64)),
         pl.Series("chars", np.array([chars], dtype=np.int64)),
+        pl.Series("score", np.array([score], dtype=np.float32)),
     ])
+
+
+def quality(rows: pl.DataFrame) -> np.ndarray | None:
+    """The ``score`` column when the sketches carry it (sketches from older index parts may not)."""
+    return rows["score"].to_numpy() if "score" in rows.columns else None
 
 
 def signatures(rows: pl.DataFrame) -> np.ndarray:

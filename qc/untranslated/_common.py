@@ -8,14 +8,16 @@ option (default: line and edge) and only flag the others.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from qc.text import WORD_RE
+from qc.model import Document
+from qc.text import WORD_RE, iter_sentences
 
 PLACEMENTS = ("line", "edge", "sentence", "inline")
 
@@ -33,10 +35,13 @@ LANG_SCRIPT = {
 
 URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\b[\w.-]+\.(?:com|org|net|ru|de|fr|рф|uk|io)\b\S*")
 HASHTAG_RE = re.compile(r"[#@]\w+")
+# Every URL_RE match holds one of these.
+_URL_HINT_RE = re.compile(r"://|www\.|@|\.(?:com|org|net|ru|de|fr|рф|uk|io)\b")
 # Openers and closers that enclose a quoted or glossed term.
 OPEN_Q = "\"'“‘«„‚‹([{"
 CLOSE_Q = "\"'”’»“‘›)]}"
 _EDGE_PUNCT = " \t\r\n\"'“”‘’«»„‚‹›()[]{}*•·–—-:;,.!?…|/\\>"
+_LINE_REST = _EDGE_PUNCT + "0123456789+%#"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -81,9 +86,25 @@ def looks_mojibake(tok: str) -> bool:
 _CONT = "\u00a0¡¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾¿€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
 
 
+_ASCII_LETTERS_RE = re.compile(r"[A-Za-z]+")
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
+
+
+def _script_counts(text: str) -> Counter[str]:
+    """Letters per script. ASCII letters are counted by a regex and only non-ASCII characters one by one:
+    an English page has a few dozen of them, so this costs a fraction of a per-character loop."""
+    counts: Counter[str] = Counter()
+    ascii_letters = sum(map(len, _ASCII_LETTERS_RE.findall(text)))
+    if ascii_letters:
+        counts["LATIN"] = ascii_letters
+    for run in _NON_ASCII_RE.findall(text):
+        counts.update(s for s in map(char_script, run) if s)
+    return counts
+
+
 def document_script(text: str, lang: str) -> str:
     """The script most of the document's letters are in (the language's script on a tie or no letters)."""
-    counts = Counter(s for s in map(char_script, text) if s)
+    counts = _script_counts(text)
     if not counts:
         return LANG_SCRIPT.get(lang, "LATIN")
     (top, n), *rest = [*counts.most_common(2), ("", 0)]
@@ -92,12 +113,23 @@ def document_script(text: str, lang: str) -> str:
     return top
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+def only_script(text: str, script: str) -> bool:
+    """Whether every letter of ``text`` is in ``script`` (then no run in another script exists): one regex
+    pass and a look at each distinct non-ASCII character."""
+    chars = set("".join(_NON_ASCII_RE.findall(text)))
+    if script != "LATIN" and _ASCII_LETTERS_RE.search(text):
+        return False
+    return all(char_script(ch) in ("", script) for ch in chars)
+
+
+class Token(NamedTuple):
+    """A word: its span, text and script (``""`` for numbers). A tuple, not a dataclass: a document has
+    hundreds of them and tuples are several times cheaper to build."""
+
     start: int
     end: int
     text: str
-    script: str  # "" for numbers
+    script: str
 
     @property
     def is_name(self) -> bool:
@@ -109,14 +141,65 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Word tokens of ``text[start:end]``; URLs, e-mail addresses, hashtags and @handles are left out."""
     end = len(text) if end is None else end
     chunk = text[start:end]
-    masked = [(m.start(), m.end()) for m in URL_RE.finditer(chunk)]
-    masked += [(m.start(), m.end()) for m in HASHTAG_RE.finditer(chunk)]
+    masked = sorted((m.start(), m.end()) for m in HASHTAG_RE.finditer(chunk))
+    if _URL_HINT_RE.search(chunk):  # URL_RE tries ``\S+@`` at every position: only where one may be
+        masked = sorted([*masked, *((m.start(), m.end()) for m in URL_RE.finditer(chunk))])
     out = []
+    if not masked:
+        for m in WORD_RE.finditer(chunk):
+            w = m.group()
+            # Plain ASCII words (most of them) are Latin without a look at the cache.
+            out.append(Token(start + m.start(), start + m.end(), w,
+                             "LATIN" if len(w) > 1 and w.isascii() and w.isalpha() else token_script(w)))
+        return out
+    merged: list[list[int]] = []
+    for a, b in masked:  # disjoint, so one look (the last interval starting at or before a word) suffices
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    starts = [a for a, _b in merged]
     for m in WORD_RE.finditer(chunk):
-        if any(a <= m.start() < b for a, b in masked):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and m.start() < merged[i][1]:
             continue
-        out.append(Token(start + m.start(), start + m.end(), m.group(), token_script(m.group())))
+        w = m.group()
+        out.append(Token(start + m.start(), start + m.end(), w,
+                         "LATIN" if len(w) > 1 and w.isascii() and w.isalpha() else token_script(w)))
     return out
+
+
+# --- per-document work the three rules share (``Document.memo``) ------------------------------------
+def _memo(doc: Document, key: str, make: Any) -> Any:
+    k = ("untranslated", key)
+    if k not in doc.memo:
+        doc.memo[k] = make()
+    return doc.memo[k]
+
+
+def doc_script(doc: Document) -> str:
+    return _memo(doc, "script", lambda: document_script(doc.text, doc.lang))
+
+
+def doc_tokens(doc: Document) -> list[Token]:
+    return _memo(doc, "tokens", lambda: tokens(doc.text))
+
+
+def doc_sentences(doc: Document) -> list[tuple[int, int]]:
+    return _memo(doc, "sentences", lambda: list(iter_sentences(doc.text)))
+
+
+def doc_single_script(doc: Document) -> bool:
+    """Whether every letter of the document is in its own script (most documents: nothing to find)."""
+    return _memo(doc, "single-script", lambda: only_script(doc.text, doc_script(doc)))
+
+
+def sentence_of(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
+    """The sentence holding ``pos`` (``sentences`` sorted, as ``iter_sentences`` gives them)."""
+    i = bisect.bisect_right(sentences, (pos, float("inf"))) - 1
+    if i >= 0 and sentences[i][0] <= pos < sentences[i][1]:
+        return sentences[i]
+    return None
 
 
 def line_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -129,7 +212,8 @@ def line_bounds(text: str, pos: int) -> tuple[int, int]:
 def placement(text: str, start: int, end: int, sentence: tuple[int, int] | None = None) -> str:
     """Where ``text[start:end]`` stands: ``line``, ``edge``, ``sentence`` or ``inline``."""
     ls, le = line_bounds(text, start)
-    if end <= le and not text[ls:start].strip(_EDGE_PUNCT) and not text[end:le].strip(_EDGE_PUNCT):
+    # Alone on its line give or take punctuation and numbers: ``Комментарии (0)``, ``Фото 1/5``.
+    if end <= le and not text[ls:start].strip(_LINE_REST) and not text[end:le].strip(_LINE_REST):
         return "line"
     if not text[:start].strip(_EDGE_PUNCT) or not text[end:].strip(_EDGE_PUNCT):
         return "edge"

@@ -18,6 +18,7 @@ document: credits like ``Reuters`` are names), ``remove_at`` (placements cleanin
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -28,12 +29,16 @@ from qc.text import iter_sentences
 from qc.untranslated._common import (
     Token,
     check_remove_at,
-    document_script,
+    doc_script,
+    doc_sentences,
+    doc_single_script,
+    doc_tokens,
     enclosed,
     fix_for,
     glossed,
     placement,
     removal_span,
+    sentence_of,
     tokens,
     trim_span,
 )
@@ -56,16 +61,15 @@ class Run:
         return len(self.foreign)
 
 
-def _sentence_of(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
-    for s, e in sentences:
-        if s <= pos < e:
-            return s, e
-    return None
+def _start(t: Token) -> int:
+    return t.start
 
 
-def script_runs(text: str, dscript: str, max_gap_words: int = 2, max_term_words: int = 4) -> list[Run]:
-    """Fragments of ``text`` in other scripts than ``dscript``, grouped at word and sentence boundaries."""
-    toks = tokens(text)
+def script_runs(text: str, dscript: str, max_gap_words: int = 2, max_term_words: int = 4, *,
+                toks: list[Token] | None = None, sentences: list[tuple[int, int]] | None = None) -> list[Run]:
+    """Fragments of ``text`` in other scripts than ``dscript``, grouped at word and sentence boundaries.
+    ``toks`` and ``sentences`` (of the whole ``text``) may be passed when already computed."""
+    toks = tokens(text) if toks is None else toks
     if not toks:
         return []
     # 1. Pure runs: foreign tokens with only numbers and punctuation between them, within one line.
@@ -97,17 +101,18 @@ def script_runs(text: str, dscript: str, max_gap_words: int = 2, max_term_words:
                 continue
         merged.append(list(run))
     # 3. Out to the sentence's edges when at most ``max_gap_words`` of the document's words are left there.
-    sentences = list(iter_sentences(text))
+    if sentences is None:
+        sentences = list(iter_sentences(text))
     out = []
     for run in merged:
         first, last = toks[run[0]], toks[run[-1]]
         start, end = first.start, last.end
         core = (start, end)
-        sent = _sentence_of(sentences, start)
+        sent = sentence_of(sentences, start)
         if sent is not None and len(run) >= 2 and not (len(run) <= max_term_words and glossed(text, end)):
             ss, se = sent
-            tail = [t for t in toks[run[-1] + 1:] if t.start < se]
-            head = [t for t in toks[:run[0]] if t.start >= ss]
+            tail = toks[run[-1] + 1:max(run[-1] + 1, bisect.bisect_left(toks, se, key=_start))]
+            head = toks[min(run[0], bisect.bisect_left(toks, ss, key=_start)):run[0]]
             if tail and len([t for t in tail if t.script]) <= max_gap_words:
                 end = se
             if head and len([t for t in head if t.script]) <= max_gap_words and \
@@ -117,7 +122,9 @@ def script_runs(text: str, dscript: str, max_gap_words: int = 2, max_term_words:
         if end < len(text) and text[end] in ".!?…" and (sent is None or end + 1 >= sent[1]):
             end += 1  # the sentence's own full stop
         foreign = tuple(toks[i] for i in run if toks[i].script and toks[i].script != dscript)
-        native = sum(1 for t in toks if start <= t.start < end and t.script == dscript)
+        lo = bisect.bisect_left(toks, start, key=_start)
+        hi = bisect.bisect_left(toks, end, key=_start)
+        native = sum(1 for t in toks[lo:hi] if t.script == dscript)
         out.append(Run(start, end, *core, first.script, foreign, native))
     return out
 
@@ -171,13 +178,17 @@ class ForeignScript(Rule):
         return None
 
     def check(self, doc: Document) -> Iterator[Finding]:
+        if doc_single_script(doc):
+            return  # every letter in the document's script: nothing to find (most documents)
         text = doc.text
-        dscript = document_script(text, doc.lang)
+        dscript = doc_script(doc)
         o = self.options
-        ui_spans = self._ui.spans(text, doc.lang) if self._ui is not None else []
-        sentences = list(iter_sentences(text))
-        for run in script_runs(text, dscript, o.max_gap_words, o.max_term_words):
-            where = placement(text, run.start, run.end, _sentence_of(sentences, run.start))
+        ui_spans = self._ui.doc_spans(doc) if self._ui is not None else []
+        sentences = doc_sentences(doc)
+        runs = script_runs(text, dscript, o.max_gap_words, o.max_term_words, toks=doc_tokens(doc),
+                           sentences=sentences)
+        for run in runs:
+            where = placement(text, run.start, run.end, sentence_of(sentences, run.start))
             if self.legitimate(text, run, where):
                 continue
             latin = run.script == "LATIN"
