@@ -71,7 +71,7 @@ def _predict(text: str, k: int) -> list[tuple[str, float]]:
 
 
 def _has_letters(text: str) -> bool:
-    return any(ch.isalpha() for ch in text)
+    return _LETTERS_RE.search(text) is not None
 
 
 def segment_probs(text: str, k: int = 3) -> list[tuple[str, float]]:
@@ -97,7 +97,13 @@ def identify(text: str, k: int = 1) -> list[tuple[str, float]]:
             lines = [lines[int(i * step)] for i in range(MAX_VOTE_LINES)]
         votes: dict[str, float] = defaultdict(float)
         total = 0.0
+        # Heaviest lines first: once one language holds more than half of all the weight, no other can
+        # overtake it, and for the top language alone (k=1) the rest need not be read.
+        lines.sort(key=lambda ln_n: -ln_n[1])
+        whole = sum(float(min(n, SAMPLE_CHARS)) for _ln, n in lines)
         for ln, n in lines:
+            if k == 1 and votes and 2 * max(votes.values()) > whole:
+                break
             weight = float(min(n, SAMPLE_CHARS))
             total += weight
             # A long line votes with its first and its last characters, half each: a paragraph that opens

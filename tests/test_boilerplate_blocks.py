@@ -193,3 +193,43 @@ def test_lexicon_phrases_inside_article_prose_do_not_cut_it() -> None:
 def test_a_cookie_banner_at_the_edge_still_goes() -> None:
     cleaned = _clean(COOKIE_BANNER + "Menu\nNews\n" + POLICY_ARTICLE)
     assert "personalised ads" not in cleaned and POLICY_ARTICLE in cleaned
+
+
+# ---------------------------------------------------------------- teaser cards
+CARD_ARTICLE = (
+    "The river burst its banks on Sunday night and flooded the lower town, where water reached the first "
+    "floor of several houses.\n"
+    "Firefighters worked through the night to pump out cellars, and the mayor asked residents to stay away "
+    "from the embankment until the level falls.\n"
+    "Forecasters expect the rain to ease on Tuesday, but warned that the ground is still saturated after a "
+    "wet autumn.\n"
+)
+CARDS = "".join(
+    f"{title}\n{summary}\nRead more...\n" for title, summary in (
+        ("Bridge repairs start in spring", "Engineers will close one lane of the old bridge for three months."),
+        ("School gets a new library", "Parents raised the money for the books over two years of bake sales."),
+        ("Bus timetable changes", "Two evening routes will run every half hour from the first of the month."),
+        ("Market square to be repaved", "The council approved the plan after a long public consultation."),
+    )
+)
+
+
+ABOUT = (
+    "The Example Gazette has reported on the towns of the valley since 1921, and its reporters cover the "
+    "council, the courts, the schools and the clubs of the region every week of the year for its readers.\n"
+)
+
+
+def test_teaser_cards_closed_by_read_more_are_furniture() -> None:
+    # the summaries read as prose: without the card pattern the core would run on through them
+    cleaned = _clean("Menu\nNews\n" + CARD_ARTICLE + CARDS + ABOUT + "© 2024 Example Gazette\n")
+    assert CARD_ARTICLE in cleaned
+    assert "Engineers will close" not in cleaned and "bake sales" not in cleaned
+
+
+def test_paragraphs_between_repeated_labels_are_not_cards() -> None:
+    # an article broken up by "Advertisement" labels: no headline between two labels, so no cards
+    paragraphs = CARD_ARTICLE.splitlines(keepends=True)
+    text = "Menu\n" + "".join(p + "Advertisement\n" for p in paragraphs) + paragraphs[0].replace("river", "lake")
+    cleaned = _clean(text)
+    assert all(p in cleaned for p in paragraphs)

@@ -25,13 +25,13 @@ def test_document_language_is_deterministic() -> None:
 
 def test_document_language_ignores_a_leading_foreign_fragment() -> None:
     # A first-3000-characters guess follows a long Russian opening; the line vote does not.
-    opening = "Сорок кораблей и судов пополнят в текущем году состав флота, заявили в министерстве обороны.\n"
+    opening = "Городские власти утвердили новый план развития общественного транспорта на ближайшие годы.\n"
     text = opening + ENGLISH * 2
     assert detect_language(text) == "en"
 
 
 def test_langdetect_is_seeded() -> None:
-    short = "Timeline of saga"  # on 1-3 words unseeded langdetect changes its answer between runs
+    short = "Timeline of events"  # on 1-3 words unseeded langdetect changes its answer between runs
     assert len({tuple(sorted(langdetect_probs(short).items())) for _ in range(5)}) == 1
 
 
@@ -83,3 +83,70 @@ def test_remove_at_inline_removes_fragments_inside_sentences() -> None:
     (f,) = rule.check(doc)
     assert f.fix == ""
     assert clean_text(text, [f], {rule.id})[0] == "The minister, resigned on Friday after the vote."
+
+
+def test_loanwords_are_read_as_english_only_with_their_lexicon() -> None:
+    text = "Prices went up again this spring. The menu offered croissants, pain au chocolat and café au lait."
+    doc = prepare(Document(id="d", text=text, lang="en"))
+    assert list(ForeignLanguage().check(doc)) == []
+    bare = ForeignLanguage(options=ForeignLanguage.options_from({"loanwords": ""}))
+    assert len(list(bare.check(prepare(Document(id="d", text=text, lang="en"))))) == 1
+
+
+def test_names_around_english_words_are_not_a_foreign_run() -> None:
+    # Both detectors read "praised Wojciech Szczęsny and Martin" as Polish; its ordinary words are English.
+    text = ENGLISH + "Coach Jürgen Klopp praised Wojciech Szczęsny and Martin Ødegaard after the game."
+    assert list(ForeignLanguage().check(prepare(Document(id="d", text=text, lang="en")))) == []
+    off = ForeignLanguage(options=ForeignLanguage.options_from({"min_foreign_words": 0}))
+    assert len(list(off.check(prepare(Document(id="d", text=text, lang="en"))))) == 1
+
+
+FOREIGN_MIX = [
+    ENGLISH + "La police a ouvert une enquête pour déterminer les causes de l'incendie.\n",
+    "Wir haben alles getan, was in unserer Macht stand, sagte der Trainer nach dem Spiel The club thanked "
+    "its fans.\n" + ENGLISH,
+    ENGLISH + "Nadie sabe por qué.\n" + ENGLISH,
+    ENGLISH + "Coach Jürgen Klopp praised Wojciech Szczęsny and Martin Ødegaard after the game.\n",
+]
+
+
+@pytest.mark.parametrize("text", FOREIGN_MIX)
+def test_prefilter_changes_no_finding(text: str) -> None:
+    """The frequent-word pre-filter saves identifier calls, not findings: with it off, the same fragments
+    (a sentence it passes as mostly English is not flagged whole, so a run's span may be tighter)."""
+    on = ForeignLanguage()
+    off = ForeignLanguage(options=ForeignLanguage.options_from({"prefilter": False}))
+    a, b = ([(f.start, f.end) for f in r.check(prepare(Document(id="d", text=text, lang="en")))] for r in (on, off))
+    assert len(a) == len(b)
+    assert all(s1 < e2 and s2 < e1 for (s1, e1), (s2, e2) in zip(a, b, strict=True))
+
+
+def test_prefilter_spares_identification_on_plain_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    import qc.untranslated.foreign_language as fl
+
+    calls: list[str] = []
+    real = fl.segment_probs
+    monkeypatch.setattr(fl, "segment_probs", lambda t, k=3: calls.append(t) or real(t, k))
+    doc = prepare(Document(id="d", text=ENGLISH * 3, lang="en"))
+    assert list(ForeignLanguage().check(doc)) == []
+    assert calls == []  # every sentence holds enough English words: no fastText call at all
+
+
+def test_a_paragraph_opening_with_a_foreign_sentence_votes_for_its_body() -> None:
+    # The vote reads a long line's first and last characters: a paragraph that opens with an untranslated
+    # sentence is not counted as that sentence's language.
+    para = ("Городские власти утвердили новый план развития транспорта. " + ENGLISH.replace("\n", " ") * 2)
+    text = para + "\nThe plan will be published next week.\n"
+    assert detect_language(text) == "en"
+
+
+def test_rules_share_tokens_and_ui_matches_through_the_memo() -> None:
+    from qc.untranslated.ui_string import UiString
+
+    text = ENGLISH + "Нашли ошибку? Выделите текст и нажмите Ctrl+Enter\n"
+    doc = prepare(Document(id="d", text=text, lang="en"))
+    rules = [UiString(), ForeignScript(), ForeignLanguage()]
+    found = [f.rule for r in rules for f in r.check(doc)]
+    assert found == ["untranslated/ui-string"]  # the others defer to it
+    assert ("untranslated", "tokens") in doc.memo
+    assert any(k[:2] == ("untranslated", "ui") for k in doc.memo)

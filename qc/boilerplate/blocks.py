@@ -12,7 +12,8 @@ Evidence per line, as jusText (Pomikálek 2011) does on HTML paragraphs: length,
 for the document language (jusText's own stoplists when the ``justext`` package is installed),
 sentence punctuation; plus a multilingual phrase lexicon (``boilerplate_phrases.toml``:
 call-to-action, navigation, cookie, donation, legal, comment-widget, caption), dates/times and
-dated headlines (story lists), phone numbers, URLs, capitalisation.
+dated headlines (story lists), teaser cards closed by a repeated "Read more" line, phone numbers, URLs,
+capitalisation.
 
 Three corrections to the maximum-sum core, each for article text the block scores alone lose:
 - a list inside the article (a deals page's products, ingredients, feature bullets) carries the core
@@ -67,6 +68,7 @@ BODY_STOP_OK = 0.30  # stopword share of the long lines above which the document
 #                      (measured on the 77 dev pages: own language 0.25-0.61, median ~0.45; English
 #                      pages misread as Polish score 0.23-0.25 with the Polish list): below, re-identify
 STORY_LIST_MIN = 3  # this many dated lines at regular gaps make a story list (seed 003 has eight)
+CARD_MAX_LINES = 4  # a teaser card (kicker, headline, summary) between two "Read more" lines is this short
 TERMINAL_MIN_PROSE = 50  # words of article prose before a comment section / author box for it to end the
 #                          article (a standfirst before a share bar is shorter; measured: snippets edge
 #                          removal 0.744 -> 0.810, keep unchanged)
@@ -101,6 +103,8 @@ _CATEGORY_LABEL = {
 # Evidence named by an in-line lexicon phrase (what ``_keep_embedded_prose`` may overrule).
 _LEXICON_EVIDENCE = tuple(f'{_CATEGORY_LABEL[c]} "' for c in ("cookie", "donation", "comments", "legal", "cta",
                                                              "caption"))
+# Evidence of a line that closes a teaser card ("Read more...").
+_CARD_MARKER_EVIDENCE = (f'{_CATEGORY_LABEL["cta"]} "', f'{_CATEGORY_LABEL["nav"]} "')
 # Categories whose hit is strong at any length when at least two distinct phrases hit (banners and
 # appeals are written as prose; one stray "cookies" in an article is not enough).
 _PROSE_BANNERS = ("cookie", "donation", "comments", "legal")
@@ -525,6 +529,7 @@ class BlockClassifier:
         self._merge_wrapped(raw, text, stops)
         self._mark_repeats(raw, text)
         self._mark_story_lists(raw)
+        self._mark_teaser_cards(raw)
         self._keep_embedded_prose(raw, text, stops)
 
         best_span = _max_segment(raw, 0, len(raw))
@@ -710,6 +715,49 @@ class BlockClassifier:
                 r[4] = -(STRONG_PENALTY + 0.5 * r[3])
                 r[5] = "furniture"
                 r[6] = (*r[6], f"story list ({len(run)} dated items)")
+
+    @staticmethod
+    def _mark_teaser_cards(raw: list[list[Any]]) -> None:
+        """Teaser cards without dates: a call-to-action or navigation line ("Read more...", "Mehr
+        lesen...") printed >= STORY_LIST_MIN times at regular gaps, each card between two of them holding
+        a headline-like short line and at most one prose line (a summary). The cards are furniture.
+        Paragraphs separated by a repeated label ("Advertisement") are not cards: no headline between."""
+        nonblank = [k for k, r in enumerate(raw) if r[5] != "blank"]
+        markers: dict[str, list[int]] = {}
+        for j, k in enumerate(nonblank):
+            r = raw[k]
+            if r[5] == "furniture" and r[8] and any(e.startswith(_CARD_MARKER_EVIDENCE) for e in r[6]):
+                markers.setdefault(r[8], []).append(j)
+        for key, pos in markers.items():
+            if len(pos) < STORY_LIST_MIN:
+                continue
+            runs: list[list[int]] = [[pos[0]]]
+            for a, b in itertools.pairwise(pos):
+                if b - a <= CARD_MAX_LINES + 1:
+                    runs[-1].append(b)
+                else:
+                    runs.append([b])
+            for run in runs:
+                if len(run) < STORY_LIST_MIN:
+                    continue
+                gaps = [b - a for a, b in itertools.pairwise(run)]
+                gap = min(gaps)
+                if max(gaps) - gap > 1 or gap < 2:
+                    continue
+                # the first card sits before the first marker: the marker closes its card
+                cards = [range(max(0, run[0] - gap + 1), run[0])] + [range(a + 1, b) for a, b in
+                                                                      itertools.pairwise(run)]
+                if not all(sum(raw[nonblank[j]][5] == "prose" for j in c) <= 1
+                           and any(raw[nonblank[j]][5] == "short" for j in c) for c in cards[1:]):
+                    continue
+                for c in cards:
+                    for j in c:
+                        r = raw[nonblank[j]]
+                        if r[5] == "furniture":
+                            continue
+                        r[4] = -(STRONG_PENALTY + 0.5 * r[3])
+                        r[5] = "furniture"
+                        r[6] = (*r[6], f'teaser card ({len(run)} "{key}" links)')
 
 
 # ---------------------------------------------------------------- shared instances and findings

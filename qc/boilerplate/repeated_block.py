@@ -2,13 +2,16 @@
 
 What it finds: a line of at least ``min_words`` words whose text appeared on an earlier line (exactly,
 after folding case, quotes and spacing), or which repeats most of a line at most ``window`` lines above
-(a caption printed once with a credit and again with the site name).
+(a caption printed once with a credit and again with the site name). A run of lines inside the article
+core that copies lines printed before the core (a tab of ingredients above a recipe) is the copy kept:
+the earlier one goes with the leading furniture.
 Why it matters: scrapers save a headline from the page title and again from the article header, and a
 caption from the image and again from its alt text; the copy inflates n-gram counts and duplicates sentences.
 Example: ``Minister resigns over scandal\n\nMinister resigns over scandal\n\nThe minister ...``
 -> ``Minister resigns over scandal\n\nThe minister ...``
 How to tune: ``min_words`` (shorter lines such as "Share" are left to the other rules), ``window`` and
-``min_overlap`` (the share of the later line's words that must repeat a neighbour's word run).
+``min_overlap`` (the share of the later line's words that must repeat a neighbour's word run),
+``keep_core_copy`` (the run length that keeps a core copy; 0: always remove the later copy).
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ specified that`` (уточняется, что), ``, informed in the ministry`` 
 Why it matters: these are grammatical but not English; they show a translation that followed the
 source's words, and they read badly in training data.
 Example: ``The price depends from the season.`` -> ``depends from`` flagged (English: depends on).
+Speed: each pattern runs only on documents holding one string of every literal group derived from
+it, and only in windows around its rarest group's occurrences.
 How to tune: add or remove entries in the lexicon (``pattern``, ``source``, ``english``, ``weight`` for
 the document score, ``extend`` to cover the whole inverted clause); ``source_lang`` picks the file.
 """

@@ -2,15 +2,17 @@
 
 What it finds: runs of Latin tokens that are not English words but, mapped back through a
 transliteration table, are words of the source language (Russian first): ``soobshchili v sude``
-(сообщили в суде), ``Krome togo,`` (Кроме того). Any common romanisation (BGN, GOST, German ``sch``)
-meets the same key.
+(сообщили в суде), ``Krome togo,`` (Кроме того), a lone ``Napomnim,`` opening a sentence. Any common
+romanisation (BGN, GOST, ISO without diacritics, German ``sch``/``w``/``s``, French-style ``j`` for ж)
+meets the same key, and ``-tsya`` is read both as ц+я and as т+ся.
 Why it matters: a translation engine that could not translate a phrase leaves it transliterated; no
 English writer does, so the text is broken and likely machine-translated.
 Example: ``the label thought, soobshchili v sude.`` -> flagged, text unchanged (no safe rewrite).
 How to tune: ``source_lang`` picks wordfreq's source list and ``mt_translit_<lang>.toml``;
 ``english_zipf`` is the Zipf frequency from which a token counts as English (names and loanwords are
 frequent enough on the English web); ``min_source_zipf`` filters rare source words out of the index;
-``mt_loanwords_<lang>.txt`` lists loanwords English keeps (dacha, siloviki). Terms followed by a gloss
+``mt_loanwords_<lang>.txt`` lists loanwords English keeps (dacha, siloviki); ``opener_*`` set what a
+lone capitalised sentence opener must satisfy (rare in English, frequent in the source). Terms followed by a gloss
 (``"sejm" (parliament)``), typos of English words (``probleem``) and runs inside foreign-language
 sentences are left alone.
 """
@@ -26,6 +28,7 @@ from qc.mt_artifact._common import (
     TOKEN_RE,
     Transliterator,
     applies,
+    english_edit_index,
     english_typo,
     freeze_table,
     is_sentence_start,
@@ -109,6 +112,8 @@ class Transliteration(Rule):
         self.tr = Transliterator(table)
         self.exact, self.loose = source_index(o.source_lang, freeze_table(table), o.min_source_zipf)
         self.en = word_zipf("en")
+        english_edit_index(3.5)  # the typo index (cached per process): built here, not in the first check
+        english_edit_index(4.5)
         try:
             self.loanwords = {w.lower() for w in self.resources.lexicon(f"mt_loanwords_{o.source_lang}.txt")}
         except FileNotFoundError:
@@ -152,12 +157,11 @@ class Transliteration(Rule):
         text = doc.text
         o = self.options
         en_get, limit = self.en.get, o.english_zipf
-        matches = list(TOKEN_RE.finditer(text))
         # Fast path: every accepted run holds a token rarer than english_zipf that reads as a source
         # word and is lower case or opens a sentence;
         # most English documents have none, and then no token objects are built (measured: halves the
         # rule's time on the perf corpus).
-        for m in matches:
+        for m in TOKEN_RE.finditer(text):  # not kept: most documents end here
             w = m.group()
             low = w.lower().replace("’", "'")
             en = en_get(low, 0.0)
@@ -169,7 +173,7 @@ class Transliteration(Rule):
         else:
             return
         toks = []
-        for m in matches:
+        for m in TOKEN_RE.finditer(text):
             w = m.group()
             low = w.lower().replace("’", "'")
             toks.append(_Tok(m.start(), m.end(), w, low, en_get(low, 0.0), self))
@@ -212,7 +216,8 @@ class Transliteration(Rule):
         s, e = next(((a, b) for a, b in bounds if a <= start < b), (start, end))
         if non_ascii_words(text[s:e]) > 1:
             return False
-        others = [t for t in toks if s <= t.start < e and not (start <= t.start < end)]
+        # lower-case words only: names (Mayer, Vox Media) say nothing about the sentence's language
+        others = [t for t in toks if s <= t.start < e and not (start <= t.start < end) and t.text.islower()]
         if not others:
             return True
         english = sum(1 for t in others if t.en >= 3.0)

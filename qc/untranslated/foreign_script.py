@@ -9,7 +9,8 @@ Why it matters: a scraped translation that keeps pieces of its source is a wrong
 document: the reader (or model) gets text in a language the document does not claim.
 Example: ``...said on Monday.\\nЛента новостей\\n`` -> ``...said on Monday.\\n`` (own line: removed)
 How to tune: ``min_inline_words`` (shortest fragment flagged inside a line), ``max_term_words`` (longest
-quoted term, glossed term or name left alone), ``allow_quoted``, ``allow_glossed``, ``allow_names``
+quoted term, glossed term or name left alone), ``max_glossed_words`` (longest glossed name left alone
+inside a sentence), ``allow_quoted``, ``allow_glossed``, ``allow_names``
 (legitimate foreign material), ``min_line_words_latin`` (Latin words alone on a line in a non-Latin
 document: credits like ``Reuters`` are names), ``remove_at`` (placements cleaning removes: ``line``,
 ``edge``, ``sentence``, ``inline``), ``defer_ui_strings`` (leave fragments the UI lexicon names to
@@ -138,6 +139,9 @@ class ForeignScriptOptions:
     # Longest quoted term, glossed term or name left alone: glosses in the wild run 1-3 words
     # (``партия «Яблоко»``, ``Государственная дума``); injected sentences have 5 or more.
     max_term_words: int = 4
+    # An organisation's full name with its gloss inside an English sentence runs longer (``Федеральная служба
+    # по надзору в сфере связи (Roskomnadzor)``, 7 words); untranslated sentences stand as sentences.
+    max_glossed_words: int = 8
     allow_quoted: bool = True
     allow_glossed: bool = True
     allow_names: bool = True
@@ -165,9 +169,14 @@ class ForeignScript(Rule):
     def legitimate(self, text: str, run: Run, where: str) -> str | None:
         """Why a short fragment belongs in the text (a quoted or glossed term, a name), or None."""
         o = self.options
-        if run.words > o.max_term_words or where == "line":
+        if where == "line":
             return None
-        if o.allow_glossed and (glossed(text, run.end) or glossed(text, run.core_end)):
+        is_glossed = o.allow_glossed and (glossed(text, run.end) or glossed(text, run.core_end))
+        if is_glossed and where == "inline" and run.words <= o.max_glossed_words:
+            return "glossed name"  # inside an English sentence: The regulator, Федеральная служба ... (Roskomnadzor)
+        if run.words > o.max_term_words:
+            return None
+        if is_glossed:
             return "glossed term"
         if o.allow_quoted and where != "sentence" and (
                 enclosed(text, run.start, run.end) or enclosed(text, run.core_start, run.core_end)):
