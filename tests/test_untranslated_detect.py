@@ -150,3 +150,13 @@ def test_rules_share_tokens_and_ui_matches_through_the_memo() -> None:
     assert found == ["untranslated/ui-string"]  # the others defer to it
     assert ("untranslated", "tokens") in doc.memo
     assert any(k[:2] == ("untranslated", "ui") for k in doc.memo)
+
+
+def test_languages_whose_word_lists_need_extra_tokenizers_do_not_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    # wordfreq needs MeCab for Japanese and Korean (not a dependency): the own-words test skips them.
+    import qc.untranslated.foreign_language as fl
+
+    assert not {"ja", "ko", "zh"} & fl._wordfreq_langs()
+    monkeypatch.setattr(fl, "_wordfreq_langs", lambda: frozenset({"ja"}))
+    rule = ForeignLanguage()
+    assert rule._own("政府は火曜日に新しい予算案を発表した", "ja", "zh") is False  # no ImportError raised

@@ -88,7 +88,8 @@ def _wordfreq_langs() -> frozenset[str]:
         import wordfreq
     except ImportError:  # the check is skipped without it
         return frozenset()
-    return frozenset(wordfreq.available_languages())
+    # Japanese, Korean and Chinese need extra tokenizers (MeCab, jieba) that are not dependencies.
+    return frozenset(wordfreq.available_languages()) - {"ja", "ko", "zh"}
 
 
 # Languages detectors confuse with each other on a short text; two detectors "agree" within a group.
@@ -150,6 +151,8 @@ class ForeignLanguageOptions:
     own_zipf: float = 3.0
 
 
+_WRAP = " \t\"'“”‘’«»„‚‹›()[]{}"
+
 # A quoted term right before its parenthesised gloss: “el barrio de las flores” (the flower quarter); and
 # a short quoted term after a word of the sentence (a title: the novel “Cien años de soledad”). A quote
 # that opens a sentence, or a long one, is read: an untranslated quotation is a fragment.
@@ -159,17 +162,20 @@ _GLOSSED_RE = re.compile(r"[“\"«„‘‚‹]([^“”\"«»„‘’‚‹�
 
 def _masked(text: str, s: int, e: int, toks: list[Token], dscript: str,
             legit: re.Pattern[str] | None = None) -> str:
-    """``text[s:e]`` with words of other scripts (and mojibake), URLs and hashtags blanked, same length.
-    Numbers and one-letter words (``à``, ``é``: no script of their own) stay: they are part of the
-    language (blanking ``à`` made a French sentence read as English at p=0.2)."""
-    chars = list(text[s:e])
-    for t in toks:
-        if (t.script and t.script != dscript) or (not t.script and looks_mojibake(t.text)):
-            chars[t.start - s:t.end - s] = " " * (t.end - t.start)
+    """``text[s:e]`` with words of other scripts (and mojibake), URLs, hashtags, glossed or titled quoted
+    terms and ``legit`` matches (loanwords) blanked, same length. Numbers and one-letter words (``à``,
+    ``é``: no script of their own) stay: they are part of the language (blanking ``à`` made a French
+    sentence read as English at p=0.2)."""
+    spans = [(t.start, t.end) for t in toks
+             if (t.script and t.script != dscript) or (not t.script and looks_mojibake(t.text))]
     for rx in (URL_RE, HASHTAG_RE, _GLOSSED_RE, legit):
         for m in rx.finditer(text, s, e) if rx is not None else ():
-            a, b = m.span(m.lastindex or 0) if rx is _GLOSSED_RE else m.span()
-            chars[a - s:b - s] = " " * (b - a)
+            spans.append(m.span(m.lastindex or 0) if rx is _GLOSSED_RE else m.span())
+    if not spans:
+        return text[s:e]
+    chars = list(text[s:e])
+    for a, b in spans:
+        chars[a - s:b - s] = " " * (b - a)
     return "".join(chars)
 
 
@@ -197,6 +203,10 @@ class ForeignLanguage(Rule):
         # langdetect loads its 55 language profiles (~0.5 s) on first use: here, once, not inside the first
         # document's check.
         _langdetect_factory()
+        if self.options.min_foreign_words > 0 and "en" in _wordfreq_langs():
+            from wordfreq import zipf_frequency
+
+            zipf_frequency("the", "en")  # loads English's list (~0.15 s) here; other languages on first use
         self._ui = None
         if self.options.defer_ui_strings:
             from qc.untranslated.ui_string import UiLexicon
@@ -218,6 +228,9 @@ class ForeignLanguage(Rule):
         """(language, probability) when ``text`` reads as another language than ``lang``, else None.
         ``words``: the segment's words, for the names test of short segments."""
         o = self.options
+        # Brackets and quotes around a segment are no language, but fastText reads them: "(Alles war
+        # umsonst." is English at p=0.58, "Alles war umsonst." German at p=0.89.
+        text = text.strip(_WRAP)
         probs = segment_probs(text, k=3)
         top, p = probs[0]
         p_doc = next((q for lg, q in probs if lg == lang), 0.0)
@@ -225,6 +238,9 @@ class ForeignLanguage(Rule):
             return None
         if words is not None and len(words) < o.confirm_below_words and self._names(words, top):
             return None
+        needs_langdetect = confirm or n_words < o.confirm_below_words or p < o.confirm_below_prob
+        if needs_langdetect and self._own(text, lang, top):
+            return None  # the final own-words test would drop it: spare langdetect (~25 ms a call)
         if confirm or n_words < o.confirm_below_words or p < o.confirm_below_prob:
             ld = langdetect_probs(text)
             if not ld:
@@ -367,6 +383,9 @@ class ForeignLanguage(Rule):
         return merged
 
     def _own_words(self, text: str, s: int, e: int, doc_lang: str, lang: str) -> bool:
+        return self._own(text[s:e], doc_lang, lang)
+
+    def _own(self, segment: str, doc_lang: str, lang: str) -> bool:
         """Whether a candidate's ordinary (lower-case) words are mostly the document language's own: a run of
         names with an English verb between them (``praised Wojciech Szczęsny and Martin``) reads as Polish
         to both detectors. A word is the document language's when wordfreq puts it at Zipf >= ``own_zipf``
@@ -381,11 +400,14 @@ class ForeignLanguage(Rule):
         # Ordinary words: lower-case ones, and capitalised ones frequent in the candidate language (German
         # nouns and pronouns, a sentence's first word); names are left out.
         lower = []
-        for t in tokens(text, s, e):
+        for t in tokens(segment):
             x = t.text.lower()
             if t.script and (not t.is_name or x in theirs):
                 lower.append(x)
-        foreign = sum(1 for x in lower if x in theirs or zipf_frequency(x, doc_lang) < o.own_zipf)
+        try:
+            foreign = sum(1 for x in lower if x in theirs or zipf_frequency(x, doc_lang) < o.own_zipf)
+        except (ImportError, LookupError):  # a language whose word list needs what is not installed
+            return False
         return foreign < o.min_foreign_words or 2 * foreign < len(lower)
 
     def check(self, doc: Document) -> Iterator[Finding]:
