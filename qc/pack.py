@@ -7,6 +7,7 @@ Selection follows ruff: a selector is a family (``encoding``), a rule id (``enco
 from __future__ import annotations
 
 import dataclasses
+import gc
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -79,12 +80,18 @@ class Pack:
         return (here,) if here == builtin else (here, builtin)
 
     def build(self) -> list[Rule]:
-        """Instantiate the selected rules (document and corpus rules alike), in registry order."""
+        """Instantiate the selected rules (document and corpus rules alike), in registry order.
+
+        The rules' word lists and indexes live as long as the process: they are moved out of the cyclic
+        garbage collector's reach (``gc.freeze``), which otherwise re-scans them on every full
+        collection (measured: ~20 % of per-document time with the default pack)."""
         resources = Resources(self.search_path)
         out = []
         for rid in self.selected:
             s = self.settings[rid]
             out.append(BY_ID[rid](options=s.options, severity=s.severity, resources=resources))
+        gc.collect()
+        gc.freeze()
         return out
 
     def with_rule_options(self, rule_id: str, **changes: Any) -> Pack:
