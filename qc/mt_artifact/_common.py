@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Iterator, Mapping
 
+from qc.cache import cached
 from qc.model import Document
 
 # Rules of this family look at English text only (the target side of the language pair).
@@ -46,11 +47,20 @@ def word_zipf(lang: str) -> Mapping[str, float]:
     """Word -> Zipf frequency (log10 per billion words) from wordfreq's large list for ``lang``."""
     import wordfreq
 
-    try:
-        freqs = wordfreq.get_frequency_dict(lang, wordlist="large")
-    except LookupError:
-        freqs = wordfreq.get_frequency_dict(lang, wordlist="small")
-    return {w: zipf(f) for w, f in freqs.items()}
+    def build() -> dict[str, float]:
+        try:
+            freqs = wordfreq.get_frequency_dict(lang, wordlist="large")
+        except LookupError:
+            freqs = wordfreq.get_frequency_dict(lang, wordlist="small")
+        return {w: zipf(f) for w, f in freqs.items()}
+
+    return cached("word-zipf", (lang, _wordfreq_version()), build)
+
+
+def _wordfreq_version() -> str:
+    from importlib.metadata import version
+
+    return version("wordfreq")
 
 
 class Transliterator:
@@ -133,6 +143,12 @@ def source_index(lang: str, table_items: tuple[tuple[str, tuple[tuple[str, str],
                  min_zipf: float) -> tuple[dict[str, tuple[str, float]], dict[str, tuple[str, float]]]:
     """Key -> (most frequent source word, its Zipf) for every source word at or above ``min_zipf``;
     the second map uses the loose key."""
+    return cached("source-index", (lang, table_items, min_zipf, _wordfreq_version()),
+                  lambda: _build_source_index(lang, table_items, min_zipf))
+
+
+def _build_source_index(lang: str, table_items: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
+                        min_zipf: float) -> tuple[dict[str, tuple[str, float]], dict[str, tuple[str, float]]]:
     tr = Transliterator({name: dict(items) for name, items in table_items})
     exact: dict[str, tuple[str, float]] = {}
     loose: dict[str, tuple[str, float]] = {}
