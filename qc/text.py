@@ -27,12 +27,13 @@ def iter_sentences(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of sentence-like segments (split at sentence punctuation and newlines), stripped."""
     pos = 0
     for m in SENTENCE_END_RE.finditer(text):
-        yield from _stripped(text, pos, m.start())
+        yield from strip_span(text, pos, m.start())
         pos = m.end()
-    yield from _stripped(text, pos, len(text))
+    yield from strip_span(text, pos, len(text))
 
 
-def _stripped(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+def strip_span(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` without surrounding white space; nothing when only white space is left."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

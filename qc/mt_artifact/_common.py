@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 
 from qc.cache import cached
 from qc.model import Document
+from qc.text import strip_span
 
 # Rules of this family look at English text only (the target side of the language pair).
 TARGET_LANG = "en"
@@ -179,13 +180,7 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of sentences split at . ! ? and newlines (abbreviations may split; callers that
     care look at neighbours)."""
     for m in SENT_RE.finditer(text):
-        s, e = m.start(), m.end()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            yield s, e
+        yield from strip_span(text, m.start(), m.end())
 
 
 def is_sentence_start(text: str, pos: int) -> bool:
