@@ -26,7 +26,7 @@ from qc.executor import ExecutorError
 from qc.gate import gate_record, render
 from qc.near_duplicate import index as nd_index
 from qc.pack import Pack, PackError, load_pack
-from qc.readers import DEFAULT_MAX_BYTES, InputError, ReadOptions
+from qc.readers import DEFAULT_MAX_BYTES, InputError, ReadOptions, as_input, input_exists, input_name
 from qc.registry import BY_ID, RULES
 from qc.runner import AuditConfig, AuditResult, run_audit
 from qc.writers import pretty_json, write_atomic
@@ -46,7 +46,9 @@ def _csv(values: Sequence[str] | None) -> list[str]:
 
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("path", type=Path, help="a .txt file, a directory, a .jsonl[.gz] or a .parquet file")
+    p.add_argument("path", type=as_input,
+                   help="a .txt file, a directory, a .jsonl[.gz] or a .parquet file; or an fsspec URL of one "
+                        "(s3://, gs://, https://...; needs fsspec and the store's package)")
     p.add_argument("--out", type=Path, help="output folder (default: reports/<input name>/)")
     p.add_argument("--pack", type=Path, help="rule pack TOML (default: the built-in rules/default.toml)")
     p.add_argument("--select", action="append", metavar="RULES",
@@ -138,14 +140,15 @@ def _dispatch(args: argparse.Namespace, err: Console) -> int:
         raise UsageError(f"the index needs {NEAR_DUPLICATE} selected")
     if args.command == "index":
         return _cmd_index(args, pack, err)
-    if not args.path.exists():
+    if not input_exists(args.path):
         raise InputError(f"input not found: {args.path}")
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     if getattr(args, "add_to_index", False) and args.index is None:
         raise UsageError("--add-to-index needs --index DIR")
-    out = args.out or Path("reports") / (args.path.resolve().name.split(".")[0] or "input")
-    if out.resolve() == args.path.resolve() or args.path.resolve() in out.resolve().parents:
+    out = args.out or Path("reports") / (input_name(args.path).split(".")[0] or "input")
+    if isinstance(args.path, Path) and (out.resolve() == args.path.resolve()
+                                        or args.path.resolve() in out.resolve().parents):
         raise UsageError(f"--out {out} lies inside the input; choose another folder")
     html = getattr(args, "html", False)  # None: on unless the corpus is larger than HTML_MAX_DOCS
     cfg = AuditConfig(
@@ -178,7 +181,7 @@ def _dispatch(args: argparse.Namespace, err: Console) -> int:
 
 def _cmd_index(args: argparse.Namespace, pack: Pack, err: Console) -> int:
     """Audit the corpus (same pack, so shingles are taken from the same cleaned text), then index it."""
-    if not args.path.exists():
+    if not input_exists(args.path):
         raise InputError(f"input not found: {args.path}")
     with tempfile.TemporaryDirectory(prefix="qc-index-") as tmp:
         cfg = AuditConfig(input=args.path, out=args.out or Path(tmp), pack=pack, jobs=args.jobs, keep_rows=True,

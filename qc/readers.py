@@ -6,12 +6,13 @@ stable: the path relative to the input root for files, the id field (or ``path:l
 
 from __future__ import annotations
 
+import fnmatch
 import gzip
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import polars as pl
 
@@ -46,10 +47,44 @@ class ReadOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
 
 
-def input_kind(path: Path) -> str:
+def is_url(spec: str | Path) -> bool:
+    """``s3://bucket/x.jsonl``, ``memory://corpus/``...: read through fsspec rather than the local disk."""
+    return isinstance(spec, str) and "://" in spec and not spec.startswith("file://")
+
+
+def as_input(spec: str) -> str | Path:
+    """A command-line input: a URL stays a string, anything else is a local path."""
+    if spec.startswith("file://"):
+        return Path(spec[len("file://"):])
+    return spec if is_url(spec) else Path(spec)
+
+
+def input_exists(spec: str | Path) -> bool:
+    if is_url(spec):
+        fs, root = _url_fs(str(spec))
+        return bool(fs.exists(root))
+    return Path(spec).exists()
+
+
+def input_name(spec: str | Path) -> str:
+    """The input's last path component (for the default output folder)."""
+    return str(spec).rstrip("/").rsplit("/", 1)[-1] if is_url(spec) else Path(spec).resolve().name
+
+
+def input_kind(path: str | Path) -> str:
+    if is_url(path):
+        fs, root = _url_fs(str(path))
+        if fs.isdir(root):
+            return "dir"
+        return _kind_of_name(root)
+    assert isinstance(path, Path)
     if path.is_dir():
         return "dir"
-    name = path.name.lower()
+    return _kind_of_name(path.name)
+
+
+def _kind_of_name(name: str) -> str:
+    name = name.lower()
     if name.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")):
         return "jsonl"
     if name.endswith(".parquet"):
@@ -57,9 +92,13 @@ def input_kind(path: Path) -> str:
     return "text"
 
 
-def read_input(path: Path, options: ReadOptions | None = None) -> Iterator[Record]:
-    """Every document of ``path`` in a stable order."""
+def read_input(path: str | Path, options: ReadOptions | None = None) -> Iterator[Record]:
+    """Every document of ``path`` (a local path or an fsspec URL) in a stable order."""
     options = options or ReadOptions()
+    if is_url(path):
+        yield from _read_url(str(path), options)
+        return
+    assert isinstance(path, Path)
     if not path.exists():
         raise InputError(f"input not found: {path}")
     kind = input_kind(path)
@@ -136,19 +175,22 @@ def decode_utf8(data: bytes) -> tuple[str, tuple[tuple[int, int, bytes], ...]]:
 
 def _read_jsonl(path: Path, options: ReadOptions) -> Iterator[Record]:
     opener = gzip.open if path.name.lower().endswith(".gz") else open
-    name = path.name
     try:
         fh = opener(path, "rb")
     except OSError as exc:
         raise InputError(f"cannot open {path}: {exc}") from None
     with fh:
-        try:
-            for lineno, raw in enumerate(fh, start=1):
-                if not raw.strip():
-                    continue
-                yield _jsonl_record(raw, f"{name}:{lineno}", options)
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
-            yield BadInput(f"{name}:end", str(path), f"input truncated or corrupt after the last line read: {exc}")
+        yield from _jsonl_lines(fh, path.name, str(path), options)
+
+
+def _jsonl_lines(fh: IO[bytes], name: str, source: str, options: ReadOptions) -> Iterator[Record]:
+    try:
+        for lineno, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            yield _jsonl_record(raw, f"{name}:{lineno}", options)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        yield BadInput(f"{name}:end", source, f"input truncated or corrupt after the last line read: {exc}")
 
 
 def _jsonl_record(raw: bytes, where: str, options: ReadOptions) -> Record:
@@ -177,16 +219,61 @@ def _object_record(obj: dict[str, Any], where: str, options: ReadOptions) -> Rec
     return Document(id=doc_id, text=text, meta=meta, source=where)
 
 
-def _read_parquet(path: Path, options: ReadOptions) -> Iterator[Record]:
+def _read_parquet(path: Path | str, options: ReadOptions, fh: IO[bytes] | None = None) -> Iterator[Record]:
     try:
-        lf = pl.scan_parquet(path)
+        lf = pl.scan_parquet(path) if fh is None else pl.read_parquet(fh).lazy()
         schema = lf.collect_schema()
     except Exception as exc:  # polars raises its own ComputeError family
         raise InputError(f"cannot read Parquet {path}: {exc}") from None
+    name = str(path).rstrip("/").rsplit("/", 1)[-1]
     if options.text_field not in schema:
         raise InputError(f"{path}: no column {options.text_field!r} (columns: {', '.join(schema.names())})")
     row = 0
     for batch in lf.collect_batches(chunk_size=4096):
         for obj in batch.iter_rows(named=True):
             row += 1
-            yield _object_record(obj, f"{path.name}:{row}", options)
+            yield _object_record(obj, f"{name}:{row}", options)
+
+
+# ---------------------------------------------------------------- URLs (fsspec)
+
+
+def _url_fs(url: str) -> tuple[Any, str]:
+    try:
+        import fsspec
+    except ImportError:
+        raise InputError(f"{url}: reading URLs needs fsspec (pip install fsspec, and s3fs, gcsfs or adlfs "
+                         "for object stores)") from None
+    try:
+        return fsspec.core.url_to_fs(url)
+    except (ImportError, ValueError) as exc:
+        raise InputError(f"{url}: {exc}") from None
+
+
+def _read_url(url: str, options: ReadOptions) -> Iterator[Record]:
+    """The same readers over an fsspec filesystem: object stores, HTTP, ``memory://`` in tests."""
+    fs, root = _url_fs(url)
+    if not fs.exists(root):
+        raise InputError(f"input not found: {url}")
+    kind = input_kind(url)
+    protocol = url.split("://", 1)[0]
+    if kind == "dir":
+        base = root.rstrip("/")
+        files = sorted(p for p in fs.find(base) if fnmatch.fnmatch(p.rsplit("/", 1)[-1], options.glob))
+        for p in files:
+            rel = p[len(base):].lstrip("/")
+            source = f"{protocol}://{p}"
+            size = fs.size(p)
+            if size is not None and size > options.max_bytes:
+                yield BadInput(rel, source, f"document too large: {size} bytes > limit {options.max_bytes}")
+                continue
+            yield decode_document(fs.cat_file(p), rel, source, {"path": rel})
+    elif kind == "jsonl":
+        with fs.open(root, "rb", compression="infer") as fh:
+            yield from _jsonl_lines(fh, root.rsplit("/", 1)[-1], url, options)
+    elif kind == "parquet":
+        with fs.open(root, "rb") as fh:
+            yield from _read_parquet(url, options, fh)
+    else:
+        name = root.rsplit("/", 1)[-1]
+        yield decode_document(fs.cat_file(root), name, url, {"path": name})

@@ -42,7 +42,7 @@ BATCH_SIZE = 64
 
 @dataclass(kw_only=True)
 class AuditConfig:
-    input: Path
+    input: Path | str  # a local path or an fsspec URL
     out: Path
     pack: Pack
     read: ReadOptions = field(default_factory=ReadOptions)
