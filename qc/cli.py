@@ -63,6 +63,8 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--executor", choices=("local", "ray"), default="local",
                    help="where the per-document pass runs (ray needs: pip install 'newsqc[ray]')")
     p.add_argument("--address", help="Ray cluster address (default: a local Ray instance sized to the machine)")
+    p.add_argument("--shard-size", type=int, default=0, metavar="N",
+                   help="JSONL/Parquet input: write the clean output as clean/part-NNNNN.* of N documents each")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
 
 
@@ -144,6 +146,8 @@ def _dispatch(args: argparse.Namespace, err: Console) -> int:
         raise InputError(f"input not found: {args.path}")
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if args.shard_size < 0:
+        raise UsageError("--shard-size must be 0 (no shards) or more")
     if getattr(args, "add_to_index", False) and args.index is None:
         raise UsageError("--add-to-index needs --index DIR")
     out = args.out or Path("reports") / (input_name(args.path).split(".")[0] or "input")
@@ -156,7 +160,7 @@ def _dispatch(args: argparse.Namespace, err: Console) -> int:
         read=ReadOptions(glob=args.glob, id_field=args.id_field, text_field=args.text_field,
                          max_bytes=args.max_bytes),
         texts=html is not False, executor=args.executor, address=args.address,
-        keep_rows=bool(getattr(args, "add_to_index", False)),
+        keep_rows=bool(getattr(args, "add_to_index", False)), shard_size=args.shard_size,
     )
     result = _run_with_progress(cfg, err, quiet=args.quiet)
     record = gate_record(result.summary, pack.gate) if cfg.reports else None

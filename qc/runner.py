@@ -54,6 +54,7 @@ class AuditConfig:
     address: str | None = None  # Ray cluster address
     progress: Callable[[int], None] | None = None
     keep_rows: bool = False  # return the corpus rules' sketch rows (qc index build/add)
+    shard_size: int = 0  # JSONL/Parquet input: documents per clean output part (0: one clean.jsonl/.parquet)
 
 
 @dataclass
@@ -208,10 +209,11 @@ class _Outputs:
         self.findings_tmp = AtomicLines(self.out / ".findings.ndjson") if cfg.reports else None
         self.texts = AtomicLines(self.out / "texts.jsonl") if cfg.texts else None
         self.clean_lines: AtomicLines | None = None
-        if kind == "jsonl":
-            self.clean_lines = AtomicLines(self.out / "clean.jsonl")
-        elif kind == "parquet":
-            self.clean_lines = AtomicLines(self.out / ".clean.ndjson")
+        self.shard = 0  # current part of a sharded clean output
+        self.shard_rows = 0
+        self.shards: list[Path] = []
+        if kind in ("jsonl", "parquet"):
+            self.clean_lines = self._clean_part()
 
     def write(self, fin: Finished) -> None:
         row, res = fin.row, fin.res
@@ -240,7 +242,29 @@ class _Outputs:
         elif self.clean_lines and keep:
             obj = dict(res.meta)
             obj[self.cfg.read.text_field] = fin.clean
+            if self.cfg.shard_size and self.shard_rows >= self.cfg.shard_size:
+                self._finish_clean_part()
+                self.shard += 1
+                self.shard_rows = 0
+                self.clean_lines = self._clean_part()
             self.clean_lines.write(obj)
+            self.shard_rows += 1
+
+    def _clean_part(self) -> AtomicLines:
+        """``clean.jsonl`` (``clean.parquet``), or ``clean/part-NNNNN.*`` with ``--shard-size``."""
+        path = self.out / (f"clean/part-{self.shard:05d}.jsonl" if self.cfg.shard_size else "clean.jsonl")
+        return AtomicLines(path if self.kind == "jsonl" else path.with_name(f".{path.stem}.ndjson"))
+
+    def _finish_clean_part(self) -> None:
+        assert self.clean_lines is not None
+        self.clean_lines.commit()
+        path = self.clean_lines.path
+        if self.kind == "parquet":
+            final = path.with_name(path.name[1:].replace(".ndjson", ".parquet"))
+            ndjson_to_parquet(path, final)
+            path.unlink()
+            path = final
+        self.shards.append(path)
 
     def commit(self, summary: dict[str, Any]) -> None:
         if self.reports:
@@ -253,10 +277,7 @@ class _Outputs:
         if self.texts:
             self.texts.commit()
         if self.clean_lines:
-            self.clean_lines.commit()
-            if self.kind == "parquet":
-                ndjson_to_parquet(self.clean_lines.path, self.out / "clean.parquet")
-                self.clean_lines.path.unlink()
+            self._finish_clean_part()
 
     def abort(self) -> None:
         for f in (self.reports, self.edits, self.findings_tmp, self.texts, self.clean_lines):

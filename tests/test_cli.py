@@ -202,3 +202,22 @@ def test_keep_best_score_keeps_the_clean_copy(tmp_path: Path) -> None:
     rows = {r["id"]: r for r in _rows(tmp_path / "o")}
     assert rows["a.txt"]["duplicate_of"] == "b.txt" and rows["b.txt"]["duplicate_of"] is None
     assert not (tmp_path / "o" / "clean" / "a.txt").exists() and (tmp_path / "o" / "clean" / "b.txt").exists()
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "parquet"])
+def test_sharded_clean_output(tmp_path: Path, suffix: str) -> None:
+    rows = [{"id": f"d{i}", "text": f"Story number {i} about the budget.", "n": i} for i in range(7)]
+    src = tmp_path / f"c.{suffix}"
+    if suffix == "jsonl":
+        src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    else:
+        pl.DataFrame(rows).write_parquet(src)
+    out = tmp_path / "out"
+    assert main(["audit", str(src), "--out", str(out), "--quiet", "--select", "encoding", "--shard-size", "3"]) == 0
+    parts = sorted((out / "clean").glob(f"part-*.{suffix}"))
+    assert [p.name for p in parts] == [f"part-0000{i}.{suffix}" for i in range(3)]
+    read = pl.read_ndjson if suffix == "jsonl" else pl.read_parquet
+    back = pl.concat([read(p) for p in parts], how="diagonal_relaxed")
+    assert back["id"].to_list() == [r["id"] for r in rows] and back["n"].to_list() == list(range(7))
+    assert not (out / f"clean.{suffix}").exists()
+    assert not [p for p in out.rglob(".*") if p.is_file()]
