@@ -17,7 +17,7 @@ from typing import Any
 from qc.lexicon import builtin_rules_dir
 from qc.model import FAMILIES, Severity
 from qc.registry import BY_ID, RULES
-from qc.rule import CorpusRule, Resources, Rule, RuleConfigError
+from qc.rule import Resources, Rule, RuleConfigError
 
 
 class PackError(ValueError):
@@ -195,7 +195,3 @@ def load_pack(
         clean=_policy(CleanPolicy, data.get("clean", {}), "clean"),
         verdict=_policy(VerdictPolicy, data.get("verdict", {}), "verdict"),
     )
-
-
-def is_corpus_rule(rule: Rule) -> bool:
-    return isinstance(rule, CorpusRule)
