@@ -195,7 +195,8 @@ def _cmd_index(args: argparse.Namespace, pack: Pack, err: Console) -> int:
         result = _run_with_progress(cfg, err, quiet=args.quiet)
     rows = result.rows.get(NEAR_DUPLICATE, _EMPTY_ROWS)
     if args.index_command == "build":
-        rule = next(r for r in pack.build() if r.id == NEAR_DUPLICATE)
+        setting = pack.settings[NEAR_DUPLICATE]  # the one rule whose settings the index records
+        rule = BY_ID[NEAR_DUPLICATE](options=setting.options, severity=setting.severity)
         info = nd_index.build(args.index_dir, rows, result.ids, nd_index.settings_of(rule))
     else:
         info = nd_index.add(args.index_dir, rows, result.ids)

@@ -69,21 +69,6 @@ class Finding:
             out["data"] = dict(self.data)
         return out
 
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Finding:
-        return cls(
-            rule=d["rule"],
-            family=d["family"],
-            severity=Severity(d["severity"]),
-            start=d["start"],
-            end=d["end"],
-            excerpt=d["excerpt"],
-            message=d["message"],
-            fix=d.get("fix"),
-            score=d.get("score"),
-            data=d.get("data"),
-        )
-
 
 EXCERPT_CHARS = 160
 
