@@ -18,7 +18,9 @@ does not depend on how busy a shared machine is.
   ``MinHashLSH(threshold=0.5)`` insert + query and connected components (one process: its API).
 
 ``--resolve-only N`` times ``resolve`` alone on N random signatures (10 % planted copies) to measure
-the corpus step's memory at scale (e.g. 1,000,000).
+the corpus step's memory at scale (e.g. 1,000,000). With ``--resolve-on ray`` the same resolve runs
+partitioned on a local Ray instance of ``--jobs`` workers (candidates per (band, bucket-hash
+partition) as Ray tasks, components on Ray), and the duplicates found are compared with the local run.
 """
 
 from __future__ import annotations
@@ -232,17 +234,28 @@ def _resolve_rows(n: int, path: Path) -> None:
                   pl.Series("doc", np.arange(n, dtype=np.int64))]).write_parquet(path)
 
 
-def phase_resolve_only(path: Path) -> dict:
+def phase_resolve_only(path: Path, on: str = "local", jobs: int = 2) -> dict:
     """``resolve`` in a fresh process that only holds the rows: its peak RSS is rows + resolve."""
     rows = pl.read_parquet(path)
     n = rows.height
     ids = [str(i) for i in range(n)]
+    tasks = None
+    if on == "ray":
+        import qc.near_duplicate.cluster as cluster
+        from qc.executor_ray import RayExecutor
+        from qc.pack import load_pack
+
+        cluster.PARTITION_MIN_ROWS = 0
+        cluster.DRIVER_MAX_EDGES = 0
+        tasks = RayExecutor(load_pack(None, select=["near-duplicate/near-duplicate"]), jobs)
     base = _peak_mb()
     t = time.perf_counter()
-    res = NearDuplicate().resolve(rows, ids)
+    res = NearDuplicate().resolve(rows, ids, tasks)
     dt = time.perf_counter() - t
-    return {"docs": n, "seconds": dt, "docs_per_s": n / dt, "duplicates": res.stats["duplicates"],
-            "peak_mb_rows_loaded": base, "peak_mb": _peak_mb()}
+    if tasks is not None:
+        tasks.close()
+    return {"on": on, "docs": n, "seconds": dt, "docs_per_s": n / dt, "duplicates": res.stats["duplicates"],
+            "clusters": res.stats["clusters"], "peak_mb_rows_loaded": base, "peak_mb": _peak_mb()}
 
 
 def _build_index(directory: Path, n: int, part_size: int = 250_000) -> dict:
@@ -288,6 +301,8 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--skip-datasketch", action="store_true")
     ap.add_argument("--resolve-only", type=int, default=0, metavar="N")
+    ap.add_argument("--resolve-on", choices=("local", "ray"), default="local",
+                    help="with --resolve-only: also run the partitioned resolve on Ray and compare")
     ap.add_argument("--index-docs", type=int, default=0, metavar="N",
                     help="also time the run against a persistent index of N documents (incremental cost)")
     ap.add_argument("--json", action="store_true")
@@ -299,7 +314,12 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "rows.parquet"
             _run(_resolve_rows, a.resolve_only, path)
-            print(json.dumps({"resolve_only": _run(phase_resolve_only, path)}, indent=2))
+            runs = [_run(phase_resolve_only, path)]
+            if a.resolve_on == "ray":
+                runs.append(_run(phase_resolve_only, path, "ray", a.jobs))
+                same = all(r[k] == runs[0][k] for r in runs for k in ("duplicates", "clusters"))
+                print(f"same duplicates and clusters on both: {same}")
+            print(json.dumps({"resolve_only": runs if len(runs) > 1 else runs[0]}, indent=2))
         return
     if a.jsonl:
         with open(a.jsonl, encoding="utf-8") as fh:

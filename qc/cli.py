@@ -13,7 +13,9 @@ import os
 import sys
 import tempfile
 import textwrap
+import time
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 import polars as pl
@@ -26,8 +28,9 @@ from qc.executor import ExecutorError
 from qc.gate import gate_record, render
 from qc.near_duplicate import index as nd_index
 from qc.pack import Pack, PackError, load_pack
-from qc.readers import DEFAULT_MAX_BYTES, InputError, ReadOptions, as_input, input_exists, input_name
+from qc.readers import DEFAULT_MAX_BYTES, InputError, ReadOptions, as_input, input_exists, input_name, is_url
 from qc.registry import BY_ID, RULES
+from qc.remote_out import OutputError, resolve, staged
 from qc.runner import AuditConfig, AuditResult, run_audit
 from qc.writers import pretty_json, write_atomic
 
@@ -35,6 +38,7 @@ EXIT_OK, EXIT_GATE_FAILED, EXIT_USAGE = 0, 1, 2
 NEAR_DUPLICATE = "near-duplicate/near-duplicate"
 _EMPTY_ROWS = pl.DataFrame()
 HTML_MAX_DOCS = 200_000
+PLAIN_PROGRESS_SECONDS = 30.0  # progress lines when stderr is not a terminal
 
 
 class UsageError(Exception):
@@ -49,7 +53,8 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", type=as_input,
                    help="a .txt file, a directory, a .jsonl[.gz] or a .parquet file; or an fsspec URL of one "
                         "(s3://, gs://, https://...; needs fsspec and the store's package)")
-    p.add_argument("--out", type=Path, help="output folder (default: reports/<input name>/)")
+    p.add_argument("--out", type=as_input, help="output folder (default: reports/<input name>/), or an fsspec URL "
+                   "(staged locally, then uploaded with summary.json last)")
     p.add_argument("--pack", type=Path, help="rule pack TOML (default: the built-in rules/default.toml)")
     p.add_argument("--select", action="append", metavar="RULES",
                    help="rule ids or families to run, comma-separated (replaces the pack's select)")
@@ -117,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     err = Console(stderr=True)
     try:
         return _dispatch(args, err)
-    except (InputError, PackError, UsageError, ExecutorError, nd_index.IndexUnusable) as exc:
+    except (InputError, OutputError, PackError, UsageError, ExecutorError, nd_index.IndexUnusable) as exc:
         err.print(f"[bold red]qc: error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -150,28 +155,29 @@ def _dispatch(args: argparse.Namespace, err: Console) -> int:
         raise UsageError("--shard-size must be 0 (no shards) or more")
     if getattr(args, "add_to_index", False) and args.index is None:
         raise UsageError("--add-to-index needs --index DIR")
-    out = args.out or Path("reports") / (input_name(args.path).split(".")[0] or "input")
-    if isinstance(args.path, Path) and (out.resolve() == args.path.resolve()
-                                        or args.path.resolve() in out.resolve().parents):
-        raise UsageError(f"--out {out} lies inside the input; choose another folder")
+    out: str | Path = args.out or Path("reports") / (input_name(args.path).split(".")[0] or "input")
+    _check_out_outside_input(out, args.path)
+    remote = resolve(out) if isinstance(out, str) else None  # fail fast on a bad URL, before the run
     html = getattr(args, "html", False)  # None: on unless the corpus is larger than HTML_MAX_DOCS
-    cfg = AuditConfig(
-        input=args.path, out=out, pack=pack, jobs=args.jobs, reports=args.command != "clean",
-        read=ReadOptions(glob=args.glob, id_field=args.id_field, text_field=args.text_field,
-                         max_bytes=args.max_bytes),
-        texts=html is not False, executor=args.executor, address=args.address,
-        keep_rows=bool(getattr(args, "add_to_index", False)), shard_size=args.shard_size,
-    )
-    result = _run_with_progress(cfg, err, quiet=args.quiet)
-    record = gate_record(result.summary, pack.gate) if cfg.reports else None
-    if record is not None:
-        result.summary["gate"] = record
-        write_atomic(out / "summary.json", pretty_json(result.summary))
-    if cfg.texts:
-        _write_html(out, result, html_requested=html is True, err=err)
+    with staged(remote) if remote else nullcontext(Path(out)) as local:
+        cfg = AuditConfig(
+            input=args.path, out=local, pack=pack, jobs=args.jobs, reports=args.command != "clean",
+            read=ReadOptions(glob=args.glob, id_field=args.id_field, text_field=args.text_field,
+                             max_bytes=args.max_bytes),
+            texts=html is not False, executor=args.executor, address=args.address,
+            keep_rows=bool(getattr(args, "add_to_index", False)), shard_size=args.shard_size,
+        )
+        result = _run_with_progress(cfg, err, quiet=args.quiet)
+        record = gate_record(result.summary, pack.gate) if cfg.reports else None
+        if record is not None:
+            result.summary["gate"] = record
+            write_atomic(local / "summary.json", pretty_json(result.summary))
+        if cfg.texts:
+            _write_html(local, result, html_requested=html is True, err=err)
+    where = str(out).rstrip("/")  # the URL, not the (removed) staging folder
     if args.command == "gate":
         if not args.quiet:
-            _print_summary(result, err)
+            _print_summary(result, err, where)
         print(render(record, args.format, result.fail_on_hits, result.summary))
         if record["passed"] and args.add_to_index:
             added = nd_index.add(args.index, result.rows.get(NEAR_DUPLICATE, _EMPTY_ROWS), result.ids)
@@ -179,12 +185,27 @@ def _dispatch(args: argparse.Namespace, err: Console) -> int:
                       f"({added.get('documents', '?')} indexed)", highlight=False)
         return EXIT_OK if record["passed"] else EXIT_GATE_FAILED
     if not args.quiet:
-        _print_summary(result, Console())
+        _print_summary(result, Console(), where)
     return EXIT_OK
+
+
+def _check_out_outside_input(out: str | Path, src: str | Path) -> None:
+    """Writing into the input would feed outputs back into later runs (or overwrite documents)."""
+    if isinstance(out, Path) and isinstance(src, Path):
+        inside = out.resolve() == src.resolve() or src.resolve() in out.resolve().parents
+    elif isinstance(out, str) and isinstance(src, str):
+        prefix = src.rstrip("/")
+        inside = out.rstrip("/") == prefix or out.startswith(prefix + "/")
+    else:
+        inside = False  # one local, one remote: never the same place
+    if inside:
+        raise UsageError(f"--out {out} lies inside the input; choose another folder")
 
 
 def _cmd_index(args: argparse.Namespace, pack: Pack, err: Console) -> int:
     """Audit the corpus (same pack, so shingles are taken from the same cleaned text), then index it."""
+    if is_url(args.out):
+        raise UsageError("--out must be a local folder for qc index")
     if not input_exists(args.path):
         raise InputError(f"input not found: {args.path}")
     with tempfile.TemporaryDirectory(prefix="qc-index-") as tmp:
@@ -220,7 +241,22 @@ def _write_html(out: Path, result: AuditResult, *, html_requested: bool, err: Co
 
 
 def _run_with_progress(cfg: AuditConfig, err: Console, quiet: bool) -> AuditResult:
-    if quiet or not err.is_terminal:
+    """A live bar on a terminal; otherwise (a CI log, a Ray job's log) a line every
+    ``PLAIN_PROGRESS_SECONDS``, so long runs show they are alive and short ones stay quiet."""
+    if quiet:
+        return run_audit(cfg)
+    if not err.is_terminal:
+        start = last = time.monotonic()
+
+        def report(n: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last >= PLAIN_PROGRESS_SECONDS:
+                last = now
+                err.print(f"qc: {n:,} documents audited ({n / max(now - start, 1e-9):,.0f} docs/s)",
+                          highlight=False)
+
+        cfg.progress = report
         return run_audit(cfg)
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -231,10 +267,11 @@ def _run_with_progress(cfg: AuditConfig, err: Console, quiet: bool) -> AuditResu
         return run_audit(cfg)
 
 
-def _print_summary(result: AuditResult, console: Console) -> None:
+def _print_summary(result: AuditResult, console: Console, where: str | None = None) -> None:
+    """The run's counts; ``where`` names the outputs when they are not ``result.out`` (a URL --out)."""
     s = result.summary
-    table = Table(title=f"newsqc: {s['documents_in']} documents, reports in {result.out}/", title_justify="left",
-                  min_width=60)
+    table = Table(title=f"newsqc: {s['documents_in']} documents, reports in {where or result.out}/",
+                  title_justify="left", min_width=60)
     table.add_column("what")
     table.add_column("count", justify="right")
     for verdict in ("pass", "warn", "fail"):

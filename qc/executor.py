@@ -1,22 +1,27 @@
 """Where pass one runs. An executor maps the engine's pure batch function over batches, in order.
 
-``LocalExecutor`` runs it inline (one job) or in a process pool with a bounded number of batches in
-flight, so memory stays flat whatever the corpus size. A distributed executor implements the same
-``map`` (see README: Ray).
+``LocalExecutor`` reads the input's splits here and runs the batches inline (one job) or in a process
+pool with a bounded number of batches in flight, so memory stays flat whatever the corpus size.
+``qc.executor_ray.RayExecutor`` gives the splits to Ray Data, whose workers read and audit them.
+Both yield the results in input order, and both run the same functions: ``read_split`` and
+``audit_batch``.
 """
 
 from __future__ import annotations
 
 import collections
 import multiprocessing as mp
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
+import polars as pl
+
+from qc.distributed import connected_components
 from qc.engine import DocResult, audit_batch
 from qc.model import Document
 from qc.pack import Pack
-from qc.readers import BadInput
-from qc.rule import Rule
+from qc.readers import BadInput, ReadOptions, Split, read_split
+from qc.rule import ResolveTasks, Rule
 
 Batch = Sequence[tuple[int, Document | BadInput]]
 
@@ -25,10 +30,15 @@ class ExecutorError(RuntimeError):
     """The executor cannot run here: an optional extra is missing or the cluster is unreachable (exit 2)."""
 
 
-class Executor(Protocol):
+class Executor(ResolveTasks, Protocol):
+    """Runs pass one (``map_splits``) and the corpus rules' partitioned resolve work (``ResolveTasks``)."""
+
     jobs: int
 
-    def map(self, batches: Iterable[Batch]) -> Iterator[list[DocResult]]: ...
+    def map_splits(self, splits: Sequence[Split], options: ReadOptions,
+                   batch_size: int) -> Iterator[list[DocResult]]:
+        """Pass one over the input: results of ``batch_size`` documents at a time, in input order."""
+        ...
 
     def close(self) -> None: ...
 
@@ -46,6 +56,19 @@ def _run_batch(batch: Batch) -> list[DocResult]:
     return audit_batch(batch, _WORKER["rules"], _WORKER["fix"])
 
 
+def split_batches(splits: Iterable[Split], options: ReadOptions, batch_size: int) -> Iterator[Batch]:
+    """``(ordinal, record)`` batches of the splits' records; ordinals count from each split's first."""
+    batch: list[tuple[int, Document | BadInput]] = []
+    for split in splits:
+        for k, rec in enumerate(read_split(split, options)):
+            batch.append((split.first + k, rec))
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
 def fix_rule_ids(pack: Pack, rules: Sequence[Rule]) -> set[str]:
     return {r.id for r in rules if pack.fix_enabled(r.id)}
 
@@ -53,12 +76,18 @@ def fix_rule_ids(pack: Pack, rules: Sequence[Rule]) -> set[str]:
 class LocalExecutor:
     """Inline for ``jobs == 1``; otherwise a spawn-started process pool (polars is not fork-safe)."""
 
+    task_workers = 1  # resolve tasks run in this process
+
     def __init__(self, pack: Pack, jobs: int, rules: Sequence[Rule] | None = None):
         self.pack = pack
         self.jobs = max(1, jobs)
         self.rules = list(rules) if rules is not None else pack.build()
         self.fix = fix_rule_ids(pack, self.rules)
         self._pool: Any = None
+
+    def map_splits(self, splits: Sequence[Split], options: ReadOptions,
+                   batch_size: int) -> Iterator[list[DocResult]]:
+        return self.map(split_batches(splits, options, batch_size))
 
     def map(self, batches: Iterable[Batch]) -> Iterator[list[DocResult]]:
         it = iter(batches)
@@ -87,6 +116,13 @@ class LocalExecutor:
         while pending:
             yield pending.popleft().get()
         self.close()
+
+    def map_tasks(self, fn: Callable[[Any, Any], Any], items: Sequence[Any], shared: Any = None) -> list[Any]:
+        """In this process: a corpus that fits one machine resolves faster without shipping data."""
+        return [fn(shared, item) for item in items]
+
+    def connected_components(self, edges: pl.DataFrame) -> pl.DataFrame:
+        return connected_components(edges)
 
     def close(self) -> None:
         if self._pool is not None:

@@ -1,60 +1,93 @@
-"""Pass one on Ray: the engine's pure ``audit_batch`` runs in Ray actors, results come back in input order.
+"""Pass one on Ray Data: workers read the input's splits and run the engine's pure ``audit_batch``.
 
-Why actors rather than Ray Data ``map_batches``: the runner streams batches of ``(ordinal, record)``
-from newsqc's own readers (directories, JSONL, Parquet, unreadable records reported as ``BadInput``),
-and pass two needs the results in input order with memory bounded whatever the corpus size. Ray Data
-wants a materialised or file-based source and reorders blocks unless told to preserve order, which
-makes it buffer; a fixed set of actors fed from a bounded window of in-flight batches gives the same
-parallelism with a hard memory bound (``WINDOW_PER_WORKER`` batches per worker in flight) and keeps
-the readers' semantics identical to the local executor's. Each actor builds the rules once from the
-picklable ``Pack`` (lexicons and regexes are compiled once per worker, as in the local process pool).
+The pipeline is ``from_items(splits) -> map_batches(read) -> map_batches(audit, actor pool)``,
+iterated on the driver in input order (``preserve_order``) while Ray Data's streaming executor keeps
+only a bounded number of blocks in flight (backpressure), so the driver's memory does not grow with
+the corpus. Reading uses newsqc's own readers (``qc.readers.read_split``): unreadable records become
+``BadInput`` exactly as with the local executor, and ordinals come from the splits, so the reports are
+byte-identical. A directory is cut into runs of files (read in parallel); a JSONL, gzip or Parquet
+file is one split read by one task while the audit, ~1000x slower per byte than reading, spreads over
+the actor pool. Blocks are Arrow tables: ``ordinal`` and the pickled record (read stage), ``ordinal``,
+the pickled ``DocResult`` and the worker's peak memory (audit stage); findings and sketch frames are
+nested Python objects, which Arrow would not round-trip more cheaply than pickle.
 
-Ray is an optional extra: ``pip install 'newsqc[ray]'``. Without ``address`` a local Ray instance with
-``jobs`` CPUs is started (and shut down on ``close``); with ``address`` (``auto``, ``ray://host:10001``
-or ``host:6379``) the executor joins that cluster and leaves it running. If Ray is already initialised
-in this process (a test session, a ``ray job submit`` entrypoint that called ``ray.init``) it is reused.
+Each actor builds the rules once from the picklable ``Pack`` (lexicons and regexes are compiled once
+per worker, as in the local process pool). Ray is an optional extra: ``pip install 'newsqc[ray]'``.
+Without ``address`` a local Ray instance with ``jobs`` CPUs is started (and shut down on ``close``);
+with ``address`` (``auto``, ``ray://host:10001`` or ``host:6379``) the executor joins that cluster and
+leaves it running. If Ray is already initialised in this process (a test session, a ``ray job submit``
+entrypoint that called ``ray.init``) it is reused.
 """
 
 from __future__ import annotations
 
-import collections
 import importlib.util
+import logging
 import os
+import pickle
 import resource
 import socket
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import polars as pl
+import pyarrow as pa
 import ray
+import ray.data
 
 from qc.distributed import connected_components, hash_partition, min_label_step
 from qc.engine import DocResult, audit_batch
-from qc.executor import Batch, ExecutorError, fix_rule_ids
+from qc.executor import ExecutorError, fix_rule_ids, split_batches
 from qc.pack import Pack
+from qc.readers import ReadOptions, Split
 from qc.rule import Rule
 
-# Batches in flight per worker: one running and one queued in the actor's mailbox, so a worker never
-# idles while the driver collects, and the driver holds at most 2 x workers batches of documents
-# and results (64 docs each by default) in memory.
-WINDOW_PER_WORKER = 2
+# Ray Data warns when an actor pool gets fewer input blocks than actors (a corpus smaller than a block).
+warnings.filterwarnings("ignore", message="The minimum number of concurrent actors", category=UserWarning)
+
+# Read tasks run next to the audit actors and use little CPU (parsing JSON is ~1000x cheaper than
+# auditing it); they take no CPU slot so that they never wait behind the actors that consume them.
+READ_CPUS = 0
+# Ray Data merges a task's output into blocks of up to this size, and a block is audited by one actor:
+# ~1 MiB is a few hundred news articles, a few seconds of work, so even a single JSONL file spreads
+# over every actor while per-block overheads stay small. (Ray Data's default, 128 MiB, would give a
+# whole file to one actor.)
+BLOCK_BYTES = 1 << 20
 
 
-@ray.remote(num_cpus=1)
-class _AuditWorker:
-    """One worker process: the rules are built once, then batches are audited as they arrive."""
+def _read_splits(batch: pa.Table, options: ReadOptions, batch_size: int) -> Iterator[pa.Table]:
+    """Ray Data stage one: each split's records as Arrow blocks of ``batch_size`` ``(ordinal, record)``."""
+    for blob in batch.column("split").to_pylist():
+        for chunk in split_batches([pickle.loads(blob)], options, batch_size):
+            yield pa.table({
+                "ordinal": pa.array([o for o, _ in chunk], pa.int64()),
+                "record": pa.array([pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for _, r in chunk],
+                                   pa.large_binary()),
+            })
+
+
+class _Audit:
+    """Ray Data stage two, one instance per actor: the rules are built once, then batches are audited."""
 
     def __init__(self, pack: Pack) -> None:
         self.rules = pack.build()
         self.fix = fix_rule_ids(pack, self.rules)
 
-    def run(self, batch: Batch) -> list[DocResult]:
-        return audit_batch(batch, self.rules, self.fix)
-
-    def peak_rss_mb(self) -> float:
-        """Peak resident memory of this worker process (Linux reports ru_maxrss in KiB)."""
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        records = [pickle.loads(b) for b in batch.column("record").to_pylist()]
+        results = audit_batch(list(zip(batch.column("ordinal").to_pylist(), records, strict=True)),
+                              self.rules, self.fix)
+        # Linux reports ru_maxrss in KiB
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return pa.table({
+            "ordinal": batch.column("ordinal"),
+            "result": pa.array([pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in results],
+                               pa.large_binary()),
+            "worker": pa.array([os.getpid()] * len(results), pa.int64()),
+            "peak_rss_mb": pa.array([rss] * len(results), pa.float64()),
+        })
 
 
 def _dashboard_available() -> bool:
@@ -76,13 +109,12 @@ def _reachable(address: str, timeout: float = 5.0) -> bool:
 
 
 class RayExecutor:
-    """``Executor`` on Ray: ``jobs`` actors (capped at the cluster's CPUs), results in input order."""
+    """``Executor`` on Ray Data: an actor pool of ``jobs`` workers (capped at the cluster's CPUs)."""
 
     def __init__(self, pack: Pack, jobs: int, rules: Sequence[Rule] | None = None, address: str | None = None):
         self.pack = pack
         self.address = address
         self._owns_ray = False
-        self._workers: list[Any] = []
         self.worker_peak_rss_mb: list[float] = []
         if address and not _reachable(address):
             raise ExecutorError(f"cannot reach Ray at {address} (is the cluster up? `ray status` on its head node)")
@@ -103,41 +135,70 @@ class RayExecutor:
         cpus = int(ray.cluster_resources().get("CPU", 1))
         # More actors than CPUs would wait for resources forever; one CPU per actor.
         self.jobs = max(1, min(jobs, cpus))
-        self._workers = [_AuditWorker.remote(pack) for _ in range(self.jobs)]
+        self.task_workers = self.jobs
 
-    def map(self, batches: Iterable[Batch]) -> Iterator[list[DocResult]]:
-        """Audit every batch on the workers; yield the results in input order, a bounded window in flight."""
-        pending: collections.deque[tuple[Any, int]] = collections.deque()
-        load = [0] * len(self._workers)
-        limit = WINDOW_PER_WORKER * len(self._workers)
-        for batch in batches:
-            w = min(range(len(load)), key=load.__getitem__)  # least loaded worker
-            pending.append((self._workers[w].run.remote(list(batch)), w))
-            load[w] += 1
-            if len(pending) >= limit:
-                yield self._collect(pending, load)
-        while pending:
-            yield self._collect(pending, load)
+    def map_splits(self, splits: Sequence[Split], options: ReadOptions,
+                   batch_size: int) -> Iterator[list[DocResult]]:
+        """Read and audit the splits on Ray Data; yield each block's results in input order."""
+        splits = list(splits)
+        if not splits:
+            return
+        ctx = ray.data.DataContext.get_current()
+        saved = (ctx.execution_options.preserve_order, ctx.target_max_block_size, ctx.enable_progress_bars,
+                 ctx.enable_auto_log_stats, ctx.print_on_execution_start)
+        ctx.execution_options.preserve_order = True  # input order, so pass two streams in order
+        ctx.target_max_block_size = BLOCK_BYTES
+        ctx.enable_progress_bars = False  # the CLI shows its own progress
+        ctx.enable_auto_log_stats = False
+        ctx.print_on_execution_start = False
+        log = logging.getLogger("ray.data")
+        level = log.level
+        log.setLevel(logging.ERROR)  # Ray Data's per-run INFO lines would interleave with qc's output
+        try:
+            yield from self._run(splits, options, batch_size)
+        finally:
+            (ctx.execution_options.preserve_order, ctx.target_max_block_size, ctx.enable_progress_bars,
+             ctx.enable_auto_log_stats, ctx.print_on_execution_start) = saved
+            log.setLevel(level)
 
-    @staticmethod
-    def _collect(pending: collections.deque[tuple[Any, int]], load: list[int]) -> list[DocResult]:
-        ref, w = pending.popleft()
-        load[w] -= 1
-        return ray.get(ref)
+    def _run(self, splits: list[Split], options: ReadOptions, batch_size: int) -> Iterator[list[DocResult]]:
+        ds = ray.data.from_items([{"split": pickle.dumps(s, protocol=pickle.HIGHEST_PROTOCOL)} for s in splits],
+                                 override_num_blocks=len(splits))
+        # A concurrency limit also keeps Ray Data from fusing reading into the audit actors, which would
+        # give each split (a whole JSONL file) to one actor.
+        ds = ds.map_batches(_read_splits, batch_size=1, batch_format="pyarrow", num_cpus=READ_CPUS,
+                            concurrency=max(1, -(-self.jobs // 4)),
+                            fn_kwargs={"options": options, "batch_size": batch_size})
+        ds = ds.map_batches(_Audit, fn_constructor_args=(self.pack,), batch_size=batch_size,
+                            batch_format="pyarrow", num_cpus=1, compute=ray.data.ActorPoolStrategy(size=self.jobs,
+                            max_tasks_in_flight_per_actor=2))
+        peaks: dict[int, float] = {}
+        for block in ds.iter_batches(batch_size=None, batch_format="pyarrow", prefetch_batches=1):
+            for w, m in zip(block.column("worker").to_pylist(), block.column("peak_rss_mb").to_pylist(), strict=True):
+                peaks[w] = max(peaks.get(w, 0.0), m)
+            yield [pickle.loads(b) for b in block.column("result").to_pylist()]
+        self.worker_peak_rss_mb = [peaks[w] for w in sorted(peaks)]
+
+    def map_tasks(self, fn: Callable[[Any, Any], Any], items: Sequence[Any], shared: Any = None) -> list[Any]:
+        """One Ray task per item, ``shared`` put in the object store once (numpy arrays in it are read
+        zero-copy by workers on the same node); results in item order."""
+        ref = ray.put(shared)
+        run = _task.options(name=getattr(fn, "__name__", "task"))
+        return ray.get([run.remote(fn, ref, item) for item in items])
+
+    def connected_components(self, edges: pl.DataFrame) -> pl.DataFrame:
+        return ray_connected_components(edges, 2 * self.jobs)
 
     def close(self) -> None:
-        """Record each worker's peak memory, stop the workers, and shut Ray down if this executor started it."""
-        if self._workers:
-            try:
-                self.worker_peak_rss_mb = ray.get([w.peak_rss_mb.remote() for w in self._workers])
-            except Exception:  # a dead worker must not hide the run's own error
-                self.worker_peak_rss_mb = []
-            for w in self._workers:
-                ray.kill(w)
-            self._workers = []
+        """Shut Ray down if this executor started it (Ray Data stops its actors when the run ends)."""
         if self._owns_ray and ray.is_initialized():
             ray.shutdown()
             self._owns_ray = False
+
+
+@ray.remote
+def _task(fn: Callable[[Any, Any], Any], shared: Any, item: Any) -> Any:
+    return fn(shared, item)
 
 
 @ray.remote

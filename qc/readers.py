@@ -92,31 +92,84 @@ def _kind_of_name(name: str) -> str:
     return "text"
 
 
+@dataclass(frozen=True, slots=True)
+class Split:
+    """A piece of the input that one task reads on its own: a whole file, or a run of a directory's files.
+
+    Splits carry the ordinal of their first record, so workers that read splits in parallel number
+    documents exactly as one sequential read would (each directory file is one record).
+    """
+
+    kind: str  # "dir" | "jsonl" | "parquet" | "text"
+    spec: str | Path  # the input file (a path or URL); for "dir", the directory
+    files: tuple[tuple[str, str], ...] = ()  # "dir": (path or URL, id relative to the directory)
+    first: int = 0  # ordinal of the first record
+
+
+FILES_PER_SPLIT = 256
+
+
+def input_splits(path: str | Path, options: ReadOptions | None = None,
+                 files_per_split: int = FILES_PER_SPLIT) -> list[Split]:
+    """The input cut into splits, in input order: runs of ``files_per_split`` files of a directory
+    (listed and sorted here), or the single file (JSONL, Parquet and gzip streams are read whole)."""
+    options = options or ReadOptions()
+    if is_url(path):
+        fs, root = _url_fs(str(path))
+        if not fs.exists(root):
+            raise InputError(f"input not found: {path}")
+    elif not Path(path).exists():
+        raise InputError(f"input not found: {path}")
+    kind = input_kind(path)
+    if kind != "dir":
+        return [Split(kind, path)]
+    files = _list_dir(path, options)
+    return [Split("dir", path, tuple(files[i:i + files_per_split]), i)
+            for i in range(0, len(files), max(1, files_per_split))]
+
+
+def read_split(split: Split, options: ReadOptions) -> Iterator[Record]:
+    """Every record of one split, in order."""
+    if split.kind == "dir":
+        if is_url(split.spec):
+            fs, _ = _url_fs(str(split.spec))
+            protocol = str(split.spec).split("://", 1)[0]
+            for p, rel in split.files:
+                yield _read_url_file(fs, p, rel, f"{protocol}://{p}", options)
+        else:
+            for p, rel in split.files:
+                yield _read_text_file(Path(p), rel, options)
+    elif is_url(split.spec):
+        yield from _read_url(str(split.spec), split.kind, options)
+    else:
+        path = Path(split.spec)
+        if split.kind == "jsonl":
+            yield from _read_jsonl(path, options)
+        elif split.kind == "parquet":
+            yield from _read_parquet(path, options)
+        else:
+            yield _read_text_file(path, path.name, options)
+
+
 def read_input(path: str | Path, options: ReadOptions | None = None) -> Iterator[Record]:
     """Every document of ``path`` (a local path or an fsspec URL) in a stable order."""
     options = options or ReadOptions()
-    if is_url(path):
-        yield from _read_url(str(path), options)
-        return
-    assert isinstance(path, Path)
-    if not path.exists():
-        raise InputError(f"input not found: {path}")
-    kind = input_kind(path)
-    if kind == "dir":
-        yield from _read_dir(path, options)
-    elif kind == "jsonl":
-        yield from _read_jsonl(path, options)
-    elif kind == "parquet":
-        yield from _read_parquet(path, options)
+    for split in input_splits(path, options):
+        yield from read_split(split, options)
+
+
+def _list_dir(root: str | Path, options: ReadOptions) -> list[tuple[str, str]]:
+    """``(path, relative id)`` of a directory's files matching the glob, sorted by id so that the order
+    is the same on every machine (rglob and object-store listings come in no fixed order)."""
+    if is_url(root):
+        fs, base = _url_fs(str(root))
+        base = base.rstrip("/")
+        found = [(p, p[len(base):].lstrip("/")) for p in fs.find(base)
+                 if fnmatch.fnmatch(p.rsplit("/", 1)[-1], options.glob)]
     else:
-        yield _read_text_file(path, path.name, options)
-
-
-def _read_dir(root: Path, options: ReadOptions) -> Iterator[Record]:
-    # rglob yields in directory order: sort the relative paths so ids come in the same order everywhere.
-    paths = sorted((p for p in root.rglob(options.glob) if p.is_file()), key=lambda p: p.relative_to(root).as_posix())
-    for p in paths:
-        yield _read_text_file(p, p.relative_to(root).as_posix(), options)
+        assert isinstance(root, Path)
+        found = [(str(p), p.relative_to(root).as_posix()) for p in root.rglob(options.glob) if p.is_file()]
+    return sorted(found, key=lambda f: f[1])
 
 
 def _read_text_file(path: Path, doc_id: str, options: ReadOptions) -> Record:
@@ -250,25 +303,21 @@ def _url_fs(url: str) -> tuple[Any, str]:
         raise InputError(f"{url}: {exc}") from None
 
 
-def _read_url(url: str, options: ReadOptions) -> Iterator[Record]:
-    """The same readers over an fsspec filesystem: object stores, HTTP, ``memory://`` in tests."""
+def _read_url_file(fs: Any, path: str, rel: str, source: str, options: ReadOptions) -> Record:
+    size = fs.size(path)
+    if size is not None and size > options.max_bytes:
+        return BadInput(rel, source, f"document too large: {size} bytes > limit {options.max_bytes}")
+    try:
+        data = fs.cat_file(path)
+    except OSError as exc:
+        return BadInput(rel, source, f"cannot read file: {exc.strerror or exc}")
+    return decode_document(data, rel, source, {"path": rel})
+
+
+def _read_url(url: str, kind: str, options: ReadOptions) -> Iterator[Record]:
+    """One file over an fsspec filesystem: object stores, HTTP, ``memory://`` in tests."""
     fs, root = _url_fs(url)
-    if not fs.exists(root):
-        raise InputError(f"input not found: {url}")
-    kind = input_kind(url)
-    protocol = url.split("://", 1)[0]
-    if kind == "dir":
-        base = root.rstrip("/")
-        files = sorted(p for p in fs.find(base) if fnmatch.fnmatch(p.rsplit("/", 1)[-1], options.glob))
-        for p in files:
-            rel = p[len(base):].lstrip("/")
-            source = f"{protocol}://{p}"
-            size = fs.size(p)
-            if size is not None and size > options.max_bytes:
-                yield BadInput(rel, source, f"document too large: {size} bytes > limit {options.max_bytes}")
-                continue
-            yield decode_document(fs.cat_file(p), rel, source, {"path": rel})
-    elif kind == "jsonl":
+    if kind == "jsonl":
         with fs.open(root, "rb", compression="infer") as fh:
             yield from _jsonl_lines(fh, root.rsplit("/", 1)[-1], url, options)
     elif kind == "parquet":
@@ -276,4 +325,4 @@ def _read_url(url: str, options: ReadOptions) -> Iterator[Record]:
             yield from _read_parquet(url, options, fh)
     else:
         name = root.rsplit("/", 1)[-1]
-        yield decode_document(fs.cat_file(root), name, url, {"path": name})
+        yield _read_url_file(fs, root, name, url, options)

@@ -12,9 +12,9 @@ Options are a frozen dataclass filled from the rule pack; unknown keys are an er
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import polars as pl
 
@@ -142,11 +142,29 @@ class CorpusResult:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
+class ResolveTasks(Protocol):
+    """Where a corpus rule's resolve may run partition-parallel work: the executor of the run.
+
+    ``map_tasks(fn, items, shared)`` returns ``[fn(shared, item) for item in items]``, computed in
+    this process (local executor) or as one Ray task per item with ``shared`` put in the object store
+    once; ``connected_components(edges)`` labels an edge list too large for one process (see
+    ``qc.distributed``). ``task_workers`` is how many workers ``map_tasks`` spreads over: a rule
+    partitions its work only when it is more than one (in-process tasks would just add copies).
+    """
+
+    task_workers: int
+
+    def map_tasks(self, fn: Callable[[Any, Any], Any], items: Sequence[Any], shared: Any = None) -> list[Any]: ...
+
+    def connected_components(self, edges: pl.DataFrame) -> pl.DataFrame: ...
+
+
 class CorpusRule(Rule):
     """Base class of rules that see the whole corpus: ``sketch`` per document, then ``resolve``.
 
     Findings from ``resolve`` may leave ``excerpt`` empty: the engine fills it from the text.
     ``sketch`` gets the document as read and its text after the per-document fixes (``clean``).
+    ``resolve`` may hand large partitioned work to ``tasks``; its result must not depend on it.
     """
 
     def check(self, doc: Document) -> Iterable[Finding]:
@@ -155,7 +173,7 @@ class CorpusRule(Rule):
     def sketch(self, doc: Document, clean: str) -> pl.DataFrame | None:
         raise NotImplementedError
 
-    def resolve(self, rows: pl.DataFrame, ids: list[str]) -> CorpusResult:
+    def resolve(self, rows: pl.DataFrame, ids: list[str], tasks: ResolveTasks | None = None) -> CorpusResult:
         raise NotImplementedError
 
 

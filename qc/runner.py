@@ -12,7 +12,7 @@ import pickle
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from qc.engine import DocResult, clean_text, finding_order
 from qc.executor import fix_rule_ids, make_executor
 from qc.model import Finding, excerpt
 from qc.pack import Pack
-from qc.readers import ReadOptions, input_kind, read_input
+from qc.readers import ReadOptions, input_kind, input_splits
 from qc.report import Summary, report_row
 from qc.rule import CorpusResult, CorpusRule
 from qc.writers import (
@@ -73,17 +73,6 @@ def tag_ordinals(items: list[tuple[int, pl.DataFrame]]) -> pl.DataFrame:
     return frame.with_columns(pl.Series("doc", doc, dtype=pl.Int64))
 
 
-def _batches(cfg: AuditConfig) -> Iterator[list[tuple[int, Any]]]:
-    batch: list[tuple[int, Any]] = []
-    for ordinal, rec in enumerate(read_input(cfg.input, cfg.read)):
-        batch.append((ordinal, rec))
-        if len(batch) >= cfg.batch_size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def run_audit(cfg: AuditConfig) -> AuditResult:
     t0 = time.perf_counter()
     pack = cfg.pack
@@ -98,7 +87,7 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
         ids: list[str] = []
         spooled: list[Path] = []
         done = 0
-        for results in executor.map(_batches(cfg)):
+        for results in executor.map_splits(input_splits(cfg.input, cfg.read), cfg.read, cfg.batch_size):
             batch_frames: dict[str, list[tuple[int, pl.DataFrame]]] = {}
             for res in results:
                 ids.append(res.id)
@@ -122,7 +111,7 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
         for rule in corpus_rules:
             frames = sketches.pop(rule.id)
             rows = pl.concat(frames, how="diagonal_relaxed", rechunk=True) if frames else pl.DataFrame()
-            corpus[rule.id] = rule.resolve(rows, ids)
+            corpus[rule.id] = rule.resolve(rows, ids, executor)
             if cfg.keep_rows:
                 kept_rows[rule.id] = rows
             del rows

@@ -221,3 +221,18 @@ def test_sharded_clean_output(tmp_path: Path, suffix: str) -> None:
     assert back["id"].to_list() == [r["id"] for r in rows] and back["n"].to_list() == list(range(7))
     assert not (out / f"clean.{suffix}").exists()
     assert not [p for p in out.rglob(".*") if p.is_file()]
+
+
+def test_progress_lines_when_stderr_is_not_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import qc.cli
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"{i}.txt").write_text(f"Ministers met on Monday to discuss the budget, item {i}.\n", encoding="utf-8")
+    monkeypatch.setattr(qc.cli, "PLAIN_PROGRESS_SECONDS", 0.0)
+    assert main(["audit", str(src), "--out", str(tmp_path / "out"), "--no-html"]) == 0
+    assert "qc: 3 documents audited" in capsys.readouterr().err
+    assert main(["audit", str(src), "--out", str(tmp_path / "out2"), "--no-html", "--quiet"]) == 0
+    assert "documents audited" not in capsys.readouterr().err

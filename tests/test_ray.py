@@ -76,10 +76,14 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_corpus(tmp_path_factory.mktemp("ray-corpus") / "corpus.jsonl")
 
 
-def test_ray_reports_identical_to_local(ray_session: None, corpus: Path, tmp_path: Path) -> None:
+def test_ray_reports_identical_to_local(ray_session: None, corpus: Path, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import qc.executor_ray
+
+    # blocks of ~16 KB: the one JSONL file becomes ~20 blocks spread over both workers
+    monkeypatch.setattr(qc.executor_ray, "BLOCK_BYTES", 16 << 10)
     local, on_ray = tmp_path / "local", tmp_path / "ray"
     assert main(["audit", str(corpus), "--out", str(local), "--quiet", "--jobs", "1", "--no-html"]) == 0
-    # 300 documents are 5 batches of 64: both workers get several, in flight at once
     assert main(["audit", str(corpus), "--out", str(on_ray), "--quiet", "--jobs", "2", "--no-html",
                  "--executor", "ray"]) == 0
     for name in ("reports.jsonl", "edits.jsonl", "clean.jsonl"):
@@ -93,33 +97,46 @@ def test_ray_reports_identical_to_local(ray_session: None, corpus: Path, tmp_pat
     assert summary["timings"]["jobs"] == 2
 
 
-def test_ray_executor_keeps_input_order_with_bounded_window(ray_session: None, corpus: Path) -> None:
-    from qc.executor_ray import WINDOW_PER_WORKER, RayExecutor
+def test_ray_data_reads_splits_in_parallel_in_input_order(ray_session: None, tmp_path: Path) -> None:
+    """A directory cut into many splits, with unreadable files among them: the workers read and audit
+    the splits, and the driver gets the same records, numbered and reported as a local read."""
+    from qc.executor import LocalExecutor
+    from qc.executor_ray import RayExecutor
     from qc.pack import load_pack
-    from qc.readers import read_input
+    from qc.readers import ReadOptions, input_splits
 
+    rng = random.Random(5)
+    corpus = tmp_path / "dir"
+    for i in range(40):
+        (corpus / f"s{i % 4}").mkdir(parents=True, exist_ok=True)
+        path = corpus / f"s{i % 4}" / f"{i:03d}.txt"
+        if i == 9:
+            path.write_bytes(b"")  # empty
+        elif i == 17:
+            path.write_bytes(b"caf\xe9 au lait is served " * 3)  # invalid UTF-8
+        elif i == 23:
+            path.write_bytes(b"\x00\x01binary")
+        else:
+            path.write_text(_doc(rng) + ("\n\n" + MOJIBAKE[0] if i % 5 == 0 else ""), encoding="utf-8")
     pack = load_pack(None, select=["encoding"])
-    records = list(enumerate(read_input(corpus)))
-    batches = [records[i:i + 7] for i in range(0, len(records), 7)]
-    submitted = 0
+    splits = input_splits(corpus, ReadOptions(), files_per_split=3)
+    assert len(splits) == 14
 
-    def feed() -> Iterator[list]:
-        nonlocal submitted
-        for b in batches:
-            submitted += 1
-            yield b
+    def outcome(ex) -> list[tuple]:
+        try:
+            return [(r.ordinal, r.id, r.input_error, [(f.rule, f.start, f.end) for f in r.findings])
+                    for results in ex.map_splits(splits, ReadOptions(), 4) for r in results]
+        finally:
+            ex.close()
 
-    ex = RayExecutor(pack, 2, address=None)
-    try:
-        seen = []
-        for k, results in enumerate(ex.map(feed())):
-            # never more than the window ahead of what has been yielded
-            assert submitted - k <= WINDOW_PER_WORKER * ex.jobs
-            seen.extend(r.ordinal for r in results)
-        assert seen == list(range(len(records)))
-    finally:
-        ex.close()
-    assert len(ex.worker_peak_rss_mb) == 2 and all(m > 0 for m in ex.worker_peak_rss_mb)
+    on_ray = RayExecutor(pack, 2, address=None)
+    got = outcome(on_ray)
+    want = outcome(LocalExecutor(pack, 1))
+    assert got == want
+    assert [o for o, *_ in got] == list(range(40))
+    assert sum(1 for _, _, err, _ in got if err) == 2  # empty and binary are input errors
+    assert any(rule == "encoding/invalid-utf8" for *_, fs in got for rule, *_ in fs)
+    assert on_ray.worker_peak_rss_mb and all(m > 0 for m in on_ray.worker_peak_rss_mb)
     assert ray.is_initialized()  # the session's instance is reused, not shut down by the executor
 
 
@@ -148,3 +165,73 @@ def test_unreachable_address_is_a_quick_usage_error(tmp_path: Path, capsys: pyte
                  "--address", f"127.0.0.1:{port}"])
     assert code == 2
     assert f"cannot reach Ray at 127.0.0.1:{port}" in capsys.readouterr().err
+
+
+def test_partitioned_resolve_on_ray_equals_local(ray_session: None, corpus: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forced partitioned resolves (near-duplicate candidates per (band, bucket-hash partition) as Ray
+    tasks, connected components by min-label propagation on Ray, cross-document line counts per
+    partition): the same reports and corpus statistics as the local executor's in-process resolve."""
+    import qc.boilerplate.cross_document as cross_document
+    import qc.near_duplicate.cluster as cluster
+
+    local, on_ray = tmp_path / "local", tmp_path / "ray"
+    assert main(["audit", str(corpus), "--out", str(local), "--quiet", "--jobs", "1", "--no-html"]) == 0
+    calls: list[str] = []
+    from qc.executor_ray import RayExecutor
+
+    real_map, real_cc = RayExecutor.map_tasks, RayExecutor.connected_components
+
+    def map_tasks(self, fn, items, shared=None):
+        calls.append(f"{fn.__name__}:{len(items)}")
+        return real_map(self, fn, items, shared)
+
+    def components(self, edges):
+        calls.append(f"components:{edges.height}")
+        return real_cc(self, edges)
+
+    monkeypatch.setattr(RayExecutor, "map_tasks", map_tasks)
+    monkeypatch.setattr(RayExecutor, "connected_components", components)
+    monkeypatch.setattr(cluster, "PARTITION_MIN_ROWS", 0)
+    monkeypatch.setattr(cluster, "DRIVER_MAX_EDGES", 0)
+    monkeypatch.setattr(cross_document, "PARTITION_MIN_ROWS", 0)
+    assert main(["audit", str(corpus), "--out", str(on_ray), "--quiet", "--jobs", "2", "--no-html",
+                 "--executor", "ray"]) == 0
+    # 2 workers: 2 x 2 partitions per band; cross-document lines in 4 partitions; edges labelled on Ray
+    assert any(c.startswith("band_partition_pairs:") and int(c.split(":")[1]) % 4 == 0 for c in calls), calls
+    assert "repeated_lines:4" in calls, calls
+    assert any(c.startswith("components:") and int(c.split(":")[1]) > 0 for c in calls), calls
+    for name in ("reports.jsonl", "edits.jsonl", "clean.jsonl"):
+        assert (on_ray / name).read_bytes() == (local / name).read_bytes(), name
+    corpus_stats = [json.loads((d / "summary.json").read_text())["corpus"] for d in (local, on_ray)]
+    assert corpus_stats[0] == corpus_stats[1]
+
+
+def _devdata() -> Path | None:
+    """The labelled development sets, when this checkout sits next to them (never copied into tests)."""
+    root = Path(os.environ.get("NEWSQC_DEVDATA", Path(__file__).resolve().parents[2] / "shared" / "devdata"))
+    return root if (root / "neardup" / "docs").is_dir() else None
+
+
+@pytest.mark.skipif(_devdata() is None, reason="devdata not found (set NEWSQC_DEVDATA to ../shared/devdata)")
+def test_devdata_neardup_on_ray_with_2_workers_equals_local(ray_session: None, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The near-duplicate development set (real news, syndicated copies): on Ray with 2 workers, with
+    pass one spread over small blocks and every resolve partitioned, the reports match local ones."""
+    import qc.boilerplate.cross_document as cross_document
+    import qc.executor_ray
+    import qc.near_duplicate.cluster as cluster
+
+    docs = _devdata() / "neardup" / "docs"  # type: ignore[operator]
+    local, on_ray = tmp_path / "local", tmp_path / "ray"
+    assert main(["audit", str(docs), "--out", str(local), "--quiet", "--jobs", "1", "--no-html"]) == 0
+    monkeypatch.setattr(qc.executor_ray, "BLOCK_BYTES", 64 << 10)
+    monkeypatch.setattr(cluster, "PARTITION_MIN_ROWS", 0)
+    monkeypatch.setattr(cluster, "DRIVER_MAX_EDGES", 0)
+    monkeypatch.setattr(cross_document, "PARTITION_MIN_ROWS", 0)
+    assert main(["audit", str(docs), "--out", str(on_ray), "--quiet", "--jobs", "2", "--no-html",
+                 "--executor", "ray"]) == 0
+    assert (on_ray / "reports.jsonl").read_bytes() == (local / "reports.jsonl").read_bytes()
+    assert (on_ray / "edits.jsonl").read_bytes() == (local / "edits.jsonl").read_bytes()
+    rows = [json.loads(line) for line in (local / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sum(1 for r in rows if r["duplicate_of"]) > 10  # the set is mostly clusters of copies

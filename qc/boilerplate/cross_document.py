@@ -24,8 +24,9 @@ from urllib.parse import urlsplit
 import polars as pl
 
 from qc.boilerplate.blocks import BlockClassifier, line_table, shared_classifier
+from qc.distributed import hash_partition
 from qc.model import Document, Finding, Severity
-from qc.rule import CorpusResult, CorpusRule
+from qc.rule import CorpusResult, CorpusRule, ResolveTasks
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -55,6 +56,16 @@ def source_key(doc: Document) -> str:
     if isinstance(path, str) and path:
         return "dir:" + str(PurePath(path).parent)
     return "corpus"
+
+
+# With workers, sketches of at least this many lines count their repeats partition-parallel.
+PARTITION_MIN_ROWS = 5_000_000
+
+
+def repeated_lines(min_docs: int, rows: pl.DataFrame) -> pl.DataFrame:
+    """``source, hash, n_docs`` of the lines found in at least ``min_docs`` documents of a source."""
+    return (rows.group_by(["source", "hash"]).agg(pl.col("doc").n_unique().alias("n_docs"))
+            .filter(pl.col("n_docs") >= min_docs))
 
 
 class CrossDocument(CorpusRule):
@@ -89,12 +100,16 @@ class CrossDocument(CorpusRule):
             return None
         return pl.DataFrame(rows, schema=_SCHEMA)
 
-    def resolve(self, rows: pl.DataFrame, ids: list[str]) -> CorpusResult:
+    def resolve(self, rows: pl.DataFrame, ids: list[str], tasks: ResolveTasks | None = None) -> CorpusResult:
         o = self.options
         if rows.is_empty() or "hash" not in rows.columns:
             return CorpusResult(stats={"repeated_lines": 0})
-        counts = (rows.lazy().group_by(["source", "hash"]).agg(pl.col("doc").n_unique().alias("n_docs"))
-                  .filter(pl.col("n_docs") >= o.min_docs))
+        if tasks is not None and tasks.task_workers > 1 and rows.height >= PARTITION_MIN_ROWS:
+            # every (source, line) group lies whole in one partition: each is counted on a worker
+            parts = hash_partition(rows.select("source", "hash", "doc"), ["source", "hash"], 2 * tasks.task_workers)
+            counts = pl.concat(tasks.map_tasks(repeated_lines, parts, o.min_docs)).lazy()
+        else:
+            counts = repeated_lines(o.min_docs, rows).lazy()
         hits = rows.lazy().join(counts, on=["source", "hash"], how="inner")
         # documents whose prose is largely shared are copies of each other: keep their prose lines
         prose_share = (rows.lazy().filter(pl.col("prose")).group_by("doc").agg(pl.len().alias("n_prose"))

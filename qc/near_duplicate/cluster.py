@@ -10,17 +10,27 @@ document ordinal, so the outcome does not depend on batch boundaries or the numb
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
+from qc.distributed import partition_ids
 from qc.near_duplicate.lsh import band_key
+from qc.rule import ResolveTasks
 
 KEEP_POLICIES = ("first", "longest", "best-score")
 # Rows paired with at most this many following rows of the same bucket. Clusters on devdata/neardup
 # have up to 21 members (all pairs kept); a larger bucket is still connected, by a chain, at a cost
 # linear in its size (the 1M-document resolve in bench/ stays at ~5 s).
 BUCKET_CAP = 24
+# With workers (``--executor ray``), corpora of at least this many signatures find and verify their
+# candidates as one task per (band, bucket-hash partition); below it, shipping the signatures to the
+# workers costs more than the driver's few seconds (1M signatures resolve in ~5 s in one process).
+PARTITION_MIN_ROWS = 500_000
+# Connected components of up to this many edges run on the driver (numpy, ~1 s per 10M edges);
+# larger edge lists go to the executor (iterated min-label propagation over edge partitions).
+DRIVER_MAX_EDGES = 50_000_000
 
 
 def candidate_pairs(keys: np.ndarray | Callable[[int], np.ndarray], cap: int = BUCKET_CAP, *,
@@ -38,25 +48,55 @@ def candidate_pairs(keys: np.ndarray | Callable[[int], np.ndarray], cap: int = B
         def keys(b: int) -> np.ndarray:
             return array[:, b]
 
-    codes: list[np.ndarray] = []
     if n < 2:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    for band in range(bands):
-        dup = (pl.DataFrame({"key": keys(band)}).with_row_index("row")
-               .filter(pl.col("key").is_duplicated()).sort("key", "row"))
-        if dup.height == 0:
-            continue
-        key = dup["key"].to_numpy()
-        row = dup["row"].to_numpy().astype(np.int64)
-        for k in range(1, min(cap, row.shape[0])):
-            same = key[k:] == key[:-k]
-            if not same.any():
-                break
-            codes.append(row[:-k][same] * n + row[k:][same])
-    if not codes:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    codes = [band_pair_codes(keys(band), n, cap) for band in range(bands)]
     code = np.unique(np.concatenate(codes))
     return code // n, code % n
+
+
+def band_pair_codes(keys: np.ndarray, n: int, cap: int = BUCKET_CAP, rows: np.ndarray | None = None) -> np.ndarray:
+    """Pairs of one band as codes ``a * n + b`` (``a < b``): rows sharing a key, each paired with the
+    next ``cap - 1`` rows of its bucket. ``rows`` are the rows the keys belong to (default: 0..len-1)."""
+    frame = pl.DataFrame({"key": keys, "row": np.arange(keys.shape[0], dtype=np.int64) if rows is None else rows})
+    dup = frame.filter(pl.col("key").is_duplicated()).sort("key", "row")
+    key = dup["key"].to_numpy()
+    row = dup["row"].to_numpy().astype(np.int64)
+    codes = [np.empty(0, dtype=np.int64)]
+    for k in range(1, min(cap, row.shape[0])):
+        same = key[k:] == key[:-k]
+        if not same.any():  # no bucket longer than k: none longer than k + 1 either
+            break
+        codes.append(row[:-k][same] * n + row[k:][same])
+    return np.concatenate(codes)
+
+
+@dataclass(frozen=True, slots=True)
+class BandWork:
+    """What every (band, partition) task of a partitioned resolve shares: sent to the workers once."""
+
+    sigs: np.ndarray  # (n, num_perm) signatures of the rows taking part in LSH
+    sizes: np.ndarray
+    rows: int  # signature rows per band
+    partitions: int
+    cap: int
+    jaccard_min: float
+    containment_min: float
+    min_shingles: int
+
+
+def band_partition_pairs(work: BandWork, task: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """One task: the candidate pairs (codes) of one band's buckets whose key falls in one partition,
+    and which of them pass verification. Every bucket lies whole in one partition, so the union over
+    partitions is exactly ``candidate_pairs``' band."""
+    band, part = task
+    n = work.sigs.shape[0]
+    keys = band_key(work.sigs[:, band * work.rows:(band + 1) * work.rows])
+    rows = np.flatnonzero(partition_ids(pl.DataFrame({"key": keys}), ["key"], work.partitions) == part)
+    codes = band_pair_codes(keys[rows], n, work.cap, rows)
+    ok, _ = verify(work.sigs, work.sizes, codes // n, codes % n, work.jaccard_min, work.containment_min,
+                   work.min_shingles)
+    return codes, ok
 
 
 def signature_similarity(sigs: np.ndarray, a: np.ndarray, b: np.ndarray, chunk: int = 1 << 15) -> np.ndarray:
@@ -129,9 +169,12 @@ def keepers(labels: np.ndarray, policy: str, lengths: np.ndarray, scores: np.nda
 
 def cluster_signatures(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, *, bands: int, rows: int,
                        jaccard_min: float, containment_min: float, min_shingles: int,
-                       bucket_cap: int = BUCKET_CAP) -> tuple[np.ndarray, dict[str, int]]:
+                       bucket_cap: int = BUCKET_CAP,
+                       tasks: ResolveTasks | None = None) -> tuple[np.ndarray, dict[str, int]]:
     """Cluster labels (smallest row of each cluster) of the rows, in row order. Exact duplicates
-    (same ``exact`` hash) are joined first and only one of each goes through LSH."""
+    (same ``exact`` hash) are joined first and only one of each goes through LSH. With ``tasks``
+    (workers) and a large corpus, candidates are found and verified partition-parallel and a huge
+    edge list is labelled on the executor; the labels are the same either way."""
     n = sigs.shape[0]
     stats = {"candidates": 0, "verified": 0, "exact_pairs": 0}
     if n == 0:
@@ -145,15 +188,30 @@ def cluster_signatures(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, *
     reps = np.flatnonzero(~dup)
     all_reps = reps.size == n
 
-    def keys(b: int) -> np.ndarray:
-        block = sigs[:, b * rows:(b + 1) * rows]
-        return band_key(block if all_reps else block[reps])
+    if tasks is not None and tasks.task_workers > 1 and reps.size >= PARTITION_MIN_ROWS:
+        work = BandWork(sigs if all_reps else sigs[reps], sizes if all_reps else sizes[reps], rows,
+                        2 * tasks.task_workers, bucket_cap, jaccard_min, containment_min, min_shingles)
+        found = tasks.map_tasks(band_partition_pairs, [(b, p) for b in range(bands) for p in range(work.partitions)],
+                                work)
+        del work
+        codes, first = np.unique(np.concatenate([c for c, _ in found]), return_index=True)
+        ok = np.concatenate([k for _, k in found])[first]
+        ca, cb = reps[codes // reps.size], reps[codes % reps.size]
+    else:
+        def keys(b: int) -> np.ndarray:
+            block = sigs[:, b * rows:(b + 1) * rows]
+            return band_key(block if all_reps else block[reps])
 
-    la, lb = candidate_pairs(keys, bucket_cap, n=int(reps.size), bands=bands)
-    ca, cb = reps[la], reps[lb]
+        la, lb = candidate_pairs(keys, bucket_cap, n=int(reps.size), bands=bands)
+        ca, cb = reps[la], reps[lb]
+        ok, _ = verify(sigs, sizes, ca, cb, jaccard_min, containment_min, min_shingles)
     stats["candidates"] = int(ca.size)
-    ok, _ = verify(sigs, sizes, ca, cb, jaccard_min, containment_min, min_shingles)
     stats["verified"] = int(ok.sum())
     a = np.concatenate([ea, ca[ok]])
     b = np.concatenate([eb, cb[ok]])
+    if tasks is not None and tasks.task_workers > 1 and a.size > DRIVER_MAX_EDGES:
+        labelled = tasks.connected_components(pl.DataFrame({"a": a, "b": b}))
+        labels = np.arange(n, dtype=np.int64)
+        labels[labelled["node"].to_numpy()] = labelled["label"].to_numpy()
+        return labels, stats
     return components(n, a, b), stats

@@ -22,7 +22,7 @@ from qc.model import Document, Finding, Severity
 from qc.near_duplicate.cluster import KEEP_POLICIES, keepers
 from qc.near_duplicate.near_duplicate import quality, summary_stats, text_to_compare
 from qc.near_duplicate.shingle import Shingler
-from qc.rule import CorpusResult, CorpusRule, RuleConfigError
+from qc.rule import CorpusResult, CorpusRule, ResolveTasks, RuleConfigError
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,7 +56,7 @@ class ExactDuplicate(CorpusRule):
                              pl.Series("chars", np.array([len(doc.text)], dtype=np.int64)),
                              pl.Series("score", np.array([doc.memo.get("quality", 1.0)], dtype=np.float32))])
 
-    def resolve(self, rows: pl.DataFrame, ids: list[str]) -> CorpusResult:
+    def resolve(self, rows: pl.DataFrame, ids: list[str], tasks: ResolveTasks | None = None) -> CorpusResult:
         if rows.height == 0:
             return CorpusResult(stats=summary_stats(len(ids), collections.Counter()))
         rows = rows.sort("doc").with_columns(pl.int_range(pl.len()).alias("row"))

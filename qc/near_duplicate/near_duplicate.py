@@ -31,7 +31,7 @@ from qc.near_duplicate.cluster import KEEP_POLICIES, cluster_signatures, keepers
 from qc.near_duplicate.lsh import choose_bands
 from qc.near_duplicate.minhash import SCHEMES, MinHasher
 from qc.near_duplicate.shingle import Shingler
-from qc.rule import CorpusResult, CorpusRule, RuleConfigError
+from qc.rule import CorpusResult, CorpusRule, ResolveTasks, RuleConfigError
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -101,7 +101,7 @@ class NearDuplicate(CorpusRule):
         sig = self.hasher.signature(hashes).astype(np.uint32)
         return sketch_frame(sig, hashes.size, exact, len(doc.text), doc.memo.get("quality", 1.0))
 
-    def resolve(self, rows: pl.DataFrame, ids: list[str]) -> CorpusResult:
+    def resolve(self, rows: pl.DataFrame, ids: list[str], tasks: ResolveTasks | None = None) -> CorpusResult:
         o = self.options
         if rows.height == 0:
             return CorpusResult(stats=summary_stats(len(ids), {}))
@@ -112,7 +112,7 @@ class NearDuplicate(CorpusRule):
         sizes = rows["n"].to_numpy()
         labels, stats = cluster_signatures(
             sigs, sizes, rows["exact"].to_numpy(), bands=self.bands, rows=self.rows,
-            jaccard_min=o.jaccard_min, containment_min=o.containment_min, min_shingles=o.min_shingles)
+            jaccard_min=o.jaccard_min, containment_min=o.containment_min, min_shingles=o.min_shingles, tasks=tasks)
         kept = keepers(labels, o.keep, rows["chars"].to_numpy(), quality(rows))
         chars = rows["chars"].to_numpy()
         exact = rows["exact"].to_numpy()
