@@ -6,7 +6,8 @@
 Each configuration runs ``run_audit`` (default rule pack, JSONL in, every output written) in a fresh
 subprocess, so peak-memory figures are not polluted by an earlier run. Figures printed:
 
-- ``startup s``: building the executor (for Ray: starting a local instance and its worker actors);
+- ``startup s``: building the executor (for Ray: starting a local instance; Ray Data starts the actors,
+  which build the rule pack, inside pass one);
 - ``docs/s``: documents over the whole audit's wall time, startup included;
 - ``steady docs/s``: documents over the audit's time minus startup (what a long run converges to);
 - ``pass one s``: the per-document pass (what the executor parallelises), startup excluded;

@@ -121,6 +121,8 @@ def input_splits(path: str | Path, options: ReadOptions | None = None,
     elif not Path(path).exists():
         raise InputError(f"input not found: {path}")
     kind = input_kind(path)
+    if kind == "parquet":  # a missing text column is a usage error, found here rather than on a worker
+        _parquet_schema(path, options)
     if kind != "dir":
         return [Split(kind, path)]
     files = _list_dir(path, options)
@@ -270,6 +272,26 @@ def _object_record(obj: dict[str, Any], where: str, options: ReadOptions) -> Rec
     if "\x00" in text:
         return BadInput(doc_id, where, "text contains NUL characters (binary data?)", meta)
     return Document(id=doc_id, text=text, meta=meta, source=where)
+
+
+def _parquet_schema(path: Path | str, options: ReadOptions) -> None:
+    """Check that a Parquet input (local or URL) is readable and has the text column."""
+    if is_url(path):
+        fs, root = _url_fs(str(path))
+        with fs.open(root, "rb") as fh:
+            _read_parquet_schema(path, options, lambda: pl.read_parquet_schema(fh))
+    else:
+        _read_parquet_schema(path, options, lambda: pl.read_parquet_schema(path))
+
+
+def _read_parquet_schema(path: Path | str, options: ReadOptions, read: Any) -> dict[str, Any]:
+    try:
+        schema = dict(read())
+    except Exception as exc:  # polars raises its own ComputeError family
+        raise InputError(f"cannot read Parquet {path}: {exc}") from None
+    if options.text_field not in schema:
+        raise InputError(f"{path}: no column {options.text_field!r} (columns: {', '.join(schema)})")
+    return schema
 
 
 def _read_parquet(path: Path | str, options: ReadOptions, fh: IO[bytes] | None = None) -> Iterator[Record]:

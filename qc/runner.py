@@ -78,6 +78,7 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
     pack = cfg.pack
     rules = pack.build()
     corpus_rules = [r for r in rules if isinstance(r, CorpusRule)]
+    splits = input_splits(cfg.input, cfg.read)  # input errors before any executor starts
     executor = make_executor(pack, cfg.jobs, rules, cfg.executor, cfg.address)
     cfg.out.mkdir(parents=True, exist_ok=True)
     spool = Path(tempfile.mkdtemp(prefix=".spool-", dir=cfg.out))
@@ -87,7 +88,7 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
         ids: list[str] = []
         spooled: list[Path] = []
         done = 0
-        for results in executor.map_splits(input_splits(cfg.input, cfg.read), cfg.read, cfg.batch_size):
+        for results in executor.map_splits(splits, cfg.read, cfg.batch_size):
             batch_frames: dict[str, list[tuple[int, pl.DataFrame]]] = {}
             for res in results:
                 ids.append(res.id)

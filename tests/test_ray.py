@@ -235,3 +235,20 @@ def test_devdata_neardup_on_ray_with_2_workers_equals_local(ray_session: None, t
     assert (on_ray / "edits.jsonl").read_bytes() == (local / "edits.jsonl").read_bytes()
     rows = [json.loads(line) for line in (local / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
     assert sum(1 for r in rows if r["duplicate_of"]) > 10  # the set is mostly clusters of copies
+
+
+def test_input_errors_come_before_ray_starts(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import polars as pl
+
+    import qc.executor_ray
+
+    def no_ray(*args: object, **kwargs: object) -> None:
+        raise AssertionError("Ray started before the input was checked")
+
+    monkeypatch.setattr(qc.executor_ray.RayExecutor, "__init__", no_ray)
+    src = tmp_path / "a.parquet"
+    pl.DataFrame({"body": ["Ministers met on Monday."]}).write_parquet(src)
+    code = main(["audit", str(src), "--out", str(tmp_path / "out"), "--quiet", "--executor", "ray"])
+    assert code == 2
+    assert "no column 'text'" in capsys.readouterr().err
