@@ -11,11 +11,17 @@ subprocess, so peak-memory figures are not polluted by an earlier run. Figures p
 - ``docs/s``: documents over the whole audit's wall time, startup included;
 - ``steady docs/s``: documents over the audit's time minus startup (what a long run converges to);
 - ``pass one s``: the per-document pass (what the executor parallelises), startup excluded;
-- ``resolve+write s``: corpus-rule resolve and pass two, both on the driver whatever the executor;
+- ``resolve+write s``: corpus-rule resolve and pass two (on the driver; at these sizes the resolve is
+  not partitioned, see README);
 - ``driver MB`` / ``worker MB``: peak resident memory of the driver and of the largest worker process
   (inline runs have no separate worker: the driver does the work).
 
 The outputs of all configurations are compared byte for byte (``reports.jsonl``, ``edits.jsonl``).
+
+``--configs driver:0`` measures the driver alone, the ceiling of any cluster: pass one's results are
+computed first (untimed), then ``run_audit`` is timed with an executor that hands them back at once,
+each result pickled and unpickled as it would arrive from a Ray worker. Its docs/s divided by one
+worker's docs/s is roughly how many workers a single driver can keep busy.
 """
 
 from __future__ import annotations
@@ -79,7 +85,8 @@ def run_one(config: str, src: Path, out: Path, select: str | None = None) -> dic
 
     kind, jobs = config.split(":")
     made: dict = {}
-    real = qc.runner.make_executor
+    pack = load_pack(None, select=select.split(",") if select else None)
+    real = _replayed_pass_one(pack, src) if kind == "driver" else qc.runner.make_executor
 
     def timed_make(*args, **kwargs):  # record the executor and its start-up time
         t = time.perf_counter()
@@ -89,9 +96,9 @@ def run_one(config: str, src: Path, out: Path, select: str | None = None) -> dic
         return ex
 
     qc.runner.make_executor = timed_make
-    pack = load_pack(None, select=select.split(",") if select else None)
     t0 = time.perf_counter()
-    result = run_audit(AuditConfig(input=src, out=out, pack=pack, jobs=int(jobs), executor=kind))
+    result = run_audit(AuditConfig(input=src, out=out, pack=pack, jobs=int(jobs),
+                                   executor="local" if kind == "driver" else kind))
     wall = time.perf_counter() - t0
     n = result.summary["documents_in"]
     ex = made["executor"]
@@ -108,6 +115,36 @@ def run_one(config: str, src: Path, out: Path, select: str | None = None) -> dic
             "driver_rest": result.summary["timings"]["corpus_seconds"] + result.summary["timings"]["write_seconds"],
             "driver_mb": driver, "worker_mb": max(workers) if workers else None,
             "worker_mb_each": [round(w, 1) for w in workers]}
+
+
+def _replayed_pass_one(pack, src: Path):
+    """Compute pass one now (untimed); returns an executor factory that replays it as if from remote workers."""
+    import pickle
+
+    from qc.executor import LocalExecutor
+    from qc.readers import ReadOptions, input_splits
+
+    local = LocalExecutor(pack, 1)
+    blobs = [pickle.dumps(results) for results in local.map_splits(input_splits(src), ReadOptions(), 64)]
+
+    class Replay:
+        jobs = 0
+        task_workers = 1
+
+        def __init__(self) -> None:
+            self.worker_peak_rss_mb: list[float] = []
+
+        def map_splits(self, splits, options, batch_size):
+            for blob in blobs:
+                yield pickle.loads(blob)
+
+        map_tasks = LocalExecutor.map_tasks
+        connected_components = LocalExecutor.connected_components
+
+        def close(self) -> None:
+            pass
+
+    return lambda *args, **kwargs: Replay()
 
 
 def main() -> int:
