@@ -37,7 +37,8 @@ class Executor(ResolveTasks, Protocol):
 
     def map_splits(self, splits: Sequence[Split], options: ReadOptions,
                    batch_size: int) -> Iterator[list[DocResult]]:
-        """Pass one over the input: results of ``batch_size`` documents at a time, in input order."""
+        """Pass one over the input: the results in input order, in lists of the executor's choosing
+        (``batch_size`` documents locally, a Ray Data block on Ray)."""
         ...
 
     def close(self) -> None: ...

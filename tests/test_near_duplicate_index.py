@@ -82,11 +82,11 @@ def test_corrupted_part_is_reported(tmp_path: Path, stories: list[str]) -> None:
     part.write_bytes(part.read_bytes()[:100])
     with pytest.raises(index.IndexCorrupt, match=r"part-000002\.parquet is unreadable"):
         index.stats(d)
-    lookup = d / "part-000001.lookup.npy"
+    lookup = d / "run-000001-000002.lookup.npy"  # the two parts' lookups, merged by add
     lookup.write_bytes(b"not numpy at all")
-    with pytest.raises(index.IndexCorrupt, match=r"part-000001\.lookup\.npy is unreadable"):
+    with pytest.raises(index.IndexCorrupt, match=r"run-000001-000002\.lookup\.npy is unreadable"):
         index.query(d, sketch_rows(rule, stories[:1]))
-    lookup.unlink()  # without its lookup file a part is read from its keys file
+    lookup.unlink()  # without a lookup a part is read from its keys file
     keys = d / "part-000001.keys.parquet"
     keys.write_bytes(b"not parquet at all")
     with pytest.raises(index.IndexCorrupt, match=r"part-000001\.keys\.parquet is unreadable"):
@@ -126,3 +126,101 @@ def test_a_document_is_not_a_copy_of_itself_indexed_before(tmp_path: Path, stori
     rule = NearDuplicate(options=NearDuplicate.options_from({"index": str(d)}))
     res = rule.resolve(sketch_rows(rule, [stories[0], stories[1]]), ["old0", "again"])
     assert sorted(res.findings) == [1] and res.findings[1][0].data["duplicate_of"] == "old1"
+
+
+def _grown(d: Path, rule: NearDuplicate, stories: list[str]) -> pl.DataFrame:
+    """An index grown by one build and five adds; returns a batch with copies of indexed stories."""
+    rng = random.Random(4)
+    index.build(d, sketch_rows(rule, stories[:2]), ["s0", "s1"], index.settings_of(rule))
+    for k in range(2, 12, 2):
+        index.add(d, sketch_rows(rule, stories[k:k + 2]), [f"s{k}", f"s{k + 1}"])
+    return sketch_rows(rule, [edit(stories[0], rng, 0.95), stories[5], edit(stories[10], rng, 0.9), story(rng)])
+
+
+def test_adds_merge_lookups_and_queries_do_not_change(tmp_path: Path, stories: list[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    rule = NearDuplicate()
+    monkeypatch.setattr(index, "MERGE_RATIO", 0)  # never merge: one lookup per part
+    batch = _grown(tmp_path / "flat", rule, stories)
+    flat = index.query(tmp_path / "flat", batch)
+    assert index.stats(tmp_path / "flat")["lookups"] == 6
+    monkeypatch.setattr(index, "MERGE_RATIO", 4)
+    monkeypatch.setattr(index, "MERGE_CHUNK", 5)  # many merge steps, so chunk boundaries are exercised
+    _grown(tmp_path / "lsm", rule, stories)
+    st = index.stats(tmp_path / "lsm")
+    assert st["parts"] == 6 and st["lookups"] < 6
+    merged = index.query(tmp_path / "lsm", batch)
+    assert merged.rows() == flat.rows() and sorted(merged["match_id"]) == ["s0", "s10", "s5"]
+    for lookup in (tmp_path / "lsm").glob("*.lookup.npy"):  # the keys files give the same answer
+        lookup.unlink()
+    assert index.query(tmp_path / "lsm", batch).rows() == flat.rows()
+
+
+def test_merged_lookup_is_sorted_with_every_reference(tmp_path: Path, stories: list[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    rule = NearDuplicate()
+    monkeypatch.setattr(index, "MERGE_CHUNK", 3)
+    _grown(tmp_path / "lsm", rule, stories)
+    (run,) = (tmp_path / "lsm").glob("run-*.lookup.npy")
+    keys, refs = np.load(run)
+    assert np.all(keys[1:] >= keys[:-1])
+    first, last = int(run.name[4:10]), int(run.name[11:17])
+    want = set()
+    for number in range(first, last + 1):
+        kf = pl.read_parquet(tmp_path / "lsm" / f"part-{number:06d}.keys.parquet")
+        want |= {(int(k), (number << 32) | int(r)) for k, r in
+                 zip(index._lookup_keys(kf["key"].to_numpy(), kf["band"].to_numpy()), kf["row"], strict=True)}
+    assert set(zip(keys.tolist(), refs.tolist(), strict=True)) == want and len(keys) == len(want)
+
+
+def test_interrupted_merge_is_ignored_then_cleaned(tmp_path: Path, stories: list[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    rule = NearDuplicate()
+    monkeypatch.setattr(index, "MERGE_RATIO", 0)
+    d = tmp_path / "idx"
+    batch = _grown(d, rule, stories)
+    before = index.query(d, batch)
+    # a merge that died after writing its output, before removing its inputs, and one that died earlier
+    parts = index._parts(d)
+    lookups, _ = index._lookups(d, parts)
+    index._merge(d, lookups[0], lookups[1])
+    (d / ".run-000003-000004.lookup.npy.tmp").write_bytes(b"half written")
+    assert index.query(d, batch).rows() == before.rows()
+    assert index.stats(d)["lookups"] == 5  # the merged run shadows the two part lookups
+    index.add(d, sketch_rows(rule, [story(random.Random(8))]), ["late"])  # the next writer cleans up
+    assert not (d / "part-000001.lookup.npy").exists() and not (d / "part-000002.lookup.npy").exists()
+    assert not list(d.glob(".run-*.tmp"))
+    assert index.query(d, batch).rows() == before.rows()
+
+
+@pytest.mark.parametrize("size", [0, 1, 5, 1000, 50_000])
+def test_directory_search_equals_searchsorted(tmp_path: Path, size: int) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(size)
+    keys = np.sort(np.concatenate([rng.integers(0, 1 << 64, size=size, dtype=np.uint64),
+                                   np.repeat(rng.integers(0, 1 << 64, size=3, dtype=np.uint64), 4)]))
+    lookup = tmp_path / "part-000001.lookup.npy"
+    index._write_directory(keys, lookup)
+    starts = np.load(index._directory_path(lookup))
+    probes = np.sort(np.concatenate([keys[::7], rng.integers(0, 1 << 64, size=500, dtype=np.uint64),
+                                     np.array([0, (1 << 64) - 1], dtype=np.uint64)]))
+    for side in ("left", "right"):
+        assert np.array_equal(index._search(keys, starts, probes, side), np.searchsorted(keys, probes, side=side))
+
+
+def test_directories_speed_up_but_do_not_change_queries(tmp_path: Path, stories: list[str]) -> None:
+    rule = NearDuplicate()
+    d = tmp_path / "idx"
+    batch = _grown(d, rule, stories)
+    with_directories = index.query(d, batch)
+    directories = sorted(d.glob("*.dir.npy"))
+    assert len(directories) == index.stats(d)["lookups"]  # one per lookup
+    directories[0].write_bytes(b"not numpy")
+    with pytest.raises(index.IndexCorrupt, match=r"\.dir\.npy is unreadable"):
+        index.query(d, batch)
+    for directory in directories:
+        directory.unlink()
+    assert index.query(d, batch).rows() == with_directories.rows() and with_directories.height == 3
