@@ -125,7 +125,7 @@ def _replayed_pass_one(pack, src: Path):
     from qc.readers import ReadOptions, input_splits
 
     local = LocalExecutor(pack, 1)
-    blobs = [pickle.dumps(results) for results in local.map_splits(input_splits(src), ReadOptions(), 64)]
+    blobs = [pickle.dumps(batch) for batch in local.map_splits(input_splits(src), ReadOptions(), 64)]
 
     class Replay:
         jobs = 0

@@ -11,6 +11,7 @@ import dataclasses
 import traceback
 from collections.abc import Sequence
 
+import numpy as np
 import polars as pl
 
 from qc.fixes import Edit, apply_edits, choose_edits
@@ -107,7 +108,30 @@ def audit_document(record: Document | BadInput, ordinal: int, rules: Sequence[Ru
                      None, sketches)
 
 
+@dataclasses.dataclass(slots=True)
+class BatchResult:
+    """Pass one over a batch: each record's result, and each corpus rule's sketch rows of the whole
+    batch in one frame with the ``doc`` ordinal column (one frame per batch ships and merges much
+    faster than one per document: the driver of a cluster handles every batch)."""
+
+    results: list[DocResult]
+    sketches: dict[str, pl.DataFrame]
+
+
+def tag_ordinals(items: list[tuple[int, pl.DataFrame]]) -> pl.DataFrame:
+    """One frame of sketch rows, with the ``doc`` column holding each row's document ordinal."""
+    frame = pl.concat([f for _, f in items], how="diagonal_relaxed")
+    doc = np.repeat(np.array([o for o, _ in items], dtype=np.int64), [f.height for _, f in items])
+    return frame.with_columns(pl.Series("doc", doc, dtype=pl.Int64))
+
+
 def audit_batch(batch: Sequence[tuple[int, Document | BadInput]], rules: Sequence[Rule],
-                fix_rules: set[str]) -> list[DocResult]:
+                fix_rules: set[str]) -> BatchResult:
     """Pass one over a batch; pure, so any executor (process pool, Ray) can run it."""
-    return [audit_document(rec, ordinal, rules, fix_rules) for ordinal, rec in batch]
+    results = [audit_document(rec, ordinal, rules, fix_rules) for ordinal, rec in batch]
+    per_rule: dict[str, list[tuple[int, pl.DataFrame]]] = {}
+    for res in results:
+        for rid, frame in res.sketches.items():
+            per_rule.setdefault(rid, []).append((res.ordinal, frame))
+        res.sketches = {}
+    return BatchResult(results, {rid: tag_ordinals(items) for rid, items in per_rule.items()})

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import polars as pl
 
 from qc.distributed import connected_components
-from qc.engine import DocResult, audit_batch
+from qc.engine import BatchResult, audit_batch
 from qc.model import Document
 from qc.pack import Pack
 from qc.readers import BadInput, ReadOptions, Split, read_split
@@ -36,9 +36,8 @@ class Executor(ResolveTasks, Protocol):
     jobs: int
 
     def map_splits(self, splits: Sequence[Split], options: ReadOptions,
-                   batch_size: int) -> Iterator[list[DocResult]]:
-        """Pass one over the input: the results in input order, in lists of the executor's choosing
-        (``batch_size`` documents locally, a Ray Data block on Ray)."""
+                   batch_size: int) -> Iterator[BatchResult]:
+        """Pass one over the input: the results of ``batch_size`` documents at a time, in input order."""
         ...
 
     def close(self) -> None: ...
@@ -53,7 +52,7 @@ def _init_worker(pack: Pack) -> None:
     _WORKER["fix"] = fix_rule_ids(pack, rules)
 
 
-def _run_batch(batch: Batch) -> list[DocResult]:
+def _run_batch(batch: Batch) -> BatchResult:
     return audit_batch(batch, _WORKER["rules"], _WORKER["fix"])
 
 
@@ -87,10 +86,10 @@ class LocalExecutor:
         self._pool: Any = None
 
     def map_splits(self, splits: Sequence[Split], options: ReadOptions,
-                   batch_size: int) -> Iterator[list[DocResult]]:
+                   batch_size: int) -> Iterator[BatchResult]:
         return self.map(split_batches(splits, options, batch_size))
 
-    def map(self, batches: Iterable[Batch]) -> Iterator[list[DocResult]]:
+    def map(self, batches: Iterable[Batch]) -> Iterator[BatchResult]:
         it = iter(batches)
         if self.jobs == 1:
             for batch in it:

@@ -7,9 +7,10 @@ the corpus. Reading uses newsqc's own readers (``qc.readers.read_split``): unrea
 ``BadInput`` exactly as with the local executor, and ordinals come from the splits, so the reports are
 byte-identical. A directory is cut into runs of files (read in parallel); a JSONL, gzip or Parquet
 file is one split read by one task while the audit, ~1000x slower per byte than reading, spreads over
-the actor pool. Blocks are Arrow tables: ``ordinal`` and the pickled record (read stage), ``ordinal``,
-the pickled ``DocResult`` and the worker's peak memory (audit stage); findings and sketch frames are
-nested Python objects, which Arrow would not round-trip more cheaply than pickle.
+the actor pool. Blocks are Arrow tables: ``ordinal`` and the pickled record (read stage), then one row
+per audited batch: the pickled ``BatchResult``, the worker's pid and peak memory (audit stage);
+findings and sketch frames are nested Python objects, which Arrow would not round-trip more cheaply
+than pickle.
 
 Each actor builds the rules once from the picklable ``Pack`` (lexicons and regexes are compiled once
 per worker, as in the local process pool). Ray is an optional extra: ``pip install 'newsqc[ray]'``.
@@ -38,7 +39,7 @@ import ray
 import ray.data
 
 from qc.distributed import connected_components, hash_partition, min_label_step
-from qc.engine import DocResult, audit_batch
+from qc.engine import BatchResult, audit_batch
 from qc.executor import ExecutorError, fix_rule_ids, split_batches
 from qc.pack import Pack
 from qc.readers import ReadOptions, Split
@@ -77,16 +78,13 @@ class _Audit:
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         records = [pickle.loads(b) for b in batch.column("record").to_pylist()]
-        results = audit_batch(list(zip(batch.column("ordinal").to_pylist(), records, strict=True)),
-                              self.rules, self.fix)
-        # Linux reports ru_maxrss in KiB
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result = audit_batch(list(zip(batch.column("ordinal").to_pylist(), records, strict=True)),
+                             self.rules, self.fix)
         return pa.table({
-            "ordinal": batch.column("ordinal"),
-            "result": pa.array([pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in results],
-                               pa.large_binary()),
-            "worker": pa.array([os.getpid()] * len(results), pa.int64()),
-            "peak_rss_mb": pa.array([rss] * len(results), pa.float64()),
+            "batch": pa.array([pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)], pa.large_binary()),
+            "worker": pa.array([os.getpid()], pa.int64()),
+            # Linux reports ru_maxrss in KiB
+            "peak_rss_mb": pa.array([resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024], pa.float64()),
         })
 
 
@@ -138,8 +136,8 @@ class RayExecutor:
         self.task_workers = self.jobs
 
     def map_splits(self, splits: Sequence[Split], options: ReadOptions,
-                   batch_size: int) -> Iterator[list[DocResult]]:
-        """Read and audit the splits on Ray Data; yield each block's results in input order."""
+                   batch_size: int) -> Iterator[BatchResult]:
+        """Read and audit the splits on Ray Data; yield the batches' results in input order."""
         splits = list(splits)
         if not splits:
             return
@@ -161,7 +159,7 @@ class RayExecutor:
              ctx.enable_auto_log_stats, ctx.print_on_execution_start) = saved
             log.setLevel(level)
 
-    def _run(self, splits: list[Split], options: ReadOptions, batch_size: int) -> Iterator[list[DocResult]]:
+    def _run(self, splits: list[Split], options: ReadOptions, batch_size: int) -> Iterator[BatchResult]:
         ds = ray.data.from_items([{"split": pickle.dumps(s, protocol=pickle.HIGHEST_PROTOCOL)} for s in splits],
                                  override_num_blocks=len(splits))
         # A concurrency limit also keeps Ray Data from fusing reading into the audit actors, which would
@@ -176,7 +174,8 @@ class RayExecutor:
         for block in ds.iter_batches(batch_size=None, batch_format="pyarrow", prefetch_batches=1):
             for w, m in zip(block.column("worker").to_pylist(), block.column("peak_rss_mb").to_pylist(), strict=True):
                 peaks[w] = max(peaks.get(w, 0.0), m)
-            yield [pickle.loads(b) for b in block.column("result").to_pylist()]
+            for blob in block.column("batch").to_pylist():
+                yield pickle.loads(blob)
         self.worker_peak_rss_mb = [peaks[w] for w in sorted(peaks)]
 
     def map_tasks(self, fn: Callable[[Any, Any], Any], items: Sequence[Any], shared: Any = None) -> list[Any]:

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 from qc.engine import DocResult, clean_text, finding_order
@@ -66,13 +65,6 @@ class AuditResult:
     ids: list[str] = field(default_factory=list)
 
 
-def tag_ordinals(items: list[tuple[int, pl.DataFrame]]) -> pl.DataFrame:
-    """One frame for a batch's sketch rows, with the ``doc`` column holding each row's document ordinal."""
-    frame = pl.concat([f for _, f in items], how="diagonal_relaxed")
-    doc = np.repeat(np.array([o for o, _ in items], dtype=np.int64), [f.height for _, f in items])
-    return frame.with_columns(pl.Series("doc", doc, dtype=pl.Int64))
-
-
 def run_audit(cfg: AuditConfig) -> AuditResult:
     t0 = time.perf_counter()
     pack = cfg.pack
@@ -88,15 +80,11 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
         ids: list[str] = []
         spooled: list[Path] = []
         done = 0
-        for results in executor.map_splits(splits, cfg.read, cfg.batch_size):
-            batch_frames: dict[str, list[tuple[int, pl.DataFrame]]] = {}
-            for res in results:
-                ids.append(res.id)
-                for rid, frame in res.sketches.items():
-                    batch_frames.setdefault(rid, []).append((res.ordinal, frame))
-                res.sketches = {}
-            for rid, items in batch_frames.items():
-                sketches[rid].append(tag_ordinals(items))
+        for batch in executor.map_splits(splits, cfg.read, cfg.batch_size):
+            results = batch.results
+            ids.extend(res.id for res in results)
+            for rid, frame in batch.sketches.items():
+                sketches[rid].append(frame)
             part = spool / f"{len(spooled):08d}.pkl"
             with open(part, "wb") as fh:
                 pickle.dump(results, fh, protocol=pickle.HIGHEST_PROTOCOL)

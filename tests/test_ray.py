@@ -125,7 +125,7 @@ def test_ray_data_reads_splits_in_parallel_in_input_order(ray_session: None, tmp
     def outcome(ex) -> list[tuple]:
         try:
             return [(r.ordinal, r.id, r.input_error, [(f.rule, f.start, f.end) for f in r.findings])
-                    for results in ex.map_splits(splits, ReadOptions(), 4) for r in results]
+                    for batch in ex.map_splits(splits, ReadOptions(), 4) for r in batch.results]
         finally:
             ex.close()
 
