@@ -233,3 +233,19 @@ def test_paragraphs_between_repeated_labels_are_not_cards() -> None:
     text = "Menu\n" + "".join(p + "Advertisement\n" for p in paragraphs) + paragraphs[0].replace("river", "lake")
     cleaned = _clean(text)
     assert all(p in cleaned for p in paragraphs)
+
+
+GARDEN = ("Im Frühjahr haben wir den Garten hinter dem Haus neu angelegt und viel über alte Gemüsesorten gelernt.\n"
+          "Die Beete liegen jetzt in der Sonne, und der Boden wurde mit Kompost aus dem eigenen Garten verbessert.\n"
+          "Im nächsten Jahr wollen wir zusätzlich Kräuter pflanzen und eine kleine Regentonne aufstellen.\n")
+
+
+@pytest.mark.parametrize(("line", "evidence"), [
+    ("Mehr über mich", 'section heading "mehr über mich"'),  # a blog's about-me box
+    ("Gartenbeet im Mai (gemeinfrei)", 'image credit/caption "gemeinfrei"'),  # a licence credit
+    ("Wikimedia Commons, CC BY-SA 4.0", 'image credit/caption "cc by-sa"'),
+    ("Aktuell", 'navigation label "aktuell"'),
+])
+def test_furniture_phrases_are_named_as_evidence(line: str, evidence: str) -> None:
+    (finding,) = Trailing().check(Document(id=line, text=GARDEN + "\n" + line + "\n", lang="de"))
+    assert evidence in finding.message
