@@ -279,30 +279,29 @@ def _parquet_schema(path: Path | str, options: ReadOptions) -> None:
     if is_url(path):
         fs, root = _url_fs(str(path))
         with fs.open(root, "rb") as fh:
-            _read_parquet_schema(path, options, lambda: pl.read_parquet_schema(fh))
+            _read_parquet_schema(path, options, lambda: pl.read_parquet(fh, n_rows=0).lazy())
     else:
-        _read_parquet_schema(path, options, lambda: pl.read_parquet_schema(path))
+        _read_parquet_schema(path, options, lambda: pl.scan_parquet(path))
 
 
-def _read_parquet_schema(path: Path | str, options: ReadOptions, read: Any) -> dict[str, Any]:
+def _read_parquet_schema(path: Path | str, options: ReadOptions, open_lazy: Any) -> pl.LazyFrame:
+    """The Parquet file as a lazy frame, once its schema is known to hold the text column."""
     try:
-        schema = dict(read())
-    except Exception as exc:  # polars raises its own ComputeError family
-        raise InputError(f"cannot read Parquet {path}: {exc}") from None
-    if options.text_field not in schema:
-        raise InputError(f"{path}: no column {options.text_field!r} (columns: {', '.join(schema)})")
-    return schema
-
-
-def _read_parquet(path: Path | str, options: ReadOptions, fh: IO[bytes] | None = None) -> Iterator[Record]:
-    try:
-        lf = pl.scan_parquet(path) if fh is None else pl.read_parquet(fh).lazy()
+        lf = open_lazy()
         schema = lf.collect_schema()
     except Exception as exc:  # polars raises its own ComputeError family
         raise InputError(f"cannot read Parquet {path}: {exc}") from None
-    name = str(path).rstrip("/").rsplit("/", 1)[-1]
     if options.text_field not in schema:
         raise InputError(f"{path}: no column {options.text_field!r} (columns: {', '.join(schema.names())})")
+    return lf
+
+
+def _read_parquet(path: Path | str, options: ReadOptions, fh: IO[bytes] | None = None) -> Iterator[Record]:
+    def lazy() -> pl.LazyFrame:
+        return pl.scan_parquet(path) if fh is None else pl.read_parquet(fh).lazy()
+
+    lf = _read_parquet_schema(path, options, lazy)
+    name = str(path).rstrip("/").rsplit("/", 1)[-1]
     row = 0
     for batch in lf.collect_batches(chunk_size=4096):
         for obj in batch.iter_rows(named=True):
