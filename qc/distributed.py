@@ -3,10 +3,11 @@
 A corpus rule's resolve step is made partition-parallel in three moves, each a pure function here that
 runs the same on one machine or per Ray partition:
 
-1. ``hash_partition`` splits rows so that every group of equal key values (a MinHash (band, bucket)
-   pair, a normalised line) lies whole in one partition; each partition is then grouped independently
-   (``partition_bands`` is the LSH case).
-2. ``bucket_pairs`` turns one partition's band buckets into candidate edges (to be verified by the rule).
+1. ``hash_partition`` / ``partition_ids`` split rows so that every group of equal key values (a
+   MinHash (band, bucket) pair, a normalised line) lies whole in one partition; each partition is then
+   grouped independently (``qc.near_duplicate.cluster.band_partition_pairs`` is the LSH case,
+   ``qc.boilerplate.cross_document`` the repeated-line case).
+2. The rule turns each partition's groups into candidate edges and verifies them.
 3. ``connected_components`` labels the verified edge list by iterated min-label propagation with
    hooking and pointer jumping. One round is ``min_label_step`` (joins and a group-by over the edges)
    then ``combine_labels`` (over the nodes); the rounds run on the driver when the edge list fits in
@@ -62,28 +63,6 @@ def hash_partition(frame: pl.DataFrame, by: Sequence[str], partitions: int) -> l
     for (p,), group in tagged.partition_by("_partition", as_dict=True, maintain_order=True).items():
         out[int(p)] = group.drop("_partition")
     return out
-
-
-def partition_bands(rows: pl.DataFrame, partitions: int, band: str = "band", key: str = "key") -> list[pl.DataFrame]:
-    """MinHash band rows partitioned by (band, bucket key): every LSH bucket is whole in one partition."""
-    return hash_partition(rows, [band, key], partitions)
-
-
-def bucket_pairs(rows: pl.DataFrame, node: str = "doc", band: str = "band", key: str = "key",
-                 cap: int = 24) -> pl.DataFrame:
-    """Candidate edges ``a < b`` of nodes sharing a (band, key) bucket, without duplicates.
-
-    Within a bucket (nodes sorted) each node is paired with the next ``cap - 1``: all pairs for buckets
-    of up to ``cap`` nodes, a connected chain in larger ones, so a huge bucket costs O(n * cap) pairs
-    instead of O(n^2) while its members still end up in one component.
-    """
-    schema = {"a": rows.schema.get(node, pl.Int64), "b": rows.schema.get(node, pl.Int64)}
-    if rows.height == 0:
-        return pl.DataFrame(schema=schema)
-    grouped = rows.select(band, key, node).unique().sort(band, key, node)
-    pairs = [grouped.select(pl.col(node).alias("a"), pl.col(node).shift(-k).over(band, key).alias("b"))
-             .drop_nulls() for k in range(1, max(2, cap))]
-    return pl.concat(pairs).unique().sort("a", "b")
 
 
 def min_label_step(edges: pl.DataFrame, labels: pl.DataFrame) -> pl.DataFrame:

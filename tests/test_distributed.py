@@ -9,12 +9,10 @@ import polars as pl
 import pytest
 
 from qc.distributed import (
-    bucket_pairs,
     combine_labels,
     connected_components,
     hash_partition,
     min_label_step,
-    partition_bands,
     partition_ids,
 )
 
@@ -47,7 +45,7 @@ def _band_rows(rng: random.Random, docs: int, bands: int, keyspace: int) -> pl.D
 
 def test_every_bucket_lies_whole_in_one_partition() -> None:
     rows = _band_rows(random.Random(1), docs=400, bands=8, keyspace=60)
-    parts = partition_bands(rows, 5)
+    parts = hash_partition(rows, ["band", "key"], 5)
     assert sum(p.height for p in parts) == rows.height
     owner: dict[tuple[int, int], int] = {}
     for i, p in enumerate(parts):
@@ -77,16 +75,22 @@ def test_hash_partition_strings_groups_equal_values() -> None:
     assert dict(counts.iter_rows()) == {"Share this article": 2, "Read more": 2, "x": 1}
 
 
-def test_bucket_pairs_all_pairs_up_to_cap_then_a_chain() -> None:
-    small = pl.DataFrame({"doc": [5, 2, 9], "band": [0, 0, 0], "key": [7, 7, 7]})
-    assert bucket_pairs(small).rows() == [(2, 5), (2, 9), (5, 9)]
-    big = pl.DataFrame({"doc": list(range(100)), "band": [0] * 100, "key": [1] * 100})
-    pairs = bucket_pairs(big, cap=4)
-    assert pairs.height == 99 + 98 + 97  # each node with its next 3, not 4950 pairs
-    assert connected_components(pairs)["label"].unique().to_list() == [0]
-    # the same pair from two bands is reported once; different buckets do not pair
-    two = pl.DataFrame({"doc": [1, 2, 1, 2, 3], "band": [0, 0, 1, 1, 1], "key": [4, 4, 8, 8, 9]})
-    assert bucket_pairs(two).rows() == [(1, 2)]
+def test_band_partitions_give_exactly_the_in_process_candidates() -> None:
+    """The partitioned resolve's tasks (one per band and bucket-hash partition), run here, find and
+    verify the same pairs as the in-process candidate search, including chained large buckets."""
+    from qc.near_duplicate.cluster import BandWork, band_partition_pairs, candidate_pairs, verify
+    from qc.near_duplicate.lsh import band_keys
+
+    rng = np.random.default_rng(5)
+    sigs = rng.integers(0, 6, size=(300, 8), dtype=np.uint32)  # few values: many shared buckets
+    sizes = np.full(300, 50, dtype=np.int64)
+    work = BandWork(sigs, sizes, rows=2, partitions=3, cap=4, jaccard_min=0.5, containment_min=0.9, min_shingles=10)
+    found = [band_partition_pairs(work, (band, part)) for band in range(4) for part in range(3)]
+    codes, first = np.unique(np.concatenate([c for c, _ in found]), return_index=True)
+    ok = np.concatenate([k for _, k in found])[first]
+    a, b = candidate_pairs(band_keys(sigs, 4, 2), 4)
+    assert np.array_equal(codes // 300, a) and np.array_equal(codes % 300, b) and codes.size > 300
+    assert np.array_equal(ok, verify(sigs, sizes, a, b, 0.5, 0.9, 10)[0])
 
 
 def test_components_match_union_find_on_random_graphs() -> None:
