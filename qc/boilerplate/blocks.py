@@ -690,25 +690,18 @@ class BlockClassifier:
         lists: their teasers are furniture even when they read as prose."""
         nonblank = [k for k, r in enumerate(raw) if r[5] != "blank"]
         pos = {k: j for j, k in enumerate(nonblank)}
-        dated = [k for k in nonblank if raw[k][7]]
-        runs: list[list[int]] = []
-        for k in dated:
-            if runs and pos[k] - pos[runs[-1][-1]] <= 3:
-                runs[-1].append(k)
-            else:
-                runs.append([k])
-        for run in runs:
+        for run in _close_runs([pos[k] for k in nonblank if raw[k][7]], 3):
             if len(run) < STORY_LIST_MIN:
                 continue
-            gaps = [pos[b] - pos[a] for a, b in itertools.pairwise(run)]
+            gaps = [b - a for a, b in itertools.pairwise(run)]
             gap = min(gaps)
             if max(gaps) - gap > 1:
                 continue
             # Date-only lines also head the entries of a timeline inside an article: only lists of dated
             # headlines ("29.03.2017 - Minister meets envoy") turn their prose teasers into furniture.
-            headlines = any(raw[k][7] == 2 for k in run)
-            last = pos[run[-1]] + gap - 1
-            for j in range(pos[run[0]], min(last, len(nonblank) - 1) + 1):
+            headlines = any(raw[nonblank[j]][7] == 2 for j in run)
+            last = run[-1] + gap - 1
+            for j in range(run[0], min(last, len(nonblank) - 1) + 1):
                 r = raw[nonblank[j]]
                 if r[5] == "furniture" or (r[5] == "prose" and not headlines):
                     continue
@@ -731,13 +724,7 @@ class BlockClassifier:
         for key, pos in markers.items():
             if len(pos) < STORY_LIST_MIN:
                 continue
-            runs: list[list[int]] = [[pos[0]]]
-            for a, b in itertools.pairwise(pos):
-                if b - a <= CARD_MAX_LINES + 1:
-                    runs[-1].append(b)
-                else:
-                    runs.append([b])
-            for run in runs:
+            for run in _close_runs(pos, CARD_MAX_LINES + 1):
                 if len(run) < STORY_LIST_MIN:
                     continue
                 gaps = [b - a for a, b in itertools.pairwise(run)]
@@ -826,3 +813,14 @@ def runs(lines: list[Line]) -> list[list[Line]]:
             out.append([ln])
         last_key = key
     return out
+
+
+def _close_runs(positions: list[int], max_gap: int) -> list[list[int]]:
+    """Increasing positions grouped into runs whose neighbours are at most ``max_gap`` apart."""
+    runs: list[list[int]] = []
+    for p in positions:
+        if runs and p - runs[-1][-1] <= max_gap:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return runs
