@@ -4,7 +4,8 @@
 pool with a bounded number of batches in flight, so memory stays flat whatever the corpus size.
 ``qc.executor_ray.RayExecutor`` gives the splits to Ray Data, whose workers read and audit them.
 Both yield the results in input order, and both run the same functions: ``read_split`` and
-``audit_batch``.
+``audit_batch``. This module never imports ``qc.executor_ray`` (which imports it): the runner picks
+one (``qc.runner.make_executor``).
 """
 
 from __future__ import annotations
@@ -129,22 +130,6 @@ class LocalExecutor:
             self._pool.close()
             self._pool.join()
             self._pool = None
-
-
-def make_executor(pack: Pack, jobs: int, rules: Sequence[Rule], kind: str = "local",
-                  address: str | None = None) -> Executor:
-    """The executor named on the command line (``--executor local|ray``)."""
-    if kind == "local":
-        return LocalExecutor(pack, jobs, rules)
-    if kind == "ray":
-        try:
-            from qc.executor_ray import RayExecutor  # optional extra: pip install 'newsqc[ray]'
-        except ModuleNotFoundError as exc:
-            if exc.name != "ray" and not (exc.name or "").startswith("ray."):
-                raise
-            raise ExecutorError("--executor ray needs Ray: pip install 'newsqc[ray]'") from exc
-        return RayExecutor(pack, jobs, rules, address=address)
-    raise ValueError(f"unknown executor {kind!r}")
 
 
 def _chain(head: list[Batch], rest: Iterator[Batch]) -> Iterator[Batch]:

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import polars as pl
-import pyarrow as pa
+import pyarrow as pa  # comes with the extra, like ray: qc.runner.make_executor hints at the extra for both
 import ray
 import ray.data
 

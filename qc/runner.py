@@ -12,7 +12,7 @@ import pickle
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,12 +20,12 @@ from typing import Any
 import polars as pl
 
 from qc.engine import DocResult, clean_text, finding_order
-from qc.executor import fix_rule_ids, make_executor
+from qc.executor import Executor, ExecutorError, LocalExecutor, fix_rule_ids
 from qc.model import Finding, excerpt
 from qc.pack import Pack
 from qc.readers import ReadOptions, input_kind, input_splits
 from qc.report import Summary, report_row
-from qc.rule import CorpusResult, CorpusRule
+from qc.rule import CorpusResult, CorpusRule, Rule
 from qc.writers import (
     FINDINGS_SCHEMA,
     AtomicLines,
@@ -63,6 +63,26 @@ class AuditResult:
     fail_on_hits: list[dict[str, Any]]
     rows: dict[str, pl.DataFrame] = field(default_factory=dict)  # corpus rules' sketch rows (keep_rows)
     ids: list[str] = field(default_factory=list)
+
+
+# The optional extra ``newsqc[ray]`` brings these; a missing one means "install the extra".
+_RAY_EXTRA = ("ray", "pyarrow")
+
+
+def make_executor(pack: Pack, jobs: int, rules: Sequence[Rule], kind: str = "local",
+                  address: str | None = None) -> Executor:
+    """The executor named on the command line (``--executor local|ray``)."""
+    if kind == "local":
+        return LocalExecutor(pack, jobs, rules)
+    if kind == "ray":
+        try:
+            from qc.executor_ray import RayExecutor
+        except ModuleNotFoundError as exc:
+            if (exc.name or "").split(".")[0] not in _RAY_EXTRA:
+                raise
+            raise ExecutorError("--executor ray needs Ray: pip install 'newsqc[ray]'") from exc
+        return RayExecutor(pack, jobs, rules, address=address)
+    raise ValueError(f"unknown executor {kind!r}")
 
 
 def run_audit(cfg: AuditConfig) -> AuditResult:
