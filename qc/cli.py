@@ -25,14 +25,14 @@ from rich.table import Table
 
 from qc import __version__
 from qc.executor import ExecutorError
-from qc.gate import gate_record, render
+from qc.gate import render
 from qc.near_duplicate import index as nd_index
 from qc.pack import Pack, PackError, load_pack
 from qc.readers import DEFAULT_MAX_BYTES, InputError, ReadOptions, as_input, input_exists, input_name, is_url
 from qc.registry import BY_ID, RULES
 from qc.remote_out import OutputError, resolve, staged
 from qc.runner import AuditConfig, AuditResult, run_audit
-from qc.writers import pretty_json, write_atomic
+from qc.writers import pretty_json
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_USAGE = 0, 1, 2
 NEAR_DUPLICATE = "near-duplicate/near-duplicate"
@@ -168,10 +168,7 @@ def _dispatch(args: argparse.Namespace, err: Console) -> int:
             keep_rows=bool(getattr(args, "add_to_index", False)), shard_size=args.shard_size,
         )
         result = _run_with_progress(cfg, err, quiet=args.quiet)
-        record = gate_record(result.summary, pack.gate) if cfg.reports else None
-        if record is not None:
-            result.summary["gate"] = record
-            write_atomic(local / "summary.json", pretty_json(result.summary))
+        record = result.gate
         if cfg.texts:
             _write_html(local, result, html_requested=html is True, err=err)
     where = str(out).rstrip("/")  # the URL, not the (removed) staging folder

@@ -21,6 +21,7 @@ import polars as pl
 
 from qc.engine import DocResult, clean_text, finding_order
 from qc.executor import Executor, ExecutorError, LocalExecutor, fix_rule_ids
+from qc.gate import gate_record
 from qc.model import Finding, excerpt
 from qc.pack import Pack
 from qc.readers import ReadOptions, input_kind, input_splits
@@ -61,6 +62,7 @@ class AuditResult:
     summary: dict[str, Any]
     out: Path
     fail_on_hits: list[dict[str, Any]]
+    gate: dict[str, Any] | None  # the pack's [gate] judged on this run (also summary["gate"]); None for clean
     rows: dict[str, pl.DataFrame] = field(default_factory=dict)  # corpus rules' sketch rows (keep_rows)
     ids: list[str] = field(default_factory=list)
 
@@ -145,11 +147,14 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
                 "documents_per_second": round(summary["documents_in"] / max(t3 - t0, 1e-9), 1),
                 "jobs": executor.jobs,
             }
+            gate = gate_record(summary, pack.gate) if cfg.reports else None
+            if gate is not None:
+                summary["gate"] = gate
             writer.commit(summary)
         except BaseException:
             writer.abort()
             raise
-        return AuditResult(summary, cfg.out, writer.fail_on_hits, kept_rows, ids if cfg.keep_rows else [])
+        return AuditResult(summary, cfg.out, writer.fail_on_hits, gate, kept_rows, ids if cfg.keep_rows else [])
     finally:
         executor.close()
         shutil.rmtree(spool, ignore_errors=True)
