@@ -155,7 +155,7 @@ def _dispatch(args: argparse.Namespace, err: Console) -> int:
         raise UsageError("--shard-size must be 0 (no shards) or more")
     if getattr(args, "add_to_index", False) and args.index is None:
         raise UsageError("--add-to-index needs --index DIR")
-    out: str | Path = args.out or Path("reports") / (input_name(args.path).split(".")[0] or "input")
+    out: str | Path = args.out or _default_out(args.command, args.path)
     _check_out_outside_input(out, args.path)
     remote = resolve(out) if isinstance(out, str) else None  # fail fast on a bad URL, before the run
     html = getattr(args, "html", False)  # None: on unless the corpus is larger than HTML_MAX_DOCS
@@ -184,6 +184,13 @@ def _dispatch(args: argparse.Namespace, err: Console) -> int:
     if not args.quiet:
         _print_summary(result, Console(), where)
     return EXIT_OK
+
+
+def _default_out(command: str, src: str | Path) -> Path:
+    """``reports/<input name>/``; the gate's own ``reports/<input name>-gate/``, so that gating a corpus
+    never replaces its audit (e.g. the committed ``reports/seeds/``)."""
+    name = input_name(src).split(".")[0] or "input"
+    return Path("reports") / (f"{name}-gate" if command == "gate" else name)
 
 
 def _check_out_outside_input(out: str | Path, src: str | Path) -> None:

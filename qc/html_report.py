@@ -507,9 +507,7 @@ def _overview(summary: dict[str, Any], index: dict[str, Any], stats: dict[str, A
                 + (f"<details><summary>Corpus rule statistics</summary>{dup_stats}</details>" if dup_stats else "")
                 + (f'<h3>Largest clusters</h3><ol class="clusters">{dup_rows}</ol>' if dup_rows else ""))
 
-    timings = summary.get("timings") or {}
-    timings_html = (f'<details class="panel"><summary>Timings</summary>{_kv_table(timings, "Seconds")}</details>'
-                    if isinstance(timings, dict) and timings else "")
+    # Timings (timings.json) are left out: the page, like summary.json, is the same for the same audit.
 
     return "".join([
         '<div class="cards">', *cards, "</div>",
@@ -526,7 +524,7 @@ def _overview(summary: dict[str, Any], index: dict[str, Any], stats: dict[str, A
         '<section class="panel" aria-labelledby="dup-h"><h2 id="dup-h">Near-duplicates</h2>', dup_html, "</section>",
         '<section class="panel" aria-labelledby="lang-h"><h2 id="lang-h">Languages</h2>',
         _hbar_chart(lang_items, "Documents per language", "documents"), "</section>",
-        "</div>", timings_html,
+        "</div>",
     ])
 
 
@@ -544,9 +542,11 @@ def _page(out_dir: Path, summary: dict[str, Any], index: dict[str, Any], chunks:
     csp = (f"default-src 'none'; script-src 'sha256-{digest}' 'strict-dynamic'; "
            "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
     title = f"newsqc audit · {out_dir.resolve().name}"
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")  # reproducible builds: a fixed "generated" time
-    when = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
-    generated = when.strftime("%Y-%m-%d %H:%M UTC")
+    # The same audit gives the same page (a committed report does not churn): no wall-clock time unless
+    # SOURCE_DATE_EPOCH (reproducible builds) fixes one, and the folder's name rather than its path.
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    generated = (datetime.fromtimestamp(int(epoch), UTC).strftime(" · generated %Y-%m-%d %H:%M UTC")
+                 if epoch.isdigit() else "")
     parts = [
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{_e(csp)}">',
@@ -555,7 +555,7 @@ def _page(out_dir: Path, summary: dict[str, Any], index: dict[str, Any], chunks:
         f"<title>{_e(title)}</title><style>{_asset('report.css')}</style></head><body>",
         '<a class="skip" href="#main">Skip to content</a>',
         '<header class="top"><div class="brand"><h1>newsqc audit report</h1>',
-        f'<p class="sub">{_e(str(out_dir))} · generated {generated} · {index["n"]:,} documents</p></div>',
+        f'<p class="sub">{_e(out_dir.resolve().name)}{generated} · {index["n"]:,} documents</p></div>',
         '<nav class="tabs" aria-label="Report sections">'
         '<a href="#overview" data-view="overview">Overview</a>'
         '<a href="#documents" data-view="documents">Documents</a>'

@@ -141,7 +141,7 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
             summary = writer.summary.to_dict()
             summary["pack"] = {"name": pack.name, "path": pack.path.name, "rules": list(pack.selected)}
             summary["corpus"] = {rid: res.stats for rid, res in corpus.items() if res.stats}
-            summary["timings"] = {
+            timings = {
                 "per_document_seconds": round(t1 - t0, 3), "corpus_seconds": round(t2 - t1, 3),
                 "write_seconds": round(t3 - t2, 3), "total_seconds": round(t3 - t0, 3),
                 "documents_per_second": round(summary["documents_in"] / max(t3 - t0, 1e-9), 1),
@@ -150,7 +150,8 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
             gate = gate_record(summary, pack.gate) if cfg.reports else None
             if gate is not None:
                 summary["gate"] = gate
-            writer.commit(summary)
+            writer.commit(summary, timings)
+            summary["timings"] = timings  # in the result; on disk only in timings.json (it changes every run)
         except BaseException:
             writer.abort()
             raise
@@ -269,8 +270,9 @@ class _Outputs:
             path = final
         self.shards.append(path)
 
-    def commit(self, summary: dict[str, Any]) -> None:
+    def commit(self, summary: dict[str, Any], timings: dict[str, Any]) -> None:
         if self.reports:
+            write_atomic(self.out / "timings.json", pretty_json(timings))
             self.reports.commit()
             self.findings_tmp.commit()
             ndjson_to_parquet(self.findings_tmp.path, self.out / "findings.parquet", FINDINGS_SCHEMA)

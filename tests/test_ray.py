@@ -93,8 +93,7 @@ def test_ray_reports_identical_to_local(ray_session: None, corpus: Path, tmp_pat
     assert len(rows) == 300
     assert any(f["rule"] == "encoding/mojibake" for r in rows for f in r["findings"])
     assert any(r["duplicate_of"] for r in rows) and any(r["cluster"] for r in rows)
-    summary = json.loads((on_ray / "summary.json").read_text())
-    assert summary["timings"]["jobs"] == 2
+    assert json.loads((on_ray / "timings.json").read_text())["jobs"] == 2
 
 
 def test_ray_data_reads_splits_in_parallel_in_input_order(ray_session: None, tmp_path: Path) -> None:
