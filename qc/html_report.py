@@ -31,7 +31,6 @@ import math
 import os
 import re
 import shutil
-import tempfile
 import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -41,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from qc.model import FAMILIES
+from qc.writers import atomic_path, make_temp_dir
 
 __all__ = ["HTML_DEFAULT_MAX_DOCS", "write_html_report"]
 
@@ -603,26 +603,18 @@ def write_html_report(out_dir: Path, *, max_inline_docs: int = MAX_INLINE_DOCS) 
     side_final = out_dir / SIDE_DIR
     side_tmp: Path | None = None
     if not inline:
-        side_tmp = Path(tempfile.mkdtemp(prefix=".report_files.", dir=out_dir))
-        os.chmod(side_tmp, 0o755)  # mkdtemp makes 0700; the report is meant to be shared
+        side_tmp = make_temp_dir(out_dir, SIDE_DIR)
         (side_tmp / _SIDE_MARKER).write_text("written by newsqc; replaced on every report\n", encoding="utf-8")
     try:
         index, chunks, stats = _build(out_dir, side_tmp)
         page = _page(out_dir, summary, index, chunks, stats)
-        fd, tmp_name = tempfile.mkstemp(prefix=".report.", suffix=".html.tmp", dir=out_dir)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(page)
-            os.chmod(tmp_name, 0o644)  # mkstemp makes 0600; the report is meant to be shared
+        with atomic_path(out_dir / "report.html") as tmp:
+            tmp.write_text(page, encoding="utf-8")
             if side_tmp is not None:
                 _replace_dir(side_tmp, side_final)
                 side_tmp = None
             elif side_final.exists() and (side_final / _SIDE_MARKER).exists():
                 shutil.rmtree(side_final)  # stale chunks of an earlier, larger run
-            os.replace(tmp_name, out_dir / "report.html")
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
     finally:
         if side_tmp is not None:
             shutil.rmtree(side_tmp, ignore_errors=True)

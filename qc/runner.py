@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import pickle
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,8 +29,10 @@ from qc.rule import CorpusResult, CorpusRule, Rule
 from qc.writers import (
     FINDINGS_SCHEMA,
     AtomicLines,
+    make_temp_dir,
     ndjson_to_parquet,
     pretty_json,
+    remove_stale_temps,
     render_markdown,
     safe_relpath,
     write_atomic,
@@ -95,7 +96,8 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
     splits = input_splits(cfg.input, cfg.read)  # input errors before any executor starts
     executor = make_executor(pack, cfg.jobs, rules, cfg.executor, cfg.address)
     cfg.out.mkdir(parents=True, exist_ok=True)
-    spool = Path(tempfile.mkdtemp(prefix=".spool-", dir=cfg.out))
+    remove_stale_temps(cfg.out)  # a killed run's spool and temp files
+    spool = make_temp_dir(cfg.out, "spool")
     try:
         # ---- pass one: per-document rules and sketches, spooled in order
         sketches: dict[str, list[pl.DataFrame]] = {r.id: [] for r in corpus_rules}
@@ -129,8 +131,8 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
         t2 = time.perf_counter()
 
         # ---- pass two: merge, clean, judge, write
-        writer = _Outputs(cfg, input_kind(cfg.input))
         fix_rules = fix_rule_ids(pack, rules)
+        writer = _Outputs(cfg, input_kind(cfg.input))
         try:
             for part in spooled:
                 with open(part, "rb") as fh:
@@ -208,16 +210,20 @@ class _Outputs:
         self.fail_on = set(cfg.pack.gate.fail_on)
         self.fail_on_hits: list[dict[str, Any]] = []
         self.per_file = kind in ("text", "dir")
-        self.reports = AtomicLines(self.out / "reports.jsonl") if cfg.reports else None
-        self.edits = AtomicLines(self.out / "edits.jsonl")
-        self.findings_tmp = AtomicLines(self.out / ".findings.ndjson") if cfg.reports else None
-        self.texts = AtomicLines(self.out / "texts.jsonl") if cfg.texts else None
-        self.clean_lines: AtomicLines | None = None
+        self.reports = self.edits = self.findings_tmp = self.texts = self.clean_lines = None
         self.shard = 0  # current part of a sharded clean output
         self.shard_rows = 0
         self.shards: list[Path] = []
-        if kind in ("jsonl", "parquet"):
-            self.clean_lines = self._clean_part()
+        try:
+            self.reports = AtomicLines(self.out / "reports.jsonl") if cfg.reports else None
+            self.edits = AtomicLines(self.out / "edits.jsonl")
+            self.findings_tmp = AtomicLines(self.out / "findings.ndjson") if cfg.reports else None  # -> .parquet
+            self.texts = AtomicLines(self.out / "texts.jsonl") if cfg.texts else None
+            if kind in ("jsonl", "parquet"):
+                self.clean_lines = self._clean_part()
+        except BaseException:
+            self.abort()
+            raise
 
     def write(self, fin: Finished) -> None:
         row, res = fin.row, fin.res
@@ -257,26 +263,30 @@ class _Outputs:
     def _clean_part(self) -> AtomicLines:
         """``clean.jsonl`` (``clean.parquet``), or ``clean/part-NNNNN.*`` with ``--shard-size``."""
         path = self.out / (f"clean/part-{self.shard:05d}.jsonl" if self.cfg.shard_size else "clean.jsonl")
-        return AtomicLines(path if self.kind == "jsonl" else path.with_name(f".{path.stem}.ndjson"))
+        return AtomicLines(path if self.kind == "jsonl" else path.with_suffix(".parquet"))
 
     def _finish_clean_part(self) -> None:
         assert self.clean_lines is not None
-        self.clean_lines.commit()
         path = self.clean_lines.path
-        if self.kind == "parquet":
-            final = path.with_name(path.name[1:].replace(".ndjson", ".parquet"))
-            ndjson_to_parquet(path, final)
-            path.unlink()
-            path = final
+        if self.kind == "parquet":  # the lines are NDJSON; the published file is their Parquet
+            src = self.clean_lines.close_temp()
+            try:
+                ndjson_to_parquet(src, path)
+            finally:
+                src.unlink(missing_ok=True)
+        else:
+            self.clean_lines.commit()
         self.shards.append(path)
 
     def commit(self, summary: dict[str, Any], timings: dict[str, Any]) -> None:
         if self.reports:
             write_atomic(self.out / "timings.json", pretty_json(timings))
             self.reports.commit()
-            self.findings_tmp.commit()
-            ndjson_to_parquet(self.findings_tmp.path, self.out / "findings.parquet", FINDINGS_SCHEMA)
-            self.findings_tmp.path.unlink()
+            src = self.findings_tmp.close_temp()
+            try:
+                ndjson_to_parquet(src, self.out / "findings.parquet", FINDINGS_SCHEMA)
+            finally:
+                src.unlink(missing_ok=True)
             write_atomic(self.out / "summary.json", pretty_json(summary))
         self.edits.commit()
         if self.texts:
@@ -286,5 +296,5 @@ class _Outputs:
 
     def abort(self) -> None:
         for f in (self.reports, self.edits, self.findings_tmp, self.texts, self.clean_lines):
-            if f is not None and not f.fh.closed:
+            if f is not None:
                 f.abort()

@@ -1,5 +1,9 @@
 """Audit outputs, written atomically (temp file + rename) under ``--out``; inputs are never touched.
 
+Every module that writes an output goes through ``atomic_path`` (or ``write_atomic``/``AtomicLines`` on
+top of it): one temp naming, the umask's file mode, the temp removed on any error, and
+``remove_stale_temps`` clearing what a killed run left behind.
+
 Layout: ``reports.jsonl``, ``edits.jsonl``, ``summary.json``, ``findings.parquet``; for file and
 directory input ``files/<id>.json|.md`` and ``clean/<id>``; for JSONL/Parquet input ``clean.jsonl`` /
 ``clean.parquet`` with every other field kept.
@@ -11,8 +15,10 @@ import hashlib
 import json
 import os
 import re
-import tempfile
-from collections.abc import Iterable
+import secrets
+import shutil
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -61,16 +67,86 @@ def safe_relpath(doc_id: str) -> str:
     return safe
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
+# Temporary names: ``.<final name>.<pid>.<random>.tmp`` beside the final file. The pid lets the next
+# run into the same folder tell a killed run's leftovers (its process is gone) from a live run's.
+_TEMP_RE = re.compile(r"^\..*\.(\d+)\.[0-9a-f]{8}\.tmp$")
+# Leftovers of versions before that naming: spool folders, report side folders and mkstemp names.
+_LEGACY_TEMP_RE = re.compile(r"^\.(spool-.+|report_files\..+|.+\.tmp)$")
+_OUTPUT_MARKERS = ("summary.json", "edits.jsonl", "reports.jsonl")
+
+
+def temp_path(path: Path) -> Path:
+    """A fresh temporary name beside ``path`` (same folder, so the final rename is atomic)."""
+    return path.with_name(f".{path.name[:40]}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path for a writer that wants a path (polars, numpy): renamed onto ``path`` when the
+    block succeeds, removed when it fails, whatever the error (a full disk, Ctrl-C). Files get the
+    umask's mode, as any file the user creates (not ``mkstemp``'s 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
+    tmp = temp_path(path)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        yield tmp
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        _remove(tmp)
         raise
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """``path`` holds ``data`` (UTF-8 for text), or is unchanged if writing fails."""
+    with atomic_path(path) as tmp, open(tmp, "xb") as fh:
+        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def make_temp_dir(parent: Path, name: str) -> Path:
+    """A fresh working folder in ``parent`` (umask's mode), named so that ``remove_stale_temps`` clears
+    it once its process is gone."""
+    parent.mkdir(parents=True, exist_ok=True)
+    path = temp_path(parent / name)
+    path.mkdir()
+    return path
+
+
+def remove_stale_temps(out: Path) -> list[Path]:
+    """Remove what killed runs left in the output folder ``out``: temporary files and spool folders
+    whose process is gone (older versions' leftovers too, in a folder that holds newsqc outputs).
+    Returns what was removed."""
+    if not out.is_dir():
+        return []
+    legacy = any((out / m).exists() for m in _OUTPUT_MARKERS)
+    removed = []
+    for root, dirs, files in os.walk(out):
+        top = Path(root) == out
+        for name in [*dirs, *files]:
+            m = _TEMP_RE.match(name)
+            stale = (not _alive(int(m.group(1)))) if m else (legacy and top and bool(_LEGACY_TEMP_RE.match(name)))
+            if stale:
+                _remove(Path(root) / name)
+                removed.append(Path(root) / name)
+        dirs[:] = [d for d in dirs if (Path(root) / d).exists() and not d.startswith(".")]
+    return sorted(removed)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return pid < 2**22  # another user's live process (or an impossible pid: stale)
+    return True
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 class AtomicLines:
@@ -79,8 +155,8 @@ class AtomicLines:
     def __init__(self, path: Path):
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        self.fh: IO[str] = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        self.tmp = temp_path(path)
+        self.fh: IO[str] = open(self.tmp, "x", encoding="utf-8", newline="\n")  # noqa: SIM115 (closed in commit/abort)
 
     def write(self, obj: Any) -> None:
         self.fh.write(dumps(obj))
@@ -90,20 +166,26 @@ class AtomicLines:
         self.fh.close()
         os.replace(self.tmp, self.path)
 
-    def abort(self) -> None:
+    def close_temp(self) -> Path:
+        """Close without publishing: the temporary file is the input of a conversion (NDJSON -> Parquet)
+        and the caller removes it."""
         self.fh.close()
-        Path(self.tmp).unlink(missing_ok=True)
+        return self.tmp
+
+    def abort(self) -> None:
+        if not self.fh.closed:
+            self.fh.close()
+        _remove(self.tmp)
 
 
 def ndjson_to_parquet(src: Path, dest: Path, schema: dict[str, Any] | None = None) -> None:
-    """Stream a temporary NDJSON file into Parquet with polars, atomically."""
-    tmp = dest.with_name(f".{dest.name}.tmp")
-    if src.stat().st_size == 0:
-        pl.DataFrame(schema=schema or {}).write_parquet(tmp)
-    else:
-        lf = pl.scan_ndjson(src, schema=schema) if schema else pl.scan_ndjson(src, infer_schema_length=None)
-        lf.sink_parquet(tmp)
-    os.replace(tmp, dest)
+    """Stream an NDJSON file into Parquet with polars, atomically."""
+    with atomic_path(dest) as tmp:
+        if src.stat().st_size == 0:
+            pl.DataFrame(schema=schema or {}).write_parquet(tmp)
+        else:
+            lf = pl.scan_ndjson(src, schema=schema) if schema else pl.scan_ndjson(src, infer_schema_length=None)
+            lf.sink_parquet(tmp)
 
 
 def render_markdown(row: dict[str, Any], text: str, edits: Iterable[Edit]) -> str:

@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+import errno
+import os
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from qc.writers import AtomicLines, safe_relpath, write_atomic
+import qc.runner
+from qc.cli import main
+from qc.pack import load_pack
+from qc.writers import AtomicLines, atomic_path, remove_stale_temps, safe_relpath, write_atomic
 
 
 @pytest.mark.parametrize("hostile", ["../x", "../../etc/passwd", "/etc/x", "a/../../b", "a\x00b", "C:\\win\\x",
@@ -44,3 +51,84 @@ def test_atomic_lines_abort_keeps_the_previous_file(tmp_path: Path) -> None:
     w.write({"a": 1})
     w.commit()
     assert p.read_text() == '{"a":1}\n'
+
+
+def _src(tmp_path: Path) -> Path:
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / "a.txt").write_text("They donâ€™t know what the cafÃ© serves.\n", encoding="utf-8")
+    (src / "sub" / "b.txt").write_text("Ministers met on Monday.\n", encoding="utf-8")
+    return src
+
+
+@pytest.fixture
+def umask_027() -> Iterator[None]:
+    old = os.umask(0o027)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.parametrize("kind", ["dir", "jsonl"])
+def test_every_output_gets_the_umask_mode(tmp_path: Path, umask_027: None, kind: str) -> None:
+    src = _src(tmp_path)
+    if kind == "jsonl":
+        jsonl = tmp_path / "in.jsonl"
+        jsonl.write_text('{"id": "a", "text": "Ministers met on Monday."}\n', encoding="utf-8")
+        src = jsonl
+    out = tmp_path / "out"
+    assert main(["audit", str(src), "--out", str(out), "--quiet", "--jobs", "1", "--select", "encoding",
+                 "--html"]) in (0, 1)
+    modes = {p.relative_to(out).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in out.rglob("*")}
+    assert "report.html" in modes and "summary.json" in modes and "edits.jsonl" in modes
+    assert {n: m for n, m in modes.items() if m != (0o750 if (out / n).is_dir() else 0o640)} == {}
+
+
+def test_write_atomic_failure_leaves_no_temp_and_keeps_the_old_file(tmp_path: Path) -> None:
+    p = tmp_path / "f.txt"
+    p.write_text("old")
+    with pytest.raises(OSError), atomic_path(p) as tmp:
+        tmp.write_text("half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert p.read_text() == "old"
+    assert [x.name for x in tmp_path.iterdir()] == ["f.txt"]
+
+
+def test_a_failed_run_leaves_no_temp_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(qc.runner, "ndjson_to_parquet", full_disk)
+    out = tmp_path / "out"
+    with pytest.raises(OSError):
+        qc.runner.run_audit(qc.runner.AuditConfig(input=_src(tmp_path), out=out, pack=load_pack(select=["encoding"])))
+    assert [p.name for p in out.rglob("*") if p.name.startswith(".")] == []
+
+
+def test_the_next_run_removes_a_killed_runs_leftovers(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    src = _src(tmp_path)
+    assert main(["audit", str(src), "--out", str(out), "--quiet", "--jobs", "1", "--no-html"]) in (0, 1)
+    dead = 4_194_399  # above Linux's pid_max: no such process
+    leftovers = [out / ".spool-k2j3h4", out / f".spool.{dead}.0badcafe.tmp", out / ".reports.jsonl.x1y2z3.tmp",
+                 out / f".summary.json.{dead}.12345678.tmp", out / "files" / f".a.txt.json.{dead}.abcdef01.tmp"]
+    for p in leftovers:
+        if "spool" in p.name:
+            p.mkdir()
+            (p / "00000000.pkl").write_bytes(b"x" * 1000)
+        else:
+            p.write_text("half")
+    live = out / f".edits.jsonl.{os.getppid()}.abcdef01.tmp"  # a run still going (its process is alive)
+    live.write_text("in progress")
+    assert main(["audit", str(src), "--out", str(out), "--quiet", "--jobs", "1", "--no-html"]) in (0, 1)
+    assert [p for p in leftovers if p.exists()] == []
+    assert live.exists()
+
+
+def test_stale_temps_are_only_removed_from_newsqc_outputs(tmp_path: Path) -> None:
+    """An old-style hidden .tmp in a folder that holds no newsqc output is not ours to remove."""
+    foreign = tmp_path / ".notes.tmp"
+    foreign.write_text("mine")
+    assert remove_stale_temps(tmp_path) == []
+    assert foreign.exists()
