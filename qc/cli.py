@@ -125,6 +125,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, OutputError, PackError, UsageError, ExecutorError, nd_index.IndexUnusable) as exc:
         err.print(f"[bold red]qc: error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
         return EXIT_USAGE
+    except OSError as exc:  # the machine, not the code: a full disk, a folder that became unwritable
+        where = f": {exc.filename}" if exc.filename else ""
+        err.print(f"[bold red]qc: error:[/] {escape((exc.strerror or str(exc)) + where)}", highlight=False,
+                  markup=True, soft_wrap=True)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         err.print("qc: interrupted")
         return 130
@@ -158,6 +163,8 @@ def _dispatch(args: argparse.Namespace, err: Console) -> int:
     out: str | Path = args.out or _default_out(args.command, args.path)
     _check_out_outside_input(out, args.path)
     remote = resolve(out) if isinstance(out, str) else None  # fail fast on a bad URL, before the run
+    if remote is None:
+        _check_out_dir(Path(out))
     html = getattr(args, "html", False)  # None: on unless the corpus is larger than HTML_MAX_DOCS
     with staged(remote) if remote else nullcontext(Path(out)) as local:
         cfg = AuditConfig(
@@ -193,10 +200,33 @@ def _default_out(command: str, src: str | Path) -> Path:
     return Path("reports") / (f"{name}-gate" if command == "gate" else name)
 
 
+# Kernel and device filesystems: writable-looking for root, but no place for files.
+_PSEUDO_FS = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
+def _check_out_dir(out: Path) -> None:
+    """A local ``--out`` that can hold the outputs: a bad one is one line and exit 2 before the run,
+    not a traceback after it. Nothing is created yet (the runner does that once the executor works)."""
+    where = out.resolve()
+    if any(where == p or p in where.parents for p in _PSEUDO_FS):
+        raise UsageError(f"--out {out}: {where.parts[1]} is a kernel filesystem, not a place for outputs")
+    existing = next(p for p in (where, *where.parents) if p.exists())
+    if not existing.is_dir():
+        raise UsageError(f"--out {out}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"--out {out}: {existing} is not writable")
+
+
 def _check_out_outside_input(out: str | Path, src: str | Path) -> None:
-    """Writing into the input would feed outputs back into later runs (or overwrite documents)."""
+    """Writing into the input would feed outputs back into later runs (or overwrite documents):
+    ``--out`` may not be the input folder or lie inside it, nor be a single-file input's folder (a
+    later audit of that folder would read ``clean/*.txt`` back in), and the input may not lie in the
+    folders the run rewrites (``clean/``, ``files/``)."""
     if isinstance(out, Path) and isinstance(src, Path):
-        inside = out.resolve() == src.resolve() or src.resolve() in out.resolve().parents
+        o, i = out.resolve(), src.resolve()
+        rewritten = (o / "clean", o / "files")
+        inside = (o == i or i in o.parents or (i.is_file() and o == i.parent)
+                  or any(i == r or r in i.parents for r in rewritten))
     elif isinstance(out, str) and isinstance(src, str):
         prefix = src.rstrip("/")
         inside = out.rstrip("/") == prefix or out.startswith(prefix + "/")
