@@ -34,6 +34,7 @@ from qc.writers import (
     pretty_json,
     remove_stale_temps,
     render_markdown,
+    report_relpath,
     safe_relpath,
     write_atomic,
 )
@@ -247,8 +248,9 @@ class _Outputs:
             if keep:
                 write_atomic(self.out / "clean" / rel, fin.clean)
             if self.reports:
-                write_atomic(self.out / "files" / f"{rel}.json", pretty_json(row))
-                write_atomic(self.out / "files" / f"{rel}.md", render_markdown(row, res.text, fin.edits))
+                report = report_relpath(row["id"])
+                write_atomic(self.out / "files" / f"{report}.json", pretty_json(row))
+                write_atomic(self.out / "files" / f"{report}.md", render_markdown(row, res.text, fin.edits))
         elif self.clean_lines and keep:
             obj = dict(res.meta)
             obj[self.cfg.read.text_field] = fin.clean

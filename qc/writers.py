@@ -67,6 +67,19 @@ def safe_relpath(doc_id: str) -> str:
     return safe
 
 
+REPORT_SUFFIXES = (".json", ".md")
+
+
+def report_relpath(doc_id: str) -> str:
+    """Where ``files/<this>.json|.md`` goes for ``doc_id``: ``safe_relpath`` with every folder whose name
+    ends like a report (``x.txt.json/``) renamed ``x.txt.json~<hash>``, so that it cannot collide with
+    the report of a document beside it (``x.txt`` -> ``x.txt.json``)."""
+    *dirs, name = safe_relpath(doc_id).split("/")
+    dirs = [f"{d}~{hashlib.sha1(d.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+            if d.endswith(REPORT_SUFFIXES) else d for d in dirs]
+    return "/".join([*dirs, name])
+
+
 # Temporary names: ``.<final name>.<pid>.<random>.tmp`` beside the final file. The pid lets the next
 # run into the same folder tell a killed run's leftovers (its process is gone) from a live run's.
 _TEMP_RE = re.compile(r"^\..*\.(\d+)\.[0-9a-f]{8}\.tmp$")

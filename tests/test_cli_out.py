@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,20 @@ def test_unwritable_out_is_refused_before_the_run(tmp_path: Path, monkeypatch: p
     out = tmp_path / "ro" / "out"
     err = _one_line_exit_2(["audit", str(_src(tmp_path)), "--out", str(out)], capsys)
     assert "not writable" in err and not out.exists()
+
+
+def test_a_folder_named_like_a_report_does_not_collide(tmp_path: Path) -> None:
+    """``x.txt`` beside a folder ``x.txt.json/``: the document's report and the folder's reports both land."""
+    src = tmp_path / "in"
+    for name in ("x.txt", "x.txt.json/y.txt", "x.txt.md/z.txt"):
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_text(DOC, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["audit", str(src), "--out", str(out), "--quiet", "--jobs", "1", "--select", "encoding",
+                 "--no-html"]) == 0
+    reports = {json.loads(p.read_text(encoding="utf-8"))["id"]: p.relative_to(out / "files").as_posix()
+               for p in (out / "files").rglob("*.json")}
+    assert sorted(reports) == ["x.txt", "x.txt.json/y.txt", "x.txt.md/z.txt"]
+    assert reports["x.txt"] == "x.txt.json"
+    assert (out / "files" / "x.txt.md").is_file()
+    assert (out / "clean" / "x.txt.json" / "y.txt").is_file()  # clean/ mirrors the input unchanged

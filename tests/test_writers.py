@@ -11,7 +11,7 @@ import pytest
 import qc.runner
 from qc.cli import main
 from qc.pack import load_pack
-from qc.writers import AtomicLines, atomic_path, remove_stale_temps, safe_relpath, write_atomic
+from qc.writers import AtomicLines, atomic_path, remove_stale_temps, report_relpath, safe_relpath, write_atomic
 
 
 @pytest.mark.parametrize("hostile", ["../x", "../../etc/passwd", "/etc/x", "a/../../b", "a\x00b", "C:\\win\\x",
@@ -132,3 +132,11 @@ def test_stale_temps_are_only_removed_from_newsqc_outputs(tmp_path: Path) -> Non
     foreign.write_text("mine")
     assert remove_stale_temps(tmp_path) == []
     assert foreign.exists()
+
+
+def test_report_relpath_keeps_folders_apart_from_reports() -> None:
+    assert report_relpath("sub/a.txt") == "sub/a.txt"
+    moved = report_relpath("x.txt.json/y.txt")
+    assert moved.startswith("x.txt.json~") and moved.endswith("/y.txt")
+    assert moved.split("/")[0] + ".json" != report_relpath("x.txt") + ".json"
+    assert report_relpath("x.txt.json/y.txt") == moved  # deterministic
