@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from qc.pack import GatePolicy
+from qc.pack import GatePolicy, Selector
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +33,10 @@ def evaluate(summary: dict[str, Any], policy: GatePolicy) -> list[Check]:
     frac("max_warn_fraction", summary["verdicts"]["warn"] / n, policy.max_warn_fraction, "warning documents")
     frac("max_error_fraction", summary["errors"] / n, policy.max_error_fraction, "unreadable documents")
     frac("max_duplicate_rate", summary["duplicate_rate"], policy.max_duplicate_rate, "near-duplicate rate")
-    for sel in policy.fail_on:
-        hits = sum(c for r, c in summary["by_rule"].items() if r == sel or r.startswith(sel.rstrip("/") + "/"))
-        checks.append(Check(f"fail_on:{sel}", 0, hits, hits == 0, f"findings of {sel}: {hits} (must be 0)"))
+    for sel in policy.fail_on.split():
+        name = sel.names[0]
+        hits = sum(c for r, c in summary["by_rule"].items() if r in sel)
+        checks.append(Check(f"fail_on:{name}", 0, hits, hits == 0, f"findings of {name}: {hits} (must be 0)"))
     return checks
 
 
@@ -43,7 +44,7 @@ def gate_record(summary: dict[str, Any], policy: GatePolicy) -> dict[str, Any]:
     checks = evaluate(summary, policy)
     return {
         "passed": all(c.passed for c in checks),
-        "policy": {k: (list(v) if isinstance(v, tuple) else v) for k, v in
+        "policy": {k: (list(v.names) if isinstance(v, Selector) else v) for k, v in
                    ((f, getattr(policy, f)) for f in policy.__dataclass_fields__)},
         "checks": [_check_dict(c) for c in checks],
         "violations": [c.message for c in checks if not c.passed],
@@ -97,9 +98,9 @@ def _junit(record: dict[str, Any], hits: list[dict[str, Any]]) -> str:
     for c in checks:
         body = ""
         if not c["passed"]:
+            sel = Selector.of([c["name"].removeprefix("fail_on:")]) if c["name"].startswith("fail_on:") else None
             detail = "\n".join(f"{h['source']}:{h['line']}:{h['col']}: {h['message']}"
-                               for h in hits if c["name"] == f"fail_on:{h['rule']}"
-                               or c["name"] == f"fail_on:{h['family']}")
+                               for h in hits if sel is not None and h["rule"] in sel)
             body = (f"<failure message={quoteattr(c['message'])} type=\"policy\">"
                     f"{escape(detail)}</failure>")
         cases.append(f'    <testcase classname="newsqc.gate" name={quoteattr(c["name"])}>{body}</testcase>')

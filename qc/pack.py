@@ -28,6 +28,42 @@ _TOP_KEYS = {"pack", "gate", "clean", "verdict", "rules"}
 _RULE_META_KEYS = {"severity", "fix", "enabled"}
 
 
+@dataclass(frozen=True, slots=True)
+class Selector:
+    """The rules named by a list of selectors (``ALL``, a family, a rule id), as ruff takes them.
+
+    Every policy that names rules (``select``, ``ignore``, ``[gate] fail_on``, ``[clean]
+    drop_documents``) holds one, expanded and validated when the pack loads: a typo is a pack error,
+    never a policy that silently matches nothing, and a family means its rules everywhere."""
+
+    names: tuple[str, ...] = ()  # as written, for reports
+    rules: frozenset[str] = frozenset()  # the rule ids they expand to
+
+    @classmethod
+    def of(cls, names: Iterable[str], where: str = "selector") -> Selector:
+        if isinstance(names, str) or not all(isinstance(n, str) for n in names):
+            raise PackError(f"{where}: expected a list of rule ids or families, got {names!r}")
+        kept = tuple(n.strip() for n in names if n.strip())
+        rules: set[str] = set()
+        for sel in kept:
+            if sel == "ALL":
+                rules.update(BY_ID)
+            elif sel in BY_ID:
+                rules.add(sel)
+            elif sel.rstrip("/") in FAMILIES or any(r.id.startswith(sel.rstrip("/") + "/") for r in RULES):
+                rules.update(r.id for r in RULES if r.id.startswith(sel.rstrip("/") + "/"))
+            else:
+                raise PackError(f"{where}: unknown rule or family {sel!r} (see `qc rules`)")
+        return cls(kept, frozenset(rules))
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self.rules
+
+    def split(self) -> list[Selector]:
+        """One selector per name (the gate reports each ``fail_on`` entry on its own)."""
+        return [Selector.of([n]) for n in self.names]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GatePolicy:
     """When ``qc gate`` fails. Fractions are of documents audited (errors included). The defaults are
@@ -37,7 +73,8 @@ class GatePolicy:
     max_warn_fraction: float = 1.0
     max_error_fraction: float = 0.0  # unreadable documents (binary, malformed JSON, ...)
     max_duplicate_rate: float = 0.30
-    fail_on: tuple[str, ...] = ("encoding/invalid-utf8",)  # rules (or families) failing the gate on any hit
+    # rules (or families) failing the gate on any hit
+    fail_on: Selector = field(default_factory=lambda: Selector.of(["encoding/invalid-utf8"]))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -45,7 +82,8 @@ class CleanPolicy:
     """What cleaning does beyond applying the enabled rules' fixes."""
 
     # a finding of these rules drops the document from the clean output
-    drop_documents: tuple[str, ...] = ("near-duplicate/exact", "near-duplicate/near-duplicate")
+    drop_documents: Selector = field(
+        default_factory=lambda: Selector.of(["near-duplicate/exact", "near-duplicate/near-duplicate"]))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,22 +147,9 @@ def default_pack_path() -> Path:
     return builtin_rules_dir() / "default.toml"
 
 
-def expand(selectors: Iterable[str]) -> set[str]:
+def expand(selectors: Iterable[str], where: str = "selector") -> set[str]:
     """Rule ids named by selectors (families, ids, ``ALL``); an unknown selector is an error."""
-    out: set[str] = set()
-    for sel in selectors:
-        sel = sel.strip()
-        if not sel:
-            continue
-        if sel == "ALL":
-            out.update(BY_ID)
-        elif sel in BY_ID:
-            out.add(sel)
-        elif sel in FAMILIES or any(r.id.startswith(sel.rstrip("/") + "/") for r in RULES):
-            out.update(r.id for r in RULES if r.id.startswith(sel.rstrip("/") + "/"))
-        else:
-            raise PackError(f"unknown rule or family {sel!r} (see `qc rules`)")
-    return out
+    return set(Selector.of(list(selectors), where).rules)
 
 
 def _policy(cls: type, table: Mapping[str, Any], where: str) -> Any:
@@ -132,11 +157,12 @@ def _policy(cls: type, table: Mapping[str, Any], where: str) -> Any:
     unknown = sorted(set(table) - known)
     if unknown:
         raise PackError(f"[{where}]: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    defaults = cls()
     values = {}
     for k, v in table.items():
-        if isinstance(v, list):
-            v = tuple(v)
-        if cls is VerdictPolicy:
+        if isinstance(getattr(defaults, k), Selector):
+            v = Selector.of(v, f"[{where}] {k}")
+        elif cls is VerdictPolicy:
             v = _severity(v, where)
         values[k] = v
     return cls(**values)
@@ -168,7 +194,8 @@ def load_pack(
         raise PackError(f"{path}: unknown table(s) {', '.join(unknown)}")
     meta = data.get("pack", {})
     base_select = meta.get("select", ["ALL"])
-    chosen = expand(select if select else base_select) - expand(list(meta.get("ignore", [])) + list(ignore))
+    chosen = (expand(select, "--select") if select else expand(base_select, "[pack] select")) \
+        - expand(meta.get("ignore", []), "[pack] ignore") - expand(ignore, "--ignore")
 
     rule_tables = data.get("rules", {})
     settings: dict[str, RuleSetting] = {}

@@ -208,7 +208,7 @@ class _Outputs:
         self.kind = kind
         self.out = cfg.out
         self.summary = Summary()
-        self.fail_on = set(cfg.pack.gate.fail_on)
+        self.fail_on = cfg.pack.gate.fail_on
         self.fail_on_hits: list[dict[str, Any]] = []
         self.per_file = kind in ("text", "dir")
         self.reports = self.edits = self.findings_tmp = self.texts = self.clean_lines = None
@@ -234,7 +234,7 @@ class _Outputs:
             for f in row["findings"]:
                 self.findings_tmp.write({"id": row["id"], **{k: f.get(k) for k in FINDINGS_SCHEMA if k != "id"}})
         for f in row["findings"]:
-            if (f["rule"] in self.fail_on or f["family"] in self.fail_on) and len(self.fail_on_hits) < 1000:
+            if f["rule"] in self.fail_on and len(self.fail_on_hits) < 1000:
                 line = res.text.count("\n", 0, f["start"]) + 1
                 col = f["start"] - (res.text.rfind("\n", 0, f["start"]) + 1) + 1
                 self.fail_on_hits.append({"id": row["id"], "source": row["source"], "line": line, "col": col, **f})
