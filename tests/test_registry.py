@@ -35,3 +35,34 @@ def test_rule_is_documented_and_tested(rule: type[Rule]) -> None:
     assert rule.summary and not rule.summary.endswith(" ")
     assert dataclasses.is_dataclass(rule.Options) and rule.Options.__dataclass_params__.frozen
     assert case_file(rule).exists(), f"{rule.id}: no test cases at {case_file(rule)}"
+
+
+def _default_pack() -> dict:
+    import tomllib
+
+    from qc.pack import default_pack_path
+
+    with open(default_pack_path(), "rb") as fh:
+        return tomllib.load(fh)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_default_pack_restates_the_class_defaults(rule: type[Rule]) -> None:
+    """rules/default.toml lists every rule with its defaults for users to copy; the class is the source,
+    so the two must agree (boilerplate/inner was `warning` in its class and `info` in the pack)."""
+    table = dict(_default_pack()["rules"].get(rule.id, {}))
+    assert table, f"rules/default.toml has no [rules.\"{rule.id}\"] table"
+    assert table.pop("enabled", True) is True
+    assert table.pop("severity", rule.severity) == rule.severity
+    assert table.pop("fix", rule.fixes and rule.fix_by_default) == (rule.fixes and rule.fix_by_default)
+    stated, default = rule.options_from(table), rule.Options()
+    assert {f.name: getattr(stated, f.name) for f in dataclasses.fields(default)} == \
+        {f.name: getattr(default, f.name) for f in dataclasses.fields(default)}
+
+
+def test_default_pack_policies_equal_the_policy_defaults() -> None:
+    """A pack that leaves out a policy key behaves like the default pack."""
+    from qc.pack import CleanPolicy, GatePolicy, VerdictPolicy, load_pack
+
+    pack = load_pack()
+    assert (pack.gate, pack.clean, pack.verdict) == (GatePolicy(), CleanPolicy(), VerdictPolicy())

@@ -15,12 +15,14 @@ from collections.abc import Iterator
 
 from qc.boilerplate._edge import LayoutRule
 from qc.boilerplate.blocks import describe, line_span
-from qc.model import Document, Finding
+from qc.model import Document, Finding, Severity
 
 
 class Inner(LayoutRule):
     id = "boilerplate/inner"
     summary = "Furniture lines inside the article (captions, credits, inline prompts, link lists)."
+    # info, flagged only: a short line inside an article is sometimes a subheading (the default pack's choice)
+    severity = Severity.INFO
     fix_by_default = False
 
     def check(self, doc: Document) -> Iterator[Finding]:
