@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import difflib
 import inspect
 import os
 import sys
@@ -17,6 +18,7 @@ import time
 from collections.abc import Sequence
 from contextlib import nullcontext
 from pathlib import Path
+from typing import NoReturn
 
 import polars as pl
 from rich.console import Console
@@ -49,6 +51,37 @@ def _csv(values: Sequence[str] | None) -> list[str]:
     return [v for item in values or () for v in item.split(",") if v.strip()]
 
 
+def _positive_int(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, plus the nearest known flag for a misspelt one (``suggest_on_error`` is Python 3.14+)."""
+
+    def error(self, message: str) -> NoReturn:
+        unknown = message.removeprefix("unrecognized arguments: ")
+        if unknown != message:
+            known = sorted(_option_strings(self))
+            hints = [f"{arg} (did you mean {close[0]}?)" for arg in unknown.split() if arg.startswith("-")
+                     and (close := difflib.get_close_matches(arg.split("=", 1)[0], known, n=1, cutoff=0.6))]
+            if hints:
+                message = f"unrecognized arguments: {'; '.join(hints)}"
+        super().error(message)
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
+    """Every ``--flag`` of ``parser`` and its subcommands."""
+    out = {o for o in parser._option_string_actions if o.startswith("--")}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                out |= _option_strings(sub)
+    return out
+
+
 def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", type=as_input,
                    help="a .txt file, a directory, a .jsonl[.gz] or a .parquet file; or an fsspec URL of one "
@@ -63,7 +96,7 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--glob", default="*.txt", help="file pattern inside a directory (default: *.txt)")
     p.add_argument("--id-field", default="id", help="JSONL/Parquet id field (default: id)")
     p.add_argument("--text-field", default="text", help="JSONL/Parquet text field (default: text)")
-    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+    p.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES,
                    help="documents larger than this are reported, not analysed")
     p.add_argument("--executor", choices=("local", "ray"), default="local",
                    help="where the per-document pass runs (ray needs: pip install 'newsqc[ray]')")
@@ -74,10 +107,10 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="qc", description="newsqc: quality audit, CI gate and cleaning "
+    parser = _Parser(prog="qc", description="newsqc: quality audit, CI gate and cleaning "
                                      "for scraped news corpora.")
     parser.add_argument("--version", action="version", version=f"newsqc {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     audit = sub.add_parser("audit", help="audit a corpus: per-file reports, summary and cleaned output")
     _add_run_options(audit)
@@ -182,7 +215,7 @@ def _dispatch(args: argparse.Namespace, err: Console) -> int:
     if args.command == "gate":
         if not args.quiet:
             _print_summary(result, err, where)
-        print(render(record, args.format, result.fail_on_hits, result.summary))
+        print(render(record, args.format, result.fail_on_hits, result.summary, result.failed))
         if record["passed"] and args.add_to_index:
             added = nd_index.add(args.index, result.rows.get(NEAR_DUPLICATE, _EMPTY_ROWS), result.ids)
             err.print(f"qc: added {result.summary['documents_in']} documents to {args.index} "
@@ -323,6 +356,7 @@ def _print_summary(result: AuditResult, console: Console, where: str | None = No
 
 
 def _cmd_rules(pack: Pack) -> int:
+    print(f"{'RULE':38} {'SEL':3} {'SEVERITY':7} {'FIX':3}  SUMMARY")
     for cls in RULES:
         on = "on " if cls.id in pack.selected else "off"
         setting = pack.settings[cls.id]

@@ -14,16 +14,16 @@ from qc.model import Finding, Severity
 from qc.pack import VerdictPolicy
 from qc.scoring import score_of
 
-_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
 def verdict_of(findings: Sequence[Finding], policy: VerdictPolicy, error: str | None) -> str:
     if error:
         return "fail"
-    worst = max((_RANK[f.severity] for f in findings), default=-1)
-    if worst >= _RANK[policy.fail_at]:
+    worst = max((SEVERITY_RANK[f.severity] for f in findings), default=-1)
+    if worst >= SEVERITY_RANK[policy.fail_at]:
         return "fail"
-    if worst >= _RANK[policy.warn_at]:
+    if worst >= SEVERITY_RANK[policy.warn_at]:
         return "warn"
     return "pass"
 

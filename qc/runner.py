@@ -24,7 +24,7 @@ from qc.gate import gate_record
 from qc.model import Finding, excerpt
 from qc.pack import Pack
 from qc.readers import ReadOptions, input_kind, input_splits
-from qc.report import Summary, report_row
+from qc.report import SEVERITY_RANK, Summary, report_row
 from qc.rule import CorpusResult, CorpusRule, Rule
 from qc.writers import (
     FINDINGS_SCHEMA,
@@ -40,6 +40,7 @@ from qc.writers import (
 )
 
 BATCH_SIZE = 64
+MAX_LISTED = 1000  # fail_on hits and failing documents kept for the gate's annotations (the rest are counted)
 
 
 @dataclass(kw_only=True)
@@ -65,6 +66,7 @@ class AuditResult:
     out: Path
     fail_on_hits: list[dict[str, Any]]
     gate: dict[str, Any] | None  # the pack's [gate] judged on this run (also summary["gate"]); None for clean
+    failed: list[dict[str, Any]] = field(default_factory=list)  # the first MAX_LISTED failing documents
     rows: dict[str, pl.DataFrame] = field(default_factory=dict)  # corpus rules' sketch rows (keep_rows)
     ids: list[str] = field(default_factory=list)
 
@@ -158,7 +160,8 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
         except BaseException:
             writer.abort()
             raise
-        return AuditResult(summary, cfg.out, writer.fail_on_hits, gate, kept_rows, ids if cfg.keep_rows else [])
+        return AuditResult(summary, cfg.out, writer.fail_on_hits, gate, writer.failed, kept_rows,
+                           ids if cfg.keep_rows else [])
     finally:
         executor.close()
         shutil.rmtree(spool, ignore_errors=True)
@@ -200,6 +203,21 @@ def _finish(res: DocResult, corpus: dict[str, CorpusResult], ids: list[str], pac
     return Finished(res, findings, clean, edits, row)
 
 
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _failure(row: dict[str, Any], text: str) -> dict[str, Any]:
+    """A failing document for the gate's annotations: its error, or its most severe finding."""
+    out = {"id": row["id"], "source": row["source"], "error": row["error"], "line": 1, "col": 1,
+           "rule": None, "message": row["error"]}
+    if not row["error"] and row["findings"]:
+        worst = max(row["findings"], key=lambda f: SEVERITY_RANK[f["severity"]])
+        line, col = _line_col(text, worst["start"])
+        out.update(line=line, col=col, rule=worst["rule"], message=worst["message"])
+    return out
+
+
 class _Outputs:
     """Every output file of a run; line files appear atomically on ``commit``."""
 
@@ -210,6 +228,7 @@ class _Outputs:
         self.summary = Summary()
         self.fail_on = cfg.pack.gate.fail_on
         self.fail_on_hits: list[dict[str, Any]] = []
+        self.failed: list[dict[str, Any]] = []
         self.per_file = kind in ("text", "dir")
         self.reports = self.edits = self.findings_tmp = self.texts = self.clean_lines = None
         self.shard = 0  # current part of a sharded clean output
@@ -234,10 +253,11 @@ class _Outputs:
             for f in row["findings"]:
                 self.findings_tmp.write({"id": row["id"], **{k: f.get(k) for k in FINDINGS_SCHEMA if k != "id"}})
         for f in row["findings"]:
-            if f["rule"] in self.fail_on and len(self.fail_on_hits) < 1000:
-                line = res.text.count("\n", 0, f["start"]) + 1
-                col = f["start"] - (res.text.rfind("\n", 0, f["start"]) + 1) + 1
+            if f["rule"] in self.fail_on and len(self.fail_on_hits) < MAX_LISTED:
+                line, col = _line_col(res.text, f["start"])
                 self.fail_on_hits.append({"id": row["id"], "source": row["source"], "line": line, "col": col, **f})
+        if row["verdict"] == "fail" and len(self.failed) < MAX_LISTED:
+            self.failed.append(_failure(row, res.text))
         if fin.edits or row["dropped"]:
             self.edits.write({"id": row["id"], "edits": [e.to_dict() for e in fin.edits], "dropped": row["dropped"]})
         if self.texts and not res.input_error:

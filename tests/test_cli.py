@@ -236,3 +236,56 @@ def test_progress_lines_when_stderr_is_not_a_terminal(tmp_path: Path, monkeypatc
     assert "qc: 3 documents audited" in capsys.readouterr().err
     assert main(["audit", str(src), "--out", str(tmp_path / "out2"), "--no-html", "--quiet"]) == 0
     assert "documents audited" not in capsys.readouterr().err
+
+
+def test_max_bytes_must_be_positive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = _corpus(tmp_path, {"a.txt": CLEAN_DOC})
+    with pytest.raises(SystemExit) as exc:
+        main(["audit", str(src), "--out", str(tmp_path / "o"), "--max-bytes", "-1"])
+    assert exc.value.code == 2
+    assert "--max-bytes: must be at least 1" in capsys.readouterr().err
+
+
+def test_a_misspelt_flag_suggests_the_nearest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = _corpus(tmp_path, {"a.txt": CLEAN_DOC})
+    with pytest.raises(SystemExit) as exc:
+        main(["audit", str(src), "--out", str(tmp_path / "o"), "--selct", "encoding"])
+    assert exc.value.code == 2
+    assert "--selct (did you mean --select?)" in capsys.readouterr().err
+
+
+def test_rules_has_column_headers(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules"]) == 0
+    header, first = capsys.readouterr().out.splitlines()[:2]
+    assert header.split() == ["RULE", "SEL", "SEVERITY", "FIX", "SUMMARY"]
+    assert first.startswith("encoding/")
+
+
+def _failing_corpus(tmp_path: Path) -> Path:
+    return _corpus(tmp_path, {"bin.txt": b"\x00\x01\x02\x03", "moji\x01<&]]>.txt": MOJIBAKE_DOC,
+                              "ok.txt": CLEAN_DOC})
+
+
+def test_github_annotates_an_unreadable_documents_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = _failing_corpus(tmp_path)
+    capsys.readouterr()
+    assert main(["gate", str(src), "--out", str(tmp_path / "o"), "--quiet", "--select", "encoding",
+                 "--format", "github"]) == 1
+    gh = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("::error file=") and "bin.txt" in line and "unreadable" in line for line in gh)
+
+
+def test_junit_has_a_case_per_failing_document_and_is_valid_xml(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    src = _failing_corpus(tmp_path)
+    capsys.readouterr()
+    assert main(["gate", str(src), "--out", str(tmp_path / "o"), "--quiet", "--select", "encoding",
+                 "--format", "junit"]) == 1
+    root = ET.fromstring(capsys.readouterr().out)  # control characters in an id would make this raise
+    docs = root.findall(".//testcase[@classname='newsqc.document']")
+    by_name = {c.get("name"): c for c in docs}
+    assert sorted(by_name) == ["bin.txt", "moji\ufffd<&]]>.txt"]
+    assert by_name["bin.txt"].find("error") is not None
+    failure = by_name["moji\ufffd<&]]>.txt"].find("failure")
+    assert failure is not None and failure.get("type") == "encoding/mojibake"
+    assert int(root.get("errors")) == 1
