@@ -48,11 +48,13 @@ __all__ = ["HTML_DEFAULT_MAX_DOCS", "write_html_report"]
 # Measured: 100k generated news documents -> a 4.8 MB page (index ~48 bytes/document, texts in side
 # files) that headless Chromium opens in 0.5 s, filters/sorts in < 0.4 s; 200k stays well within that.
 HTML_DEFAULT_MAX_DOCS = 200_000
-# Texts are kept inside report.html up to this many documents and this much text; past either the
-# chunks go to side files. 20k news articles (~3 KB each) make a ~70 MB page, about what Chromium and
-# Firefox still open in a few seconds on a laptop.
+# Texts are kept inside report.html up to this many documents and this much text (texts.jsonl bytes);
+# past either the chunks go to side files, so the page stays a few MB however large the corpus (at most
+# ~4 MB of inline text plus the index). Measured with bench/bench_html_report.py: 20k news-sized
+# documents (~3 KB) -> a 1.0 MB page + 60 MB of side files, where inlining them made a 61 MB page;
+# 1,300 documents (3.8 MB of text) stay one 4.0 MB file.
 MAX_INLINE_DOCS = 20_000
-MAX_INLINE_TEXT_BYTES = 64 * 2**20
+MAX_INLINE_TEXT_BYTES = 4 * 2**20
 # Documents per detail chunk: opening one document parses at most this many texts (~0.5 MB of news).
 CHUNK_DOCS = 128
 SIDE_DIR = "report_files"

@@ -236,3 +236,21 @@ def test_same_input_same_page_with_source_date_epoch(small: Path, monkeypatch: p
     first = write_html_report(small).read_bytes()
     assert write_html_report(small).read_bytes() == first
     assert b"generated 2023-11-14 22:13 UTC" in first
+
+
+def test_page_stays_small_when_the_texts_are_large(tmp_path: Path) -> None:
+    """Past MAX_INLINE_TEXT_BYTES of text the chunks go to side files: 20k news articles made a 127 MB page."""
+    import random
+
+    from qc.html_report import MAX_INLINE_TEXT_BYTES
+
+    rng = random.Random(3)
+    docs = generated_corpus(1500)
+    for d in docs:  # news length (~3 KB): 1,500 documents are more text than the inline limit
+        d["text"] += "\n" + " ".join(rng.choice(("council", "budget", "minister", "said")) for _ in range(430))
+    out = write_audit_dir(tmp_path / "o", docs)
+    assert (out / "texts.jsonl").stat().st_size > MAX_INLINE_TEXT_BYTES
+    page = write_html_report(out)
+    assert page.stat().st_size < 1_000_000
+    assert blocks(page.read_text(encoding="utf-8"))["qc-index"]["inline"] is False
+    assert (out / "report_files").is_dir()
