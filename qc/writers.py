@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import secrets
@@ -37,13 +38,27 @@ FINDINGS_SCHEMA = {
 
 
 def dumps(obj: Any) -> str:
-    """Canonical JSON for every output line: same input, same bytes."""
-    return json.dumps(obj, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    """Canonical JSON for every output line: same input, same bytes. NaN and infinities (a Parquet
+    input's float columns) become ``null``: ``NaN`` is not JSON, and readers of clean.jsonl reject it."""
+    try:
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(obj), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def pretty_json(obj: Any) -> str:
     """Indented JSON for files a person opens (summary.json, files/<id>.json)."""
-    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(_finite(obj), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def _finite(obj: Any) -> Any:
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    return obj
 
 
 def safe_relpath(doc_id: str) -> str:

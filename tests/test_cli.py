@@ -289,3 +289,12 @@ def test_junit_has_a_case_per_failing_document_and_is_valid_xml(tmp_path: Path,
     failure = by_name["moji\ufffd<&]]>.txt"].find("failure")
     assert failure is not None and failure.get("type") == "encoding/mojibake"
     assert int(root.get("errors")) == 1
+
+
+def test_clean_jsonl_is_valid_json_when_a_kept_field_is_nan(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "Ministers met on Monday.", "weight": NaN}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["audit", str(src), "--out", str(out), "--quiet", "--select", "encoding", "--no-html"]) == 0
+    line = (out / "clean.jsonl").read_text(encoding="utf-8").strip()
+    assert json.loads(line, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))["weight"] is None

@@ -140,3 +140,15 @@ def test_report_relpath_keeps_folders_apart_from_reports() -> None:
     assert moved.startswith("x.txt.json~") and moved.endswith("/y.txt")
     assert moved.split("/")[0] + ".json" != report_relpath("x.txt") + ".json"
     assert report_relpath("x.txt.json/y.txt") == moved  # deterministic
+
+
+def test_non_finite_numbers_are_written_as_null() -> None:
+    """``NaN`` in a kept Parquet field made clean.jsonl invalid JSON."""
+    import json
+
+    from qc.writers import dumps, pretty_json
+
+    line = dumps({"id": "a", "score": float("nan"), "meta": {"x": [float("inf"), 1.5]}})
+    assert json.loads(line, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}")) == \
+        {"id": "a", "score": None, "meta": {"x": [None, 1.5]}}
+    assert json.loads(pretty_json({"v": float("-inf")})) == {"v": None}
