@@ -31,6 +31,9 @@ def evaluate(summary: dict[str, Any], policy: GatePolicy) -> list[Check]:
         checks.append(Check(name, limit, round(value, 6), ok,
                             f"{what}: {value:.2%} (limit {limit:.2%})"))
 
+    docs = summary["documents_in"]
+    checks.append(Check("min_documents", policy.min_documents, docs, docs >= policy.min_documents,
+                        f"documents audited: {docs} (at least {policy.min_documents})"))
     frac("max_fail_fraction", summary["verdicts"]["fail"] / n, policy.max_fail_fraction, "failing documents")
     frac("max_warn_fraction", summary["verdicts"]["warn"] / n, policy.max_warn_fraction, "warning documents")
     frac("max_error_fraction", summary["errors"] / n, policy.max_error_fraction, "unreadable documents")

@@ -69,6 +69,7 @@ class GatePolicy:
     """When ``qc gate`` fails. Fractions are of documents audited (errors included). The defaults are
     the default pack's, so a pack that leaves a key out behaves like the default pack."""
 
+    min_documents: int = 1  # an empty input (a wrong path or glob, a failed export) is not a passed gate
     max_fail_fraction: float = 0.10
     max_warn_fraction: float = 1.0
     max_error_fraction: float = 0.0  # unreadable documents (binary, malformed JSON, ...)

@@ -298,3 +298,13 @@ def test_clean_jsonl_is_valid_json_when_a_kept_field_is_nan(tmp_path: Path) -> N
     assert main(["audit", str(src), "--out", str(out), "--quiet", "--select", "encoding", "--no-html"]) == 0
     line = (out / "clean.jsonl").read_text(encoding="utf-8").strip()
     assert json.loads(line, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))["weight"] is None
+
+
+def test_an_empty_input_breaks_the_gate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """0 documents (a wrong glob, a failed export) passed every fraction check."""
+    empty = tmp_path / "in"
+    empty.mkdir()
+    capsys.readouterr()
+    assert main(["gate", str(empty), "--out", str(tmp_path / "o"), "--quiet", "--format", "json"]) == 1
+    record = json.loads(capsys.readouterr().out)
+    assert [c["name"] for c in record["checks"] if not c["passed"]] == ["min_documents"]
