@@ -72,6 +72,14 @@ class _Parser(argparse.ArgumentParser):
         super().error(message)
 
 
+def _chosen_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The (sub)command parser that ``args`` were parsed by: ``qc index add`` -> the ``add`` parser."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and getattr(args, action.dest, None) in action.choices:
+            return _chosen_parser(action.choices[getattr(args, action.dest)], args)
+    return parser
+
+
 def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
     """Every ``--flag`` of ``parser`` and its subcommands."""
     out = {o for o in parser._option_string_actions if o.startswith("--")}
@@ -151,7 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # reported by the subcommand's parser: its usage, its flags to suggest from
+        _chosen_parser(parser, args).error(f"unrecognized arguments: {' '.join(extra)}")
     err = Console(stderr=True)
     try:
         return _dispatch(args, err)

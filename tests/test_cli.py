@@ -251,7 +251,9 @@ def test_a_misspelt_flag_suggests_the_nearest(tmp_path: Path, capsys: pytest.Cap
     with pytest.raises(SystemExit) as exc:
         main(["audit", str(src), "--out", str(tmp_path / "o"), "--selct", "encoding"])
     assert exc.value.code == 2
-    assert "--selct (did you mean --select?)" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--selct (did you mean --select?)" in err
+    assert err.startswith("usage: qc audit")  # the subcommand's usage, not the top-level one
 
 
 def test_rules_has_column_headers(capsys: pytest.CaptureFixture[str]) -> None:
