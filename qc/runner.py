@@ -239,6 +239,8 @@ class _Outputs:
             self.edits = AtomicLines(self.out / "edits.jsonl")
             self.findings_tmp = AtomicLines(self.out / "findings.ndjson") if cfg.reports else None  # -> .parquet
             self.texts = AtomicLines(self.out / "texts.jsonl") if cfg.texts else None
+            if not cfg.texts:  # the HTML report's input, removed once it is written: one left here is stale
+                (self.out / "texts.jsonl").unlink(missing_ok=True)
             if kind in ("jsonl", "parquet"):
                 self.clean_lines = self._clean_part()
         except BaseException:

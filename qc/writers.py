@@ -162,11 +162,11 @@ def _alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except (ProcessLookupError, OverflowError):  # gone, or not a possible pid
         return False
-    except (PermissionError, OverflowError):
-        return pid < 2**22  # another user's live process (or an impossible pid: stale)
+    except PermissionError:  # another user's live process
+        return True
     return True
 
 

@@ -152,3 +152,13 @@ def test_non_finite_numbers_are_written_as_null() -> None:
     assert json.loads(line, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}")) == \
         {"id": "a", "score": None, "meta": {"x": [None, 1.5]}}
     assert json.loads(pretty_json({"v": float("-inf")})) == {"v": None}
+
+
+def test_a_killed_runs_texts_jsonl_does_not_outlive_the_next_run(tmp_path: Path) -> None:
+    """texts.jsonl (every original text, the HTML report's input) is removed after the report; a run
+    killed before that left it for good, even after later --no-html runs."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "texts.jsonl").write_text('{"id": "a", "text": "old"}\n', encoding="utf-8")
+    assert main(["audit", str(_src(tmp_path)), "--out", str(out), "--quiet", "--jobs", "1", "--no-html"]) in (0, 1)
+    assert not (out / "texts.jsonl").exists()
