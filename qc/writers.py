@@ -98,8 +98,9 @@ def report_relpath(doc_id: str) -> str:
 # Temporary names: ``.<final name>.<pid>.<random>.tmp`` beside the final file. The pid lets the next
 # run into the same folder tell a killed run's leftovers (its process is gone) from a live run's.
 _TEMP_RE = re.compile(r"^\..*\.(\d+)\.[0-9a-f]{8}\.tmp$")
-# Leftovers of versions before that naming: spool folders, report side folders and mkstemp names.
-_LEGACY_TEMP_RE = re.compile(r"^\.(spool-.+|report_files\..+|.+\.tmp)$")
+# Leftovers of versions before that naming: spool folders, report side folders, mkstemp names and the
+# NDJSON that became findings.parquet / clean.parquet.
+_LEGACY_TEMP_RE = re.compile(r"^\.(spool-.+|report_files\..+|.+\.tmp|findings\.ndjson|clean\.ndjson)$")
 _OUTPUT_MARKERS = ("summary.json", "edits.jsonl", "reports.jsonl")
 
 
@@ -152,7 +153,10 @@ def remove_stale_temps(out: Path) -> list[Path]:
             m = _TEMP_RE.match(name)
             stale = (not _alive(int(m.group(1)))) if m else (legacy and top and bool(_LEGACY_TEMP_RE.match(name)))
             if stale:
-                _remove(Path(root) / name)
+                try:
+                    _remove(Path(root) / name)
+                except OSError:  # not ours to remove after all (permissions): leave it, run on
+                    continue
                 removed.append(Path(root) / name)
         dirs[:] = [d for d in dirs if (Path(root) / d).exists() and not d.startswith(".")]
     return sorted(removed)

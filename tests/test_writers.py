@@ -111,7 +111,8 @@ def test_the_next_run_removes_a_killed_runs_leftovers(tmp_path: Path) -> None:
     src = _src(tmp_path)
     assert main(["audit", str(src), "--out", str(out), "--quiet", "--jobs", "1", "--no-html"]) in (0, 1)
     dead = 4_194_399  # above Linux's pid_max: no such process
-    leftovers = [out / ".spool-k2j3h4", out / f".spool.{dead}.0badcafe.tmp", out / ".reports.jsonl.x1y2z3.tmp",
+    leftovers = [out / ".spool-k2j3h4", out / ".findings.ndjson", out / f".spool.{dead}.0badcafe.tmp",
+                 out / ".reports.jsonl.x1y2z3.tmp",
                  out / f".summary.json.{dead}.12345678.tmp", out / "files" / f".a.txt.json.{dead}.abcdef01.tmp"]
     for p in leftovers:
         if "spool" in p.name:
