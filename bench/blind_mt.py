@@ -4,7 +4,8 @@ Dev figures on ``devdata/mt_artifacts`` flatter a lexicon: every place, title, c
 uses was added to a list. This script copies the rule pack to a temp dir and deletes every lexicon entry that
 matches a truth span, by kind:
 
-- ``gender``  places of ``mt_places_en.txt`` named in the 160 characters before a gender span (the antecedent);
+- ``gender``  places of ``mt_places_en.txt`` (the hand list beside the package gazetteer, which stays) named
+  in the 160 characters before a gender span (the antecedent);
 - ``casing``  modifiers of ``mt_casing_en.toml`` (and their ``allowed_lower`` rows) that are a word of a casing
   span (head nouns stay: the rule is meant to know a short generic list of them);
 - ``calque``  ``[[calque]]`` entries of ``mt_calques_ru.toml`` whose pattern matches text overlapping a span;
@@ -72,11 +73,19 @@ def antecedent(text: str, start: int, places: list[str]) -> str | None:
 
 def blind_places(lex: Path, docs: list[tuple[dict, str]]) -> list[str]:
     lines = lex.read_text(encoding="utf-8").splitlines()
-    places = [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
     windows = [text[max(0, s - ANTECEDENT_WINDOW):s] for text, s, _e in spans_of(docs, "gender")]
-    gone = sorted({p for p in places for w in windows if place_pattern(p).search(w)})
-    lex.write_text("\n".join(ln for ln in lines if ln.strip() not in gone) + "\n", encoding="utf-8")
+    gone = sorted({p for p in place_names(lines) for w in windows if place_pattern(p).search(w)})
+    lex.write_text("\n".join(ln for ln in lines if english_of(ln) not in gone) + "\n", encoding="utf-8")
     return gone
+
+
+def english_of(line: str) -> str:
+    return line.partition("=")[0].strip()
+
+
+def place_names(lines: list[str]) -> list[str]:
+    """English names of a places lexicon (``English`` or ``English = Russian`` lines)."""
+    return [english_of(ln) for ln in lines if ln.strip() and not ln.startswith("#")]
 
 
 def blind_casing(lex: Path, docs: list[tuple[dict, str]]) -> list[str]:
@@ -191,8 +200,10 @@ def main() -> None:
     if (work / "blind-pack").exists():
         shutil.rmtree(work / "blind-pack")
     removed = build_blind_pack(work / "blind-pack", docs)
+    from qc.mt_artifact.gazetteer import places as gazetteer
+
     lex = (ROOT / "rules" / "lexicons" / "mt_places_en.txt").read_text(encoding="utf-8").splitlines()
-    places = sorted({ln.strip() for ln in lex if ln.strip() and not ln.startswith("#")}, key=len, reverse=True)
+    places = sorted(set(place_names(lex)) | set(gazetteer(500_000)), key=len, reverse=True)
     results = {}
     for name, pack in (("full", ROOT / "rules" / "default.toml"), ("blind", work / "blind-pack" / "default.toml")):
         out = work / f"out-{name}"

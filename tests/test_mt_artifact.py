@@ -15,6 +15,7 @@ from qc.lexicon import builtin_rules_dir, read_toml
 from qc.model import Document
 from qc.mt_artifact._common import Transliterator, english_typo
 from qc.mt_artifact.calque import Calque
+from qc.mt_artifact.gazetteer import feminine, places
 from qc.mt_artifact.machine_translated import EVIDENCE_RULES, MachineTranslated
 from qc.mt_artifact.source_acronym import SourceAcronym
 from qc.mt_artifact.transliteration import Transliteration
@@ -221,3 +222,22 @@ def test_calque_prefilter_changes_no_finding() -> None:
     for text in texts:
         got = [(f.start, f.end) for f in fast.check(en(text))]
         assert got and got == [(f.start, f.end) for f in slow.check(en(text))]
+
+
+# --- place gazetteer (gender-leak) --------------------------------------------------------------
+
+@pytest.mark.parametrize(("russian", "fem"), [
+    ("Турция", True), ("Москва", True), ("Южная Каролина", True), ("Беларусь", True), ("Житомирская область", True),
+    ("Ирак", False), ("Берлин", False), ("Нидерланды", False), ("Токио", False), ("Соединённые Штаты", False),
+    ("Объединённые Арабские Эмираты", False), ("Севастополь", False), ("Иран, Исламская Республика", False),
+])
+def test_russian_gender_is_read_off_the_name(russian: str, fem: bool) -> None:
+    assert feminine(russian) is fem
+
+
+def test_gazetteer_gives_packages_places_their_russian_gender() -> None:
+    p = places(500_000)
+    assert {n for n in ("Turkey", "Ukraine", "Moscow", "California", "Havana", "Odesa") if p[n][1]} == {
+        "Turkey", "Ukraine", "Moscow", "California", "Havana", "Odesa"}
+    assert not p["Iraq"][1] and not p["Berlin"][1] and not p["Texas"][1]
+    assert len(p) > 1500  # countries, capitals, regions, US states and ~1,200 cities
