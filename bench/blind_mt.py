@@ -8,7 +8,9 @@ matches a truth span, by kind:
   in the 160 characters before a gender span (the antecedent);
 - ``casing``  modifiers of ``mt_casing_en.toml`` (and their ``allowed_lower`` rows) that are a word of a casing
   span (head nouns stay: the rule is meant to know a short generic list of them);
-- ``calque``  ``[[calque]]`` entries of ``mt_calques_ru.toml`` whose pattern matches text overlapping a span;
+- ``calque``  ``[[calque]]`` entries of ``mt_calques_ru.toml`` whose pattern matches text overlapping a span,
+  and the members of the open classes of ``mt_constructions_ru.toml`` (``[items]``: media names) named in
+  a span (its constructions and closed word classes, ``[grammar]``, stay: they are the grammar under test);
 - ``acronym`` ``[acronyms]`` entries of ``mt_acronyms_ru.toml`` whose key is the span;
 - ``translit``, ``number``, ``quotes``, ``repeated-headline`` use no item list (wordfreq's Russian words, formats),
   so nothing is removed for them.
@@ -116,6 +118,19 @@ def blind_calques(lex: Path, docs: list[tuple[dict, str]]) -> list[str]:
     return [tomllib.loads(b)["pattern"] for b in gone]
 
 
+def blind_construction_items(lex: Path, docs: list[tuple[dict, str]]) -> list[str]:
+    """Members of the open classes ([items]: media names) of ``mt_constructions_ru.toml`` named in a calque
+    span; the closed word classes ([grammar]) stay."""
+    raw = lex.read_text(encoding="utf-8")
+    spans = [text[s:e] for text, s, e in spans_of(docs, "calque")]
+    gone = sorted({m for members in tomllib.loads(raw).get("items", {}).values() for m in members
+                   if any(re.search(rf"(?<![\w-]){re.escape(m)}(?![\w-])", sp) for sp in spans)})
+    for m in gone:
+        raw = re.sub(rf'"{re.escape(m)}", ?', "", raw)
+    lex.write_text(raw, encoding="utf-8")
+    return gone
+
+
 def blind_acronyms(lex: Path, docs: list[tuple[dict, str]]) -> list[str]:
     raw = lex.read_text(encoding="utf-8")
     keys = tomllib.loads(raw)["acronyms"]
@@ -133,7 +148,8 @@ def build_blind_pack(dest: Path, docs: list[tuple[dict, str]]) -> dict[str, list
     return {
         "gender": blind_places(lex / "mt_places_en.txt", docs),
         "casing": blind_casing(lex / "mt_casing_en.toml", docs),
-        "calque": blind_calques(lex / "mt_calques_ru.toml", docs),
+        "calque": blind_calques(lex / "mt_calques_ru.toml", docs)
+        + blind_construction_items(lex / "mt_constructions_ru.toml", docs),
         "acronym": blind_acronyms(lex / "mt_acronyms_ru.toml", docs),
     }
 

@@ -14,7 +14,7 @@ from qc.engine import clean_text, prepare
 from qc.lexicon import builtin_rules_dir, read_toml
 from qc.model import Document
 from qc.mt_artifact._common import Transliterator, english_typo
-from qc.mt_artifact.calque import Calque
+from qc.mt_artifact.calque import Calque, expand_constructions
 from qc.mt_artifact.gazetteer import feminine, places
 from qc.mt_artifact.machine_translated import EVIDENCE_RULES, MachineTranslated
 from qc.mt_artifact.source_acronym import SourceAcronym
@@ -241,3 +241,41 @@ def test_gazetteer_gives_packages_places_their_russian_gender() -> None:
         "Turkey", "Ukraine", "Moscow", "California", "Havana", "Odesa"}
     assert not p["Iraq"][1] and not p["Berlin"][1] and not p["Texas"][1]
     assert len(p) > 1500  # countries, capitals, regions, US states and ~1,200 cities
+
+
+# --- calque constructions over word classes -------------------------------------------------------
+
+def _constructions() -> list[re.Pattern[str]]:
+    entries = expand_constructions(read_toml("mt_constructions_ru.toml", RULES_DIR))
+    return [re.compile(e["pattern"], re.MULTILINE | (0 if e.get("case") else re.IGNORECASE)) for e in entries]
+
+
+@pytest.mark.parametrize("text", [
+    "The governor said to Ukrinform that the bridge was safe.",            # reporting verb + to + media
+    "Prices will rise, writes the portal, citing traders.",                 # inverted, generic outlet
+    "Talks stalled, reports Kazinform with reference to a diplomat.",      # inverted, media name, with reference
+    "The road is closed, told in the district traffic police.",             # subjectless, institution
+    "Tariffs rose on the background of a weak harvest.",
+    "A decision is expected in the nearest weeks.",
+    "Tens of residents were evacuated overnight.",
+    "Three miners received burns and one received a fracture.",
+    "The outcome depended from the weather.",
+    "It is clarified that the plant will reopen.",
+    "The visit was held in a businesslike key.",
+])
+def test_constructions_catch_calques_no_phrase_names(text: str) -> None:
+    assert any(p.search(text) for p in _constructions())
+
+
+@pytest.mark.parametrize("text", [
+    "The governor told Ukrinform that the bridge was safe.",
+    "Prices will rise, the portal wrote, citing traders.",
+    "The road is closed, he said in a statement.",
+    "He spoke on the sidelines of the summit, against a backdrop of protests.",
+    "Tens of thousands marched; modern servers use tens of GB.",
+    "Output declined from 5 % to 3 %.",
+    "The conference was held in a virtual format, in a festive atmosphere.",
+    "Based on the data of the survey, demand fell.",
+])
+def test_constructions_leave_native_look_alikes_alone(text: str) -> None:
+    assert list(Calque().check(en(text))) == []

@@ -57,7 +57,8 @@ class Options:
     adjective_suffixes: tuple[str, ...] = ("less", "ous", "ful", "able", "ible", "ent", "ant", "est", "ish", "ive")
 
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’.]*(?:-[A-Za-z]+)*")
+# words, and abbreviations with their periods (U.S.: not a sentence end before the next word)
+_WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*")
 _JOINERS = {"and", "of", "for"}
 _ARTICLES = {"the", "a", "an"}
 _ABBREV = re.compile(r"(?:[A-Z]\.){2,}$")
@@ -116,9 +117,7 @@ class TitleCasing(Rule):
         if not applies(doc):
             return
         text = doc.text
-        # a word keeps its final period only when it is an abbreviation (U.S.), not a sentence end
-        words = [(m.start(), m.start() + len(w), w) for m in _WORD.finditer(text)
-                 for w in (m.group() if _ABBREV.match(m.group()) else m.group().rstrip("."),)]
+        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
         n = len(words)
 
         def adjacent(i: int) -> bool:  # words i and i+1 separated by exactly one space
@@ -129,14 +128,20 @@ class TitleCasing(Rule):
             return w[:1].isupper() and not w.isupper()
 
         taken: list[tuple[int, int]] = []
-        for i, (s, _e, w) in enumerate(words):
+        for i in range(n - 1):
+            s, _e, w = words[i]
+            nxt = words[i + 1][2]
+            may_open = ("A" <= nxt[0] <= "Z" or nxt in _JOINERS) and w.islower()
+            if not may_open and nxt not in self.b_heads:
+                continue  # neither pattern A nor B can start here (most words: one cheap test)
             low = w.lower()
             # A: lower-case modifier + capitalised name ending in a head (the foreign Ministry)
             # "and" may join the lower-case word to the name (the food and Drug Administration); "of" and
             # "for" only after a listed modifier (a position of Chief Officer is not a name)
-            opens = adjacent(i) and (capital(i + 1) or (words[i + 1][2] in (_JOINERS if low in self.mods else {"and"})
-                                     and adjacent(i + 1) and capital(i + 2)))
-            if w.islower() and opens and (low in self.mods or (
+            opens = may_open and adjacent(i) and (
+                capital(i + 1) or (nxt in (_JOINERS if low in self.mods else {"and"})
+                                   and adjacent(i + 1) and capital(i + 2)))
+            if opens and (low in self.mods or (
                     i > 0 and adjacent(i - 1) and (words[i - 1][2].lower() in _ARTICLES
                                                    or self._name_before(words[i - 1][2]))
                     and self._lower_modifier(low))):
@@ -160,7 +165,7 @@ class TitleCasing(Rule):
                                        f"{w!r} before a capitalised name (English: all words capitalised or none)")
                     continue
             # B: capitalised modifier + lower-case head, not at a sentence start (Prime minister)
-            if capital(i) and adjacent(i) and words[i + 1][2] in self.b_heads and not self._inside(taken, s):
+            if nxt in self.b_heads and capital(i) and adjacent(i) and not self._inside(taken, s):
                 head = words[i + 1][2]
                 start = self._run_start(words, i, adjacent)
                 joined = start < i and any(words[k][2] in _JOINERS for k in range(start, i))
@@ -181,9 +186,16 @@ class TitleCasing(Rule):
                     yield self.finding(doc, s0, end, f"broken title casing in {text[s0:end]!r}: capitalised "
                                        f"{w!r} before lower-case {head!r}")
         # C: capitalised head + "of" + lower-case modifier (Department of defense)
-        for i in range(n - 2):
+        toks = [w for _s, _e, w in words]
+        k = 0
+        while True:
+            try:
+                k = toks.index("of", k + 1)  # C-level scan for "of" (the rule's cost is per word)
+            except ValueError:
+                break
+            i = k - 1
             s, _e, w = words[i]
-            if w in self.heads and words[i + 1][2] == "of" and adjacent(i) and adjacent(i + 1):
+            if k + 1 < n and w in self.heads and adjacent(i) and adjacent(k):
                 mod = words[i + 2][2]
                 if mod.islower() and mod != "state" and not self._inside(taken, s) and (
                         mod in self.mods or (mod.endswith(self.suffixes) and self._lower_modifier(mod))):
