@@ -57,6 +57,7 @@ class Options:
 
 _CLAUSE_END = re.compile(r"[.;!?\n]|,\s|\s[–—]\s")
 _CLASS_REF = re.compile(r"\{([a-z_]+)\}")
+_VOCAB = re.compile(r"[a-z]+")
 
 
 def expand_constructions(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -72,14 +73,15 @@ def expand_constructions(data: dict[str, Any]) -> list[dict[str, Any]]:
     for c in data.get("construction", ()):
         entry = {**c, "pattern": _CLASS_REF.sub(alternation, c["pattern"])}
         if c.get("anchor"):  # a class every match holds a member of, as a whole word or phrase
-            members = {m.lower() for m in classes[c["anchor"]]}
+            anchor = c["anchor"]
+            members = {m.lower() for m in (classes[anchor] if isinstance(anchor, str) else anchor)}
+            phrases = sorted(m for m in members if not m.isalpha())  # tested by their first word, then whole
             entry["anchor"] = (frozenset(m for m in members if m.isalpha()),
-                               tuple(sorted(m for m in members if not m.isalpha())))
+                               tuple((p, (_VOCAB.match(p) or _VOCAB.search(p) or re.match("", p)).group())
+                                     for p in phrases))
         out.append(entry)
     return out
 
-
-_VOCAB = re.compile(r"[a-z]+")
 
 
 def literal_groups(pattern: str, flags: int = 0) -> tuple[frozenset[str], ...]:
@@ -231,7 +233,10 @@ class Calque(Rule):
                 # scan per member (the class members are whole words in the pattern)
                 if vocab is None:
                     vocab = set(_VOCAB.findall(lowered))
-                present = frozenset(anchor[0] & vocab) | {p for p in anchor[1] if p in lowered}
+                present = anchor[0] & vocab
+                for phrase, first in anchor[1]:
+                    if first in vocab and phrase in lowered:
+                        present = present | {phrase}
                 if not present:
                     continue
                 if width is not None and same_offsets:  # search only around the members found
