@@ -4,7 +4,8 @@ What it finds: phrases of the lexicon ``mt_calques_<lang>.toml``, each with the 
 (``according to the words of`` = по словам, ``It is specified that`` = уточняется, что), and
 constructions over word classes (``mt_constructions_<lang>.toml``), which catch the same syntax with
 other words. The Russian constructions (word classes in braces):
-- ``{reporting verb} to {media name}`` (сообщил РИА Новости): ``told to RIA Novosti``; not ``told RIA Novosti``;
+- ``{told/informed/clarified...} to {media name}`` (сообщил РИА Новости): ``told to RIA Novosti``; not
+  ``told RIA Novosti``, ``explained to CNN``;
 - ``, {reports/writes} the {agency/edition/portal/correspondent}`` (сообщает агентство), and
   ``, reports {media name} with reference to ...`` (со ссылкой на): to the clause end;
 - ``with reference to (own) sources / the press service / {institution}`` (со ссылкой на);

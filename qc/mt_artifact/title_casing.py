@@ -109,6 +109,8 @@ class TitleCasing(Rule):
 
     def _name_before(self, word: str) -> bool:
         """A country or organisation name (UN, Russia's, Iraqi, U.S.) in front of a modifier."""
+        if word.lower() in self.pre_name and not word.endswith(("'s", "’s")):  # These, Those: not names
+            return False
         return (word in self.places or word.rstrip("’'s") in self.places or word.endswith(("'s", "’s"))
                 or (word.replace(".", "").isupper() and len(word.replace(".", "")) >= 2) or bool(_DEMONYM.search(word)
                                                                                                 and word[:1].isupper()))
