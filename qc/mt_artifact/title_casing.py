@@ -7,7 +7,9 @@ A. a lower-case modifier after an article, a possessive or a country/organisatio
    Council``, ``the food and Drug Administration``;
 B. a capitalised modifier, not at a sentence start, then a lower-case head: ``Prime minister``, ``the Vice
    president``, ``the Security service``, ``the Securities and Exchange commission``;
-C. a capitalised head + ``of`` + a lower-case modifier: ``Department of defense``.
+C. a capitalised head + ``of`` + a lower-case modifier: ``Department of defense``;
+D. a capitalised modifier, one or two lower-case words, a capitalised head: ``the Emergency situations
+   Ministry``, ``the National security Council``.
 Why it matters: English capitalises the whole name or none of it; Russian capitalises only the first
 word (Министерство иностранных дел), so a literal translation leaves exactly these mixed forms.
 Example: ``the Iraqi foreign Ministry said`` -> flagged (English: Foreign Ministry); text unchanged.
@@ -133,10 +135,25 @@ class TitleCasing(Rule):
         for i in range(n - 1):
             s, _e, w = words[i]
             nxt = words[i + 1][2]
+            after = words[i + 2][2] if i + 2 < n else ""
             may_open = ("A" <= nxt[0] <= "Z" or nxt in _JOINERS) and w.islower()
-            if not may_open and nxt not in self.b_heads:
-                continue  # neither pattern A nor B can start here (most words: one cheap test)
+            inner = "A" <= w[0] <= "Z" and nxt.islower() and (
+                after in self.heads or (i + 3 < n and words[i + 3][2] in self.heads))
+            if not may_open and not inner and nxt not in self.b_heads:
+                continue  # no pattern can start here (most words: one cheap test)
             low = w.lower()
+            # D: capitalised modifier, lower-case words, capitalised head (the Emergency situations Ministry)
+            if inner and self._cap_modifier(w) and not self._inside(taken, s):
+                k = i + 1
+                while k < n and k <= i + 2 and adjacent(k - 1) and words[k][2].islower() \
+                        and self._lower_modifier(words[k][2]):
+                    k += 1
+                if k > i + 1 and k < n and words[k][2] in self.heads and adjacent(k - 1):
+                    end = words[k][1]
+                    taken.append((s, end))
+                    yield self.finding(doc, s, end, f"broken title casing in {text[s:end]!r}: lower-case "
+                                       f"{words[i + 1][2]!r} inside a capitalised name")
+                    continue
             # A: lower-case modifier + capitalised name ending in a head (the foreign Ministry)
             # "and" may join the lower-case word to the name (the food and Drug Administration); "of" and
             # "for" only after a listed modifier (a position of Chief Officer is not a name)
