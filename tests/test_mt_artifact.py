@@ -279,3 +279,33 @@ def test_constructions_catch_calques_no_phrase_names(text: str) -> None:
 ])
 def test_constructions_leave_native_look_alikes_alone(text: str) -> None:
     assert list(Calque().check(en(text))) == []
+
+
+# --- bench/blind_mt.py: the blind pack ------------------------------------------------------------
+
+def test_blind_pack_drops_exactly_the_items_a_truth_span_names(tmp_path: Path) -> None:
+    import importlib.util
+    import json
+
+    spec = importlib.util.spec_from_file_location("blind_mt", Path(__file__).parent.parent / "bench" / "blind_mt.py")
+    assert spec and spec.loader
+    blind = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(blind)
+    text = ("Gaza has been here before. She went through it. The MID said so. A spokesman for the justice "
+            "Ministry agreed. The price depends from the season.")
+    spans = [[text.index("She"), text.index("She") + 3, "gender"],
+             [text.index("MID"), text.index("MID") + 3, "acronym"],
+             [text.index("justice"), text.index(" agreed"), "casing"],
+             [text.index("depends"), text.index(" the season"), "calque"]]
+    (tmp_path / "set" / "docs").mkdir(parents=True)
+    (tmp_path / "set" / "docs" / "d1.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "set" / "truth.jsonl").write_text(json.dumps({"id": "d1", "spans": spans, "legit": []}) + "\n")
+    removed = blind.build_blind_pack(tmp_path / "pack", blind.load_set(tmp_path / "set"))
+    assert removed["gender"] == ["Gaza"] and removed["acronym"] == ["MID"] and removed["casing"] == ["justice"]
+    assert any("from" in p for p in removed["calque"]) and len(removed["calque"]) == 1
+    lex = tmp_path / "pack" / "lexicons"
+    assert "Gaza" not in (lex / "mt_places_en.txt").read_text() and "Kiev" in (lex / "mt_places_en.txt").read_text()
+    acr = read_toml("mt_acronyms_ru.toml", (tmp_path / "pack",))["acronyms"]
+    assert "MID" not in acr and "MVD" in acr
+    casing = read_toml("mt_casing_en.toml", (tmp_path / "pack",))
+    assert "justice" not in casing["modifiers"] and "foreign" in casing["modifiers"]
