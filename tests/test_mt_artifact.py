@@ -14,7 +14,8 @@ from qc.engine import clean_text, prepare
 from qc.lexicon import builtin_rules_dir, read_toml
 from qc.model import Document
 from qc.mt_artifact._common import Transliterator, english_typo
-from qc.mt_artifact.calque import Calque
+from qc.mt_artifact.calque import Calque, expand_constructions
+from qc.mt_artifact.gazetteer import feminine, places
 from qc.mt_artifact.machine_translated import EVIDENCE_RULES, MachineTranslated
 from qc.mt_artifact.source_acronym import SourceAcronym
 from qc.mt_artifact.transliteration import Transliteration
@@ -221,3 +222,90 @@ def test_calque_prefilter_changes_no_finding() -> None:
     for text in texts:
         got = [(f.start, f.end) for f in fast.check(en(text))]
         assert got and got == [(f.start, f.end) for f in slow.check(en(text))]
+
+
+# --- place gazetteer (gender-leak) --------------------------------------------------------------
+
+@pytest.mark.parametrize(("russian", "fem"), [
+    ("Турция", True), ("Москва", True), ("Южная Каролина", True), ("Беларусь", True), ("Житомирская область", True),
+    ("Ирак", False), ("Берлин", False), ("Нидерланды", False), ("Токио", False), ("Соединённые Штаты", False),
+    ("Объединённые Арабские Эмираты", False), ("Севастополь", False), ("Иран, Исламская Республика", False),
+])
+def test_russian_gender_is_read_off_the_name(russian: str, fem: bool) -> None:
+    assert feminine(russian) is fem
+
+
+def test_gazetteer_gives_packages_places_their_russian_gender() -> None:
+    p = places(500_000)
+    assert {n for n in ("Turkey", "Ukraine", "Moscow", "California", "Havana", "Odesa") if p[n][1]} == {
+        "Turkey", "Ukraine", "Moscow", "California", "Havana", "Odesa"}
+    assert not p["Iraq"][1] and not p["Berlin"][1] and not p["Texas"][1]
+    assert len(p) > 1500  # countries, capitals, regions, US states and ~1,200 cities
+
+
+# --- calque constructions over word classes -------------------------------------------------------
+
+def _constructions() -> list[re.Pattern[str]]:
+    entries = expand_constructions(read_toml("mt_constructions_ru.toml", RULES_DIR))
+    return [re.compile(e["pattern"], re.MULTILINE | (0 if e.get("case") else re.IGNORECASE)) for e in entries]
+
+
+@pytest.mark.parametrize("text", [
+    "The governor told to Ukrinform that the bridge was safe.",            # reporting verb + to + media
+    "Prices will rise, writes the portal, citing traders.",                 # inverted, generic outlet
+    "Talks stalled, reports Kazinform with reference to a diplomat.",      # inverted, media name, with reference
+    "The road is closed, told in the district traffic police.",             # subjectless, institution
+    "Tariffs rose on the background of a weak harvest.",
+    "A decision is expected in the nearest weeks.",
+    "Tens of residents were evacuated overnight.",
+    "Three miners received burns and one received a fracture.",
+    "The outcome depended from the weather.",
+    "It is clarified that the plant will reopen.",
+    "The visit was held in a businesslike key.",
+])
+def test_constructions_catch_calques_no_phrase_names(text: str) -> None:
+    assert any(p.search(text) for p in _constructions())
+
+
+@pytest.mark.parametrize("text", [
+    "The governor told Ukrinform, explained to CNN and confirmed to Reuters that the bridge was safe.",
+    "Prices will rise, the portal wrote, citing traders.",
+    "The road is closed, he said in a statement.",
+    "He spoke on the sidelines of the summit, against a backdrop of protests.",
+    "Tens of thousands marched; modern servers use tens of GB.",
+    "Output declined from 5 % to 3 %.",
+    "The conference was held in a virtual format, in a festive atmosphere.",
+    "Based on the data of the survey, demand fell.",
+])
+def test_constructions_leave_native_look_alikes_alone(text: str) -> None:
+    assert list(Calque().check(en(text))) == []
+
+
+# --- bench/blind_mt.py: the blind pack ------------------------------------------------------------
+
+def test_blind_pack_drops_exactly_the_items_a_truth_span_names(tmp_path: Path) -> None:
+    import importlib.util
+    import json
+
+    spec = importlib.util.spec_from_file_location("blind_mt", Path(__file__).parent.parent / "bench" / "blind_mt.py")
+    assert spec and spec.loader
+    blind = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(blind)
+    text = ("Gaza has been here before. She went through it. The MID said so. A spokesman for the justice "
+            "Ministry agreed. The price depends from the season.")
+    spans = [[text.index("She"), text.index("She") + 3, "gender"],
+             [text.index("MID"), text.index("MID") + 3, "acronym"],
+             [text.index("justice"), text.index(" agreed"), "casing"],
+             [text.index("depends"), text.index(" the season"), "calque"]]
+    (tmp_path / "set" / "docs").mkdir(parents=True)
+    (tmp_path / "set" / "docs" / "d1.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "set" / "truth.jsonl").write_text(json.dumps({"id": "d1", "spans": spans, "legit": []}) + "\n")
+    removed = blind.build_blind_pack(tmp_path / "pack", blind.load_set(tmp_path / "set"))
+    assert removed["gender"] == ["Gaza"] and removed["acronym"] == ["MID"] and removed["casing"] == ["justice"]
+    assert any("from" in p for p in removed["calque"]) and len(removed["calque"]) == 1
+    lex = tmp_path / "pack" / "lexicons"
+    assert "Gaza" not in (lex / "mt_places_en.txt").read_text() and "Kiev" in (lex / "mt_places_en.txt").read_text()
+    acr = read_toml("mt_acronyms_ru.toml", (tmp_path / "pack",))["acronyms"]
+    assert "MID" not in acr and "MVD" in acr
+    casing = read_toml("mt_casing_en.toml", (tmp_path / "pack",))
+    assert "justice" not in casing["modifiers"] and "foreign" in casing["modifiers"]

@@ -1,16 +1,38 @@
 """mt-artifact/calque: source-language phrases rendered word for word (calques).
 
-What it finds: constructions from the pattern lexicon ``mt_calques_<lang>.toml``, each with the source
-phrase it renders: ``according to the words of`` (по словам), ``depends from`` (зависит от), ``It is
-specified that`` (уточняется, что), ``, informed in the ministry`` (сообщили в министерстве),
-``speech ... is not`` (речь не идет).
+What it finds: phrases of the lexicon ``mt_calques_<lang>.toml``, each with the source phrase it renders
+(``according to the words of`` = по словам, ``It is specified that`` = уточняется, что), and
+constructions over word classes (``mt_constructions_<lang>.toml``), which catch the same syntax with
+other words. The Russian constructions (word classes in braces):
+- ``{told/informed/clarified...} to {media name}`` (сообщил РИА Новости): ``told to RIA Novosti``; not
+  ``told RIA Novosti``, ``explained to CNN``;
+- ``, {reports/writes} the {agency/edition/portal/correspondent}`` (сообщает агентство), and
+  ``, reports {media name} with reference to ...`` (со ссылкой на): to the clause end;
+- ``with reference to (own) sources / the press service / {institution}`` (со ссылкой на);
+- ``, {informed/told/said} in the ... {ministry/administration/court...}`` (сообщили в министерстве):
+  a subjectless inverted attribution; not ``, said in a statement``;
+- ``according to the {words/opinion/data/assessment...} of``, ``by data of (mass media)`` (по словам, по
+  данным СМИ);
+- ``in the nearest {time/days/weeks...}`` (в ближайшее время), ``in the current year`` (в текущем году);
+- ``on the background of`` (на фоне); not ``on the sidelines of``;
+- ``tens of {people/residents/houses...}`` (десятки); not ``tens of thousands``;
+- ``received {injuries/wounds/burns/a fracture...}`` (получил ранения, травмы);
+- ``{depend/refuse} from``, ``declined from comments`` (зависеть от, отказаться от); not ``declined
+  from 5 %``;
+- ``it is {specified/clarified/noted...} that`` (уточняется, что), ``let us {note/recall...} that``
+  (отметим, напомним);
+- ``In its turn`` (в свою очередь), ``as it is known`` (как известно), ``on this fact`` (по данному факту),
+  ``the first persons`` (первые лица), ``the head of the ... Ministry`` (глава МИД);
+- ``{passed/was held} in a {constructive...} key`` (прошла в конструктивном ключе); not ``in a minor key``.
 Why it matters: these are grammatical but not English; they show a translation that followed the
 source's words, and they read badly in training data.
 Example: ``The price depends from the season.`` -> ``depends from`` flagged (English: depends on).
 Speed: each pattern runs only on documents holding one string of every literal group derived from
 it, and only in windows around its rarest group's occurrences.
 How to tune: add or remove entries in the lexicon (``pattern``, ``source``, ``english``, ``weight`` for
-the document score, ``extend`` to cover the whole inverted clause); ``source_lang`` picks the file.
+the document score, ``extend`` to cover the whole inverted clause); add members to the constructions'
+word classes (``[grammar]``: closed classes; ``[items]``: media names); ``constructions = false`` keeps
+the phrase list alone; ``source_lang`` picks the files.
 """
 
 from __future__ import annotations
@@ -30,9 +52,37 @@ class Options:
     source_lang: str = "ru"
     # An extended span stops at the clause end, or after this many characters.
     max_extend: int = 80
+    # Also the constructions over word classes of mt_constructions_<lang>.toml (listed above).
+    constructions: bool = True
 
 
 _CLAUSE_END = re.compile(r"[.;!?\n]|,\s|\s[–—]\s")
+_CLASS_REF = re.compile(r"\{([a-z_]+)\}")
+_VOCAB = re.compile(r"[a-z]+")
+
+
+def expand_constructions(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Constructions with each ``{class}`` replaced by the alternation of its members (longest first), as
+    entries of the same shape as the phrase lexicon's."""
+    classes = {**data.get("grammar", {}), **data.get("items", {})}
+
+    def alternation(m: re.Match[str]) -> str:
+        members = sorted(set(classes[m.group(1)]), key=lambda w: (-len(w), w))
+        return "|".join(re.escape(w).replace(r"\ ", " ") for w in members)
+
+    out = []
+    for c in data.get("construction", ()):
+        entry = {**c, "pattern": _CLASS_REF.sub(alternation, c["pattern"])}
+        if c.get("anchor"):  # a class every match holds a member of, as a whole word or phrase
+            anchor = c["anchor"]
+            members = {m.lower() for m in (classes[anchor] if isinstance(anchor, str) else anchor)}
+            phrases = sorted(m for m in members if not m.isalpha())  # tested by their first word, then whole
+            entry["anchor"] = (frozenset(m for m in members if m.isalpha()),
+                               tuple((p, (_VOCAB.match(p) or _VOCAB.search(p) or re.match("", p)).group())
+                                     for p in phrases))
+        out.append(entry)
+    return out
+
 
 
 def literal_groups(pattern: str, flags: int = 0) -> tuple[frozenset[str], ...]:
@@ -156,14 +206,17 @@ class Calque(Rule):
     Options = Options
 
     def setup(self) -> None:
-        entries = self.resources.toml(f"mt_calques_{self.options.source_lang}.toml")["calque"]
+        lang = self.options.source_lang
+        entries = list(self.resources.toml(f"mt_calques_{lang}.toml")["calque"])
+        if self.options.constructions:
+            entries += expand_constructions(self.resources.toml(f"mt_constructions_{lang}.toml"))
         # (regex, entry, literal groups, case-folded?, longest match or None when unbounded)
         self.entries: list[tuple[re.Pattern[str], dict[str, Any], tuple[frozenset[str], ...], bool, int | None]] = []
         for e in entries:
             fold = not e.get("case")
             flags = re.MULTILINE | (re.IGNORECASE if fold else 0)
-            self.entries.append((re.compile(e["pattern"], flags), e, literal_groups(e["pattern"], flags), fold,
-                                 max_width(e["pattern"], flags)))
+            groups = () if e.get("anchor") else literal_groups(e["pattern"], flags)
+            self.entries.append((re.compile(e["pattern"], flags), e, groups, fold, max_width(e["pattern"], flags)))
 
     def check(self, doc: Document) -> Iterator[Finding]:
         if not applies(doc):
@@ -172,11 +225,29 @@ class Calque(Rule):
         lowered = text.lower()
         same_offsets = len(lowered) == len(text)  # lower() can lengthen a few characters (İ)
         spans: list[tuple[int, int, dict[str, Any]]] = []
+        vocab: set[str] | None = None
         for pattern, e, groups, fold, width in self.entries:
             hay = lowered if fold else text
-            if not _has_all(hay, groups):
+            anchor = e.get("anchor")
+            if anchor:
+                # a construction over a large word class: one word set per document instead of a substring
+                # scan per member (the class members are whole words in the pattern)
+                if vocab is None:
+                    vocab = set(_VOCAB.findall(lowered))
+                present = anchor[0] & vocab
+                for phrase, first in anchor[1]:
+                    if first in vocab and phrase in lowered:
+                        present = present | {phrase}
+                if not present:
+                    continue
+                if width is not None and same_offsets:  # search only around the members found
+                    found = {(m.start(), m.end()) for a, b in _windows(lowered, present, width)
+                             for m in pattern.finditer(text, a, b)}
+                else:
+                    found = {(m.start(), m.end()) for m in pattern.finditer(text)}
+            elif not _has_all(hay, groups):
                 continue
-            if width is not None and groups and (same_offsets or not fold):
+            elif width is not None and groups and (same_offsets or not fold):
                 # every match holds one of the rarest group's strings: search only around them
                 found = {(m.start(), m.end()) for a, b in _windows(hay, groups[0], width)
                          for m in pattern.finditer(text, a, b)}
