@@ -8,6 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -15,8 +19,13 @@ import pytest
 
 import qc.readers
 from qc.cli import main
-from qc.model import Document
+from qc.encoding.nbsp import Nbsp
+from qc.engine import DocumentTimeout, audit_batch, budget_available, time_budget
+from qc.model import Document, Finding
+from qc.pack import PackError, load_pack
 from qc.readers import BadInput, InputError, ReadOptions, escape_id, read_input, sanitize_text
+from qc.rule import Rule
+from qc.untranslated._common import URL_RE
 
 SENTENCE = "The minister said on Monday that the budget would be presented next week."
 
@@ -288,3 +297,116 @@ def test_negative_max_bytes_on_the_command_line_is_exit_2(tmp_path: Path, capsys
     assert main(["audit", str(tmp_path / "a.txt"), "--out", str(tmp_path / "o"), "--quiet",
                  "--max-bytes", "-1"]) == 2
     assert "positive" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- item 3: the per-document time budget
+
+
+class _Flags(Rule):
+    id = "test/flags"
+    summary = "Flags the first word."
+    needs_lang = False
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        yield self.finding(doc, 0, 3, "first word")
+
+
+class _Spins(Rule):
+    id = "test/spins"
+    summary = "Never finishes on a document holding 'spin'."
+    needs_lang = False
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        while "spin" in doc.text:
+            pass
+        return iter(())
+
+
+def test_a_document_over_its_budget_is_reported_with_the_running_rule() -> None:
+    rules = [_Flags(), _Spins()]
+    slow, fast = Document(id="s", text="The spin doctor."), Document(id="f", text="The doctor.")
+    t0 = time.perf_counter()
+    batch = audit_batch([(0, slow), (1, fast)], rules, set(), budget=0.3)
+    assert time.perf_counter() - t0 < 5
+    res_slow, res_fast = batch.results
+    assert len(res_slow.errors) == 1 and "time budget exceeded" in res_slow.errors[0]
+    assert res_slow.errors[0].endswith("in rule test/spins")
+    assert [f.rule for f in res_slow.findings] == ["test/flags"]  # what finished is kept
+    assert res_slow.text == slow.text  # nothing of the text is lost
+    assert res_fast.errors == [] and [f.rule for f in res_fast.findings] == ["test/flags"]
+
+
+def test_the_budget_restores_the_previous_alarm_handler() -> None:
+    def mine(_s: int, _f: object) -> None:
+        return None
+
+    before = signal.signal(signal.SIGALRM, mine)
+    try:
+        audit_batch([(0, Document(id="f", text="The doctor."))], [_Flags()], set(), budget=5)
+        assert signal.getsignal(signal.SIGALRM) is mine
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    finally:
+        signal.signal(signal.SIGALRM, before)
+
+
+def test_no_budget_outside_the_main_thread_and_no_crash() -> None:
+    seen: list[object] = []
+
+    def work() -> None:
+        seen.append(budget_available())
+        with time_budget(0.01):
+            time.sleep(0.05)  # would have timed out in the main thread
+        seen.append("done")
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join()
+    assert seen == [False, "done"]
+    with pytest.raises(DocumentTimeout), time_budget(0.05):
+        time.sleep(1)
+
+
+def test_budget_comes_from_the_pack_and_reaches_the_audit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pack = tmp_path / "p.toml"
+    pack.write_text('[pack]\nselect = ["encoding/nbsp"]\ndocument_seconds = 0.3\n', encoding="utf-8")
+    assert load_pack(pack).document_seconds == 0.3
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("The spin doctor.", encoding="utf-8")
+    (src / "b.txt").write_text(SENTENCE, encoding="utf-8")
+    real = Nbsp.check
+
+    def check(self: Nbsp, doc: Document) -> Iterator[Finding]:
+        while "spin" in doc.text:
+            pass
+        return real(self, doc)
+
+    monkeypatch.setattr(Nbsp, "check", check)
+    out = tmp_path / "out"
+    assert main(["audit", str(src), "--out", str(out), "--quiet", "--jobs", "1", "--pack", str(pack)]) == 0
+    rows = _rows(out)
+    assert [r["id"] for r in rows] == ["a.txt", "b.txt"]
+    assert "time budget exceeded" in rows[0]["error"] and "encoding/nbsp" in rows[0]["error"]
+    assert rows[1]["error"] is None
+    assert (out / "clean" / "a.txt").read_text(encoding="utf-8") == "The spin doctor."
+
+
+@pytest.mark.parametrize("bad", [-1, "10", True])
+def test_pack_rejects_a_bad_budget(tmp_path: Path, bad: object) -> None:
+    pack = tmp_path / "p.toml"
+    pack.write_text(f"[pack]\ndocument_seconds = {json.dumps(bad)}\n", encoding="utf-8")
+    with pytest.raises(PackError, match="document_seconds"):
+        load_pack(pack)
+
+
+# ---------------------------------------------------------------- quadratic patterns
+
+
+@pytest.mark.parametrize("token", ["a" * 100_000, "(((((" * 20_000, "@" * 100_000])
+def test_one_long_token_is_audited_in_linear_time(token: str) -> None:
+    from qc.mt_artifact._common import english_typo
+
+    t0 = time.perf_counter()
+    assert english_typo(token) is False
+    assert list(URL_RE.finditer(token)) == []
+    assert time.perf_counter() - t0 < 0.5
