@@ -87,7 +87,7 @@ class Pack:
         The rules' word lists and indexes live as long as the process: they are moved out of the cyclic
         garbage collector's reach (``gc.freeze``), which otherwise re-scans them on every full
         collection (measured: ~20 % of per-document time with the default pack)."""
-        resources = Resources(self.search_path)
+        resources = Resources(self.search_path, {rid: s.options for rid, s in self.settings.items()})
         out = []
         for rid in self.selected:
             s = self.settings[rid]
