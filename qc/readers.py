@@ -295,6 +295,8 @@ def decode_document(data: bytes, doc_id: str, source: str, meta: dict[str, Any])
     if b"\x00" in data[:BINARY_SNIFF_BYTES]:
         return BadInput(doc_id, source, "binary file (NUL bytes), not text", meta)
     text, errors = decode_utf8(data)
+    if not text.strip():  # white space beyond ASCII (no-break, em spaces) is no text either
+        return BadInput(doc_id, source, "document is only white space", meta)
     return Document(id=doc_id, text=text, meta=meta, source=source, decode_errors=errors)
 
 

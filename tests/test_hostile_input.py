@@ -410,3 +410,9 @@ def test_one_long_token_is_audited_in_linear_time(token: str) -> None:
     assert english_typo(token) is False
     assert list(URL_RE.finditer(token)) == []
     assert time.perf_counter() - t0 < 0.5
+
+
+def test_a_file_of_unicode_white_space_is_no_document(tmp_path: Path) -> None:
+    (tmp_path / "w.txt").write_text("\u00a0\u2003 \r\n\u3000", encoding="utf-8")
+    [rec] = _records(tmp_path / "w.txt")
+    assert isinstance(rec, BadInput) and "only white space" in rec.error
