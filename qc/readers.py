@@ -145,6 +145,8 @@ def input_splits(path: str | Path, options: ReadOptions | None = None,
     elif not Path(path).exists():
         raise InputError(f"input not found: {path}")
     kind = input_kind(path)
+    if not is_url(path) and kind != "dir":
+        _check_input_file(Path(path))
     if kind == "parquet":  # a missing text column is a usage error, found here rather than on a worker
         _parquet_schema(path, options)
     if kind in ("jsonl", "parquet") and not is_url(path) and Path(path).is_file() and _no_rows(Path(path), kind):
@@ -156,6 +158,17 @@ def input_splits(path: str | Path, options: ReadOptions | None = None,
         raise InputError(f"no documents: no file in {path} matches {options.glob!r}")
     return [Split("dir", path, tuple(files[i:i + files_per_split]), i)
             for i in range(0, len(files), max(1, files_per_split))]
+
+
+def _check_input_file(path: Path) -> None:
+    """A JSONL or Parquet input must be a file or a pipe (``<(zcat crawl.jsonl.gz)``): a device such as
+    ``/dev/zero`` never ends, so it is refused before any read. A single text input is a document and
+    is reported as one (``_read_text_file``)."""
+    if _kind_of_name(path.name) == "text":
+        return
+    mode = os.stat(path).st_mode
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        raise InputError(f"{escape_id(str(path))}: not a regular file")
 
 
 def _no_rows(path: Path, kind: str) -> bool:

@@ -416,3 +416,12 @@ def test_a_file_of_unicode_white_space_is_no_document(tmp_path: Path) -> None:
     (tmp_path / "w.txt").write_text("\u00a0\u2003 \r\n\u3000", encoding="utf-8")
     [rec] = _records(tmp_path / "w.txt")
     assert isinstance(rec, BadInput) and "only white space" in rec.error
+
+
+def test_a_device_as_jsonl_input_is_an_input_error_not_a_hang(tmp_path: Path) -> None:
+    (tmp_path / "zero.jsonl").symlink_to("/dev/zero")
+    with pytest.raises(InputError, match="not a regular file"):
+        _records(tmp_path / "zero.jsonl")
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")  # a single text input is one document: an error row
+    [rec] = _records(tmp_path / "zero.txt")
+    assert isinstance(rec, BadInput) and "character device" in rec.error
