@@ -20,6 +20,7 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -57,21 +58,39 @@ def budget_available() -> bool:
 @contextlib.contextmanager
 def time_budget(seconds: float) -> Iterator[None]:
     """Raise ``DocumentTimeout`` in this block after ``seconds`` (no budget when ``seconds <= 0`` or
-    where ``budget_available()`` is false). Restores any timer and handler that were set before."""
+    where ``budget_available()`` is false). A timer that was running before (a test runner's timeout) is
+    honoured: if it falls due first, its own handler runs; otherwise it is re-armed with what is left.
+    The previous ``SIGALRM`` handler is restored."""
     if seconds <= 0 or not budget_available():
         yield
         return
+    state = {"outer_fired": False}
+    previous = signal.getsignal(signal.SIGALRM)
 
-    def expire(_signum: int, _frame: object) -> None:
+    def expire(signum: int, frame: Any) -> None:
+        if outer_first:
+            state["outer_fired"] = True
+            signal.signal(signal.SIGALRM, previous)
+            if callable(previous):
+                previous(signum, frame)
+            return
         raise DocumentTimeout
 
-    previous = signal.signal(signal.SIGALRM, expire)
+    signal.signal(signal.SIGALRM, expire)
+    outer_left, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    outer_first = 0 < outer_left <= seconds
+    if outer_first:
+        signal.setitimer(signal.ITIMER_REAL, outer_left)
+    t0 = time.monotonic()
     try:
-        signal.setitimer(signal.ITIMER_REAL, seconds)
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer_left > 0 and not state["outer_fired"]:
+            signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - t0), 1e-3), outer_interval)
+        elif state["outer_fired"] and outer_interval > 0:
+            signal.setitimer(signal.ITIMER_REAL, outer_interval, outer_interval)
 
 
 def finding_order(f: Finding) -> tuple[int, int, str, str]:

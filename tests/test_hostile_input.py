@@ -341,12 +341,43 @@ def test_the_budget_restores_the_previous_alarm_handler() -> None:
         return None
 
     before = signal.signal(signal.SIGALRM, mine)
+    outer = signal.setitimer(signal.ITIMER_REAL, 0)  # pytest-timeout's, if any: none during this test
     try:
         audit_batch([(0, Document(id="f", text="The doctor."))], [_Flags()], set(), budget=5)
         assert signal.getsignal(signal.SIGALRM) is mine
-        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # no alarm left behind
     finally:
         signal.signal(signal.SIGALRM, before)
+        if outer[0] > 0:
+            signal.setitimer(signal.ITIMER_REAL, *outer)
+
+
+def test_a_timer_running_before_is_honoured() -> None:
+    calls: list[int] = []
+
+    def outer(signum: int, _f: object) -> None:
+        calls.append(signum)
+
+    before = signal.signal(signal.SIGALRM, outer)
+    saved = signal.setitimer(signal.ITIMER_REAL, 0)  # pytest-timeout's, if any
+    try:
+        # a later outer deadline: the document's budget still applies, the outer timer is re-armed
+        signal.setitimer(signal.ITIMER_REAL, 30)
+        slow = Document(id="s", text="The spin doctor.")
+        [res] = audit_batch([(0, slow)], [_Spins()], set(), budget=0.2).results
+        assert "time budget exceeded" in res.errors[0]
+        assert 25 < signal.getitimer(signal.ITIMER_REAL)[0] <= 30 and calls == []
+        # an earlier outer deadline: its own handler runs, the document goes on
+        signal.setitimer(signal.ITIMER_REAL, 0.1)
+        with time_budget(5):
+            time.sleep(0.3)
+        assert calls == [signal.SIGALRM]
+        assert signal.getsignal(signal.SIGALRM) is outer
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+        if saved[0] > 0:
+            signal.setitimer(signal.ITIMER_REAL, *saved)
 
 
 def test_no_budget_outside_the_main_thread_and_no_crash() -> None:
