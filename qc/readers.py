@@ -166,7 +166,10 @@ def _check_input_file(path: Path) -> None:
     is reported as one (``_read_text_file``)."""
     if _kind_of_name(path.name) == "text":
         return
-    mode = os.stat(path).st_mode
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise InputError(f"cannot read {escape_id(str(path))}: {exc.strerror or exc}") from None
     if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
         raise InputError(f"{escape_id(str(path))}: not a regular file")
 
@@ -198,7 +201,7 @@ def read_split(split: Split, options: ReadOptions) -> Iterator[Record]:
         elif split.kind == "parquet":
             yield from _read_parquet(path, options)
         else:
-            yield _read_text_file(path, path.name, options)
+            yield _read_text_file(path, escape_id(path.name), options)
 
 
 def read_input(path: str | Path, options: ReadOptions | None = None) -> Iterator[Record]:

@@ -107,6 +107,17 @@ def test_file_name_that_is_not_utf8_gets_an_escaped_id(tmp_path: Path) -> None:
     assert rows[0]["source"].endswith("d/bad\\xffname.txt")
 
 
+def test_a_single_file_input_with_a_name_that_is_not_utf8(tmp_path: Path) -> None:
+    path = os.path.join(os.fsencode(tmp_path), b"one\xfe.txt")
+    with open(path, "wb") as fh:
+        fh.write(SENTENCE.encode())
+    [doc] = _records(Path(os.fsdecode(path)))
+    assert isinstance(doc, Document) and doc.id == "one\\xfe.txt"
+    out = tmp_path / "out"
+    assert main(["audit", os.fsdecode(path), "--out", str(out), "--quiet", "--jobs", "1", "--select", "encoding"]) == 0
+    assert [r["id"] for r in _rows(out)] == ["one\\xfe.txt"]
+
+
 # ---------------------------------------------------------------- item 2: odd Parquet columns, NaN
 
 
