@@ -9,9 +9,8 @@ encoded as UTF-8: invalid bytes and lone surrogates (a JSON ``"\\ud83d"``) becom
 (a file name with a byte that is not UTF-8) are spelled with visible escapes (``bad\\xffname.txt``);
 metadata is made JSON-safe (NaN and infinities become null, dates ISO strings, bytes base64).
 
-Inputs that name no document are input errors (exit 2): a directory with no file matching the glob, a
-JSONL or Parquet file of zero bytes or rows. A JSONL stream whose lines are all blank yields one error
-row instead (its emptiness is known only once read), so the gate fails on it.
+An input with no document (an empty directory, a zero-byte or all-blank JSONL file, a zero-row Parquet
+file) yields no record: it is not the reader's error but the gate's (``[gate] min_documents``).
 """
 
 from __future__ import annotations
@@ -149,13 +148,9 @@ def input_splits(path: str | Path, options: ReadOptions | None = None,
         _check_input_file(Path(path))
     if kind == "parquet":  # a missing text column is a usage error, found here rather than on a worker
         _parquet_schema(path, options)
-    if kind in ("jsonl", "parquet") and not is_url(path) and Path(path).is_file() and _no_rows(Path(path), kind):
-        raise InputError(f"no documents: {path} is empty")
     if kind != "dir":
         return [Split(kind, path)]
     files = _list_dir(path, options)
-    if not files:
-        raise InputError(f"no documents: no file in {path} matches {options.glob!r}")
     return [Split("dir", path, tuple(files[i:i + files_per_split]), i)
             for i in range(0, len(files), max(1, files_per_split))]
 
@@ -172,13 +167,6 @@ def _check_input_file(path: Path) -> None:
         raise InputError(f"cannot read {escape_id(str(path))}: {exc.strerror or exc}") from None
     if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
         raise InputError(f"{escape_id(str(path))}: not a regular file")
-
-
-def _no_rows(path: Path, kind: str) -> bool:
-    """A zero-byte file, or a Parquet file of zero rows (its footer says so: nothing else is read)."""
-    if not path.stat().st_size:
-        return True
-    return kind == "parquet" and pl.scan_parquet(path).select(pl.len()).collect().item() == 0
 
 
 def read_split(split: Split, options: ReadOptions) -> Iterator[Record]:
@@ -400,18 +388,13 @@ def _read_jsonl(path: Path, options: ReadOptions) -> Iterator[Record]:
 def _jsonl_lines(fh: IO[bytes], name: str, source: str, options: ReadOptions) -> Iterator[Record]:
     name = escape_id(name)
     ids = _UniqueIds()
-    read = 0
     try:
         for lineno, raw in _bounded_lines(fh, options.max_bytes):
             if raw is not None and not raw.strip():
                 continue
-            read += 1
             yield ids.check(_jsonl_record(raw, f"{name}:{lineno}", options))
     except (OSError, EOFError, gzip.BadGzipFile, ValueError) as exc:
-        read += 1
         yield BadInput(f"{name}:end", source, f"input truncated or corrupt after the last line read: {exc}")
-    if not read:
-        yield BadInput(f"{name}:end", source, "no documents: every line is blank")
 
 
 def _bounded_lines(fh: IO[bytes], max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
