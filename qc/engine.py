@@ -3,13 +3,24 @@
 Data flows one way: a document is prepared (language), document rules produce findings, the enabled
 fixes make the cleaned text, and corpus rules emit sketch rows. Corpus rules resolve over all rows
 after the pass. Executors (``qc.executor``) only decide where these functions run.
+
+Each document has a time budget (the pack's ``document_seconds``): a document that exceeds it is
+reported with the rule that was running, keeps the findings of the rules that finished, and the run goes
+on. The budget is a ``SIGALRM`` timer (``signal.setitimer``), so it holds in the main thread of a process:
+``--jobs 1`` and the pool's worker processes. Where no such timer can be set (another thread, a platform
+without ``setitimer``, a Ray actor's worker thread) documents run without a budget.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import signal
+import threading
+import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -20,6 +31,66 @@ from qc.model import Document, Finding
 from qc.readers import BadInput
 from qc.rule import CorpusRule, Rule
 from qc.scoring import score_of
+
+DEFAULT_DOCUMENT_SECONDS = 10.0  # per document (the pack's document_seconds); bench/bench_fuzz.py measures
+
+
+class DocumentTimeout(BaseException):
+    """A document ran past its time budget. A ``BaseException``, so a rule's ``except Exception`` cannot
+    swallow it."""
+
+
+@dataclasses.dataclass(slots=True)
+class _Progress:
+    """A document's work so far: what it is doing now, and the findings and errors of the rules that
+    finished (a document that runs out of time is reported with these)."""
+
+    step: str = "reading"
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+    errors: list[str] = dataclasses.field(default_factory=list)
+
+
+def budget_available() -> bool:
+    """Whether a per-document time budget can be enforced here (a SIGALRM timer in the main thread)."""
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Raise ``DocumentTimeout`` in this block after ``seconds`` (no budget when ``seconds <= 0`` or
+    where ``budget_available()`` is false). A timer that was running before (a test runner's timeout) is
+    honoured: if it falls due first, its own handler runs; otherwise it is re-armed with what is left.
+    The previous ``SIGALRM`` handler is restored."""
+    if seconds <= 0 or not budget_available():
+        yield
+        return
+    state = {"outer_fired": False}
+    previous = signal.getsignal(signal.SIGALRM)
+
+    def expire(signum: int, frame: Any) -> None:
+        if outer_first:
+            state["outer_fired"] = True
+            signal.signal(signal.SIGALRM, previous)
+            if callable(previous):
+                previous(signum, frame)
+            return
+        raise DocumentTimeout
+
+    signal.signal(signal.SIGALRM, expire)
+    outer_left, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    outer_first = 0 < outer_left <= seconds
+    if outer_first:
+        signal.setitimer(signal.ITIMER_REAL, outer_left)
+    t0 = time.monotonic()
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer_left > 0 and not state["outer_fired"]:
+            signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - t0), 1e-3), outer_interval)
+        elif state["outer_fired"] and outer_interval > 0:
+            signal.setitimer(signal.ITIMER_REAL, outer_interval, outer_interval)
 
 
 def finding_order(f: Finding) -> tuple[int, int, str, str]:
@@ -33,13 +104,15 @@ def prepare(doc: Document) -> Document:
     return dataclasses.replace(doc, lang=detect_language(doc.text))
 
 
-def check_document(doc: Document, rules: Sequence[Rule]) -> tuple[list[Finding], list[str]]:
+def check_document(doc: Document, rules: Sequence[Rule],
+                   progress: _Progress | None = None) -> tuple[list[Finding], list[str]]:
     """Findings of every document rule, sorted; a rule that crashes is reported, not raised."""
-    findings: list[Finding] = []
-    errors: list[str] = []
+    progress = _Progress() if progress is None else progress
+    findings, errors = progress.findings, progress.errors
     for rule in rules:
         if isinstance(rule, CorpusRule):
             continue
+        progress.step = f"rule {rule.id}"
         try:
             found = list(rule.check(doc))
             doc.memo[("findings", rule.id)] = found
@@ -88,22 +161,38 @@ class DocResult:
 
 
 def audit_document(record: Document | BadInput, ordinal: int, rules: Sequence[Rule],
-                   fix_rules: set[str]) -> DocResult:
-    """Pass one for a single record: language, document findings, provisional cleaning, sketches."""
+                   fix_rules: set[str], budget: float = DEFAULT_DOCUMENT_SECONDS) -> DocResult:
+    """Pass one for a single record: language, document findings, provisional cleaning, sketches, all
+    within ``budget`` seconds (see the module docstring)."""
     if isinstance(record, BadInput):
         return DocResult(ordinal, record.id, record.source, "", dict(record.meta), "und", [], [],
                          record.error, {})
-    doc = prepare(record) if any(r.needs_lang for r in rules) else record
-    findings, errors = check_document(doc, rules)
+    progress = _Progress()
+    doc = record
     sketches: dict[str, pl.DataFrame] = {}
-    if any(isinstance(r, CorpusRule) for r in rules):
-        clean, _ = clean_text(doc.text, findings, fix_rules)
-        # the quality so far (document rules only), for corpus rules that prefer the better copy
-        doc.memo["quality"] = score_of(findings, len(doc.text))
-        try:
-            sketches = sketch_document(doc, clean, rules)
-        except Exception as exc:
-            errors.append(f"corpus sketch crashed: {type(exc).__name__}: {exc}")
+    t0 = time.perf_counter()
+    try:
+        with time_budget(budget):
+            if any(r.needs_lang for r in rules):
+                progress.step = "language identification"
+                doc = prepare(record)
+            check_document(doc, rules, progress)
+            if any(isinstance(r, CorpusRule) for r in rules):
+                progress.step = "cleaning"
+                clean, _ = clean_text(doc.text, progress.findings, fix_rules)
+                # the quality so far (document rules only), for corpus rules that prefer the better copy
+                doc.memo["quality"] = score_of(progress.findings, len(doc.text))
+                progress.step = "corpus sketches"
+                try:
+                    sketches = sketch_document(doc, clean, rules)
+                except Exception as exc:
+                    progress.errors.append(f"corpus sketch crashed: {type(exc).__name__}: {exc}")
+    except DocumentTimeout:
+        progress.findings.sort(key=finding_order)
+        progress.errors.append(f"time budget exceeded: {time.perf_counter() - t0:.1f} s > {budget:g} s "
+                               f"per document, in {progress.step}")
+        sketches = {}
+    findings, errors = progress.findings, progress.errors
     return DocResult(ordinal, doc.id, doc.source, doc.text, dict(doc.meta), doc.lang, findings, errors,
                      None, sketches)
 
@@ -126,9 +215,9 @@ def tag_ordinals(items: list[tuple[int, pl.DataFrame]]) -> pl.DataFrame:
 
 
 def audit_batch(batch: Sequence[tuple[int, Document | BadInput]], rules: Sequence[Rule],
-                fix_rules: set[str]) -> BatchResult:
+                fix_rules: set[str], budget: float = DEFAULT_DOCUMENT_SECONDS) -> BatchResult:
     """Pass one over a batch; pure, so any executor (process pool, Ray) can run it."""
-    results = [audit_document(rec, ordinal, rules, fix_rules) for ordinal, rec in batch]
+    results = [audit_document(rec, ordinal, rules, fix_rules, budget) for ordinal, rec in batch]
     per_rule: dict[str, list[tuple[int, pl.DataFrame]]] = {}
     for res in results:
         for rid, frame in res.sketches.items():

@@ -51,10 +51,11 @@ def _init_worker(pack: Pack) -> None:
     rules = pack.build()
     _WORKER["rules"] = rules
     _WORKER["fix"] = fix_rule_ids(pack, rules)
+    _WORKER["budget"] = pack.document_seconds
 
 
 def _run_batch(batch: Batch) -> BatchResult:
-    return audit_batch(batch, _WORKER["rules"], _WORKER["fix"])
+    return audit_batch(batch, _WORKER["rules"], _WORKER["fix"], _WORKER["budget"])
 
 
 def split_batches(splits: Iterable[Split], options: ReadOptions, batch_size: int) -> Iterator[Batch]:
@@ -94,7 +95,7 @@ class LocalExecutor:
         it = iter(batches)
         if self.jobs == 1:
             for batch in it:
-                yield audit_batch(batch, self.rules, self.fix)
+                yield audit_batch(batch, self.rules, self.fix, self.pack.document_seconds)
             return
         # Small inputs: not worth starting processes.
         head = []
@@ -104,7 +105,7 @@ class LocalExecutor:
                 break
         if len(head) <= 2:
             for batch in head:
-                yield audit_batch(batch, self.rules, self.fix)
+                yield audit_batch(batch, self.rules, self.fix, self.pack.document_seconds)
             return
         ctx = mp.get_context("spawn")
         self._pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(self.pack,))

@@ -75,11 +75,12 @@ class _Audit:
     def __init__(self, pack: Pack) -> None:
         self.rules = pack.build()
         self.fix = fix_rule_ids(pack, self.rules)
+        self.budget = pack.document_seconds  # enforced only where the UDF runs in the main thread
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         records = [pickle.loads(b) for b in batch.column("record").to_pylist()]
         result = audit_batch(list(zip(batch.column("ordinal").to_pylist(), records, strict=True)),
-                             self.rules, self.fix)
+                             self.rules, self.fix, self.budget)
         return pa.table({
             "batch": pa.array([pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)], pa.large_binary()),
             "worker": pa.array([os.getpid()], pa.int64()),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qc.engine import DEFAULT_DOCUMENT_SECONDS
 from qc.lexicon import builtin_rules_dir
 from qc.model import FAMILIES, Severity
 from qc.registry import BY_ID, RULES
@@ -111,6 +112,7 @@ class Pack:
     gate: GatePolicy = field(default_factory=GatePolicy)
     clean: CleanPolicy = field(default_factory=CleanPolicy)
     verdict: VerdictPolicy = field(default_factory=VerdictPolicy)
+    document_seconds: float = DEFAULT_DOCUMENT_SECONDS  # [pack] per-document time budget (0: none)
 
     @property
     def search_path(self) -> tuple[Path, ...]:
@@ -124,7 +126,7 @@ class Pack:
         The rules' word lists and indexes live as long as the process: they are moved out of the cyclic
         garbage collector's reach (``gc.freeze``), which otherwise re-scans them on every full
         collection (measured: ~20 % of per-document time with the default pack)."""
-        resources = Resources(self.search_path)
+        resources = Resources(self.search_path, {rid: s.options for rid, s in self.settings.items()})
         out = []
         for rid in self.selected:
             s = self.settings[rid]
@@ -222,4 +224,11 @@ def load_pack(
         gate=_policy(GatePolicy, data.get("gate", {}), "gate"),
         clean=_policy(CleanPolicy, data.get("clean", {}), "clean"),
         verdict=_policy(VerdictPolicy, data.get("verdict", {}), "verdict"),
+        document_seconds=_seconds(meta.get("document_seconds", DEFAULT_DOCUMENT_SECONDS), path),
     )
+
+
+def _seconds(value: Any, path: Path) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise PackError(f"{path}: [pack] document_seconds must be a number of seconds >= 0; got {value!r}")
+    return float(value)

@@ -2,16 +2,33 @@
 
 A reader never raises on a bad document: it yields a ``BadInput`` that the report records. Ids are
 stable: the path relative to the input root for files, the id field (or ``path:line``) for JSONL.
+
+Text is sanitised here, once, so that no rule, language model or writer meets a string that cannot be
+encoded as UTF-8: invalid bytes and lone surrogates (a JSON ``"\\ud83d"``) become U+FFFD and are kept in
+``Document.decode_errors`` for ``encoding/invalid-utf8``; ids and sources that are not valid Unicode
+(a file name with a byte that is not UTF-8) are spelled with visible escapes (``bad\\xffname.txt``);
+metadata is made JSON-safe (NaN and infinities become null, dates ISO strings, bytes base64).
+
+An input with no document (an empty directory, a zero-byte or all-blank JSONL file, a zero-row Parquet
+file) yields no record: it is not the reader's error but the gate's (``[gate] min_documents``).
 """
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import decimal
+import errno
 import fnmatch
 import gzip
 import json
+import math
+import os
+import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 import polars as pl
@@ -45,6 +62,12 @@ class ReadOptions:
     id_field: str = "id"
     text_field: str = "text"
     max_bytes: int = DEFAULT_MAX_BYTES
+
+    def __post_init__(self) -> None:
+        if isinstance(self.max_bytes, bool) or not isinstance(self.max_bytes, int) or self.max_bytes < 1:
+            raise InputError(f"max bytes must be a positive number of bytes; got {self.max_bytes!r}")
+        if not self.glob or not self.id_field or not self.text_field:
+            raise InputError("glob, id field and text field must not be empty")
 
 
 def is_url(spec: str | Path) -> bool:
@@ -121,6 +144,8 @@ def input_splits(path: str | Path, options: ReadOptions | None = None,
     elif not Path(path).exists():
         raise InputError(f"input not found: {path}")
     kind = input_kind(path)
+    if not is_url(path) and kind != "dir":
+        _check_input_file(Path(path))
     if kind == "parquet":  # a missing text column is a usage error, found here rather than on a worker
         _parquet_schema(path, options)
     if kind != "dir":
@@ -128,6 +153,20 @@ def input_splits(path: str | Path, options: ReadOptions | None = None,
     files = _list_dir(path, options)
     return [Split("dir", path, tuple(files[i:i + files_per_split]), i)
             for i in range(0, len(files), max(1, files_per_split))]
+
+
+def _check_input_file(path: Path) -> None:
+    """A JSONL or Parquet input must be a file or a pipe (``<(zcat crawl.jsonl.gz)``): a device such as
+    ``/dev/zero`` never ends, so it is refused before any read. A single text input is a document and
+    is reported as one (``_read_text_file``)."""
+    if _kind_of_name(path.name) == "text":
+        return
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise InputError(f"cannot read {escape_id(str(path))}: {exc.strerror or exc}") from None
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        raise InputError(f"{escape_id(str(path))}: not a regular file")
 
 
 def read_split(split: Split, options: ReadOptions) -> Iterator[Record]:
@@ -150,7 +189,7 @@ def read_split(split: Split, options: ReadOptions) -> Iterator[Record]:
         elif split.kind == "parquet":
             yield from _read_parquet(path, options)
         else:
-            yield _read_text_file(path, path.name, options)
+            yield _read_text_file(path, escape_id(path.name), options)
 
 
 def read_input(path: str | Path, options: ReadOptions | None = None) -> Iterator[Record]:
@@ -170,20 +209,86 @@ def _list_dir(root: str | Path, options: ReadOptions) -> list[tuple[str, str]]:
                  if fnmatch.fnmatch(p.rsplit("/", 1)[-1], options.glob)]
     else:
         assert isinstance(root, Path)
-        found = [(str(p), p.relative_to(root).as_posix()) for p in root.rglob(options.glob) if p.is_file()]
+        found = list(_walk(root, options.glob))
     return sorted(found, key=lambda f: f[1])
 
 
-def _read_text_file(path: Path, doc_id: str, options: ReadOptions) -> Record:
-    source = str(path)
+def _walk(root: Path, glob: str) -> Iterator[tuple[str, str]]:
+    """Every entry under ``root`` whose name matches ``glob``, symlinks and special files included (the
+    reader reports them), and every subdirectory that cannot be listed (reported too, so the gate counts
+    what it could not see). Symlinks to directories are not followed, as ``Path.rglob`` does not."""
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError:
+            if folder != root:
+                yield str(folder), escape_id(folder.relative_to(root).as_posix())
+                continue
+            raise InputError(f"cannot list {root}") from None
+        for entry in entries:
+            path = Path(entry.path)
+            rel = path.relative_to(root).as_posix()
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                stack.append(path)
+            elif PurePosixPath(rel).match(glob) and not _is_dir_link(path):
+                yield entry.path, escape_id(rel)
+
+
+def _is_dir_link(path: Path) -> bool:
     try:
-        size = path.stat().st_size
-        if size > options.max_bytes:
-            return BadInput(doc_id, source, f"document too large: {size} bytes > limit {options.max_bytes}")
-        data = path.read_bytes()
+        return path.is_symlink() and stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+_FILE_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+               (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+               (stat.S_ISSOCK, "a socket"))
+
+
+def _read_text_file(path: Path, doc_id: str, options: ReadOptions) -> Record:
+    """One file as a document. Only regular files are opened (a FIFO or ``/dev/zero`` would block or
+    never end), and never more than ``max_bytes + 1`` bytes are read (``/proc`` files report size 0)."""
+    source = escape_id(str(path))
+    meta = {"path": doc_id}
+    try:
+        st = os.stat(path)
     except OSError as exc:
-        return BadInput(doc_id, source, f"cannot read file: {exc.strerror or exc}")
-    return decode_document(data, doc_id, source, {"path": doc_id})
+        return BadInput(doc_id, source, _stat_error(path, exc), meta)
+    for is_kind, what in _FILE_KINDS:
+        if is_kind(st.st_mode):
+            if what == "a directory":
+                try:
+                    os.scandir(path).close()
+                except OSError as exc:
+                    return BadInput(doc_id, source, f"cannot list directory: {exc.strerror or exc}", meta)
+            return BadInput(doc_id, source, f"not a regular file: {what}", meta)
+    if st.st_size > options.max_bytes:
+        return BadInput(doc_id, source, f"document too large: {st.st_size} bytes > limit {options.max_bytes}",
+                        meta)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(options.max_bytes + 1)
+    except OSError as exc:
+        return BadInput(doc_id, source, f"cannot read file: {exc.strerror or exc}", meta)
+    if len(data) > options.max_bytes:
+        return BadInput(doc_id, source, f"document too large: more than {options.max_bytes} bytes", meta)
+    return decode_document(data, doc_id, source, meta)
+
+
+def _stat_error(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "cannot read file: symbolic link loop"
+    if exc.errno == errno.ENOENT and path.is_symlink():
+        return f"cannot read file: dangling symbolic link (to {escape_id(os.readlink(path))})"
+    return f"cannot read file: {exc.strerror or exc}"
 
 
 def decode_document(data: bytes, doc_id: str, source: str, meta: dict[str, Any]) -> Record:
@@ -194,38 +299,80 @@ def decode_document(data: bytes, doc_id: str, source: str, meta: dict[str, Any])
     if b"\x00" in data[:BINARY_SNIFF_BYTES]:
         return BadInput(doc_id, source, "binary file (NUL bytes), not text", meta)
     text, errors = decode_utf8(data)
+    if not text.strip():  # white space beyond ASCII (no-break, em spaces) is no text either
+        return BadInput(doc_id, source, "document is only white space", meta)
     return Document(id=doc_id, text=text, meta=meta, source=source, decode_errors=errors)
 
 
-def decode_utf8(data: bytes) -> tuple[str, tuple[tuple[int, int, bytes], ...]]:
+DecodeErrors = tuple[tuple[int, int, bytes], ...]
+_SURROGATE_RE = re.compile("[\ud800-\udfff]+")
+
+
+def decode_utf8(data: bytes) -> tuple[str, DecodeErrors]:
     """Decode UTF-8; each invalid byte run becomes one U+FFFD per byte, with its (start, end, bytes)."""
     try:
         return data.decode("utf-8"), ()
     except UnicodeDecodeError:
-        pass
-    parts: list[str] = []
-    errors: list[tuple[int, int, bytes]] = []
-    pos = 0
-    chars = 0
-    while pos < len(data):
-        try:
-            chunk = data[pos:].decode("utf-8")
-            parts.append(chunk)
-            break
-        except UnicodeDecodeError as exc:
-            good = data[pos:pos + exc.start].decode("utf-8")
-            parts.append(good)
-            chars += len(good)
-            bad = data[pos + exc.start:pos + exc.end]
-            if errors and errors[-1][1] == chars:  # extend an adjacent run
-                s, _e, b = errors[-1]
-                errors[-1] = (s, chars + len(bad), b + bad)
-            else:
-                errors.append((chars, chars + len(bad), bad))
-            parts.append("\ufffd" * len(bad))
-            chars += len(bad)
-            pos += exc.end
-    return "".join(parts), tuple(errors)
+        return sanitize_text(data.decode("utf-8", "surrogateescape"))
+
+
+def sanitize_text(text: str) -> tuple[str, DecodeErrors]:
+    """``text`` with every surrogate code point replaced by U+FFFD (one for one, so offsets hold), and
+    the (start, end, raw bytes) of each run: a surrogate escape (``\\udcff``, from ``surrogateescape``)
+    is the invalid byte it stands for; a lone surrogate (a JSON ``"\\ud83d"`` without its pair) is its
+    ``surrogatepass`` bytes. Strings from ``json.loads`` pair valid escapes, so only lone ones remain."""
+    if text.isascii() or not _SURROGATE_RE.search(text):
+        return text, ()
+    errors = [(m.start(), m.end(), _surrogate_bytes(m.group())) for m in _SURROGATE_RE.finditer(text)]
+    return _SURROGATE_RE.sub(lambda m: "\ufffd" * len(m.group()), text), tuple(errors)
+
+
+def _surrogate_bytes(run: str) -> bytes:
+    return b"".join(bytes([ord(ch) - 0xDC00]) if 0xDC80 <= ord(ch) <= 0xDCFF
+                    else ch.encode("utf-8", "surrogatepass") for ch in run)
+
+
+def escape_id(name: str) -> str:
+    """A name that can be written as UTF-8, losslessly: unchanged when it is valid Unicode; otherwise a
+    surrogate escape (a byte that was not UTF-8 in a file name) is spelled ``\\xNN``, a lone surrogate
+    ``\\udNNN`` and a backslash ``\\\\``, so the escaped form maps back to the one original name."""
+    if name.isascii() or not _SURROGATE_RE.search(name):
+        return name
+    out = []
+    for ch in name:
+        cp = ord(ch)
+        if 0xDC80 <= cp <= 0xDCFF:
+            out.append(f"\\x{cp - 0xDC00:02x}")
+        elif 0xD800 <= cp <= 0xDFFF:
+            out.append(f"\\u{cp:04x}")
+        else:
+            out.append("\\\\" if ch == "\\" else ch)
+    return "".join(out)
+
+
+def json_safe(value: Any) -> Any:
+    """A metadata value as JSON can carry it: NaN and infinities become null (``NaN`` is not JSON),
+    dates and times ISO strings, decimals strings, bytes base64, nested values recursively, lone
+    surrogates U+FFFD. Plain values come back unchanged."""
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, str):
+        return sanitize_text(value)[0]
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {escape_id(str(k)): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if isinstance(value, bytes | bytearray | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return sanitize_text(str(value))[0]
 
 
 def _read_jsonl(path: Path, options: ReadOptions) -> Iterator[Record]:
@@ -239,39 +386,87 @@ def _read_jsonl(path: Path, options: ReadOptions) -> Iterator[Record]:
 
 
 def _jsonl_lines(fh: IO[bytes], name: str, source: str, options: ReadOptions) -> Iterator[Record]:
+    name = escape_id(name)
+    ids = _UniqueIds()
     try:
-        for lineno, raw in enumerate(fh, start=1):
-            if not raw.strip():
+        for lineno, raw in _bounded_lines(fh, options.max_bytes):
+            if raw is not None and not raw.strip():
                 continue
-            yield _jsonl_record(raw, f"{name}:{lineno}", options)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            yield ids.check(_jsonl_record(raw, f"{name}:{lineno}", options))
+    except (OSError, EOFError, gzip.BadGzipFile, ValueError) as exc:
         yield BadInput(f"{name}:end", source, f"input truncated or corrupt after the last line read: {exc}")
 
 
-def _jsonl_record(raw: bytes, where: str, options: ReadOptions) -> Record:
-    if len(raw) > options.max_bytes:
-        return BadInput(where, where, f"line too large: {len(raw)} bytes > limit {options.max_bytes}")
+def _bounded_lines(fh: IO[bytes], max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+    """``(line number, line)`` with no line held longer than ``max_bytes`` (``None`` stands for a longer
+    one, skipped to its end in bounded reads: a 15 GB line without a newline must not fill memory)."""
     try:
-        obj = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        fh.readline(0)
+    except TypeError:  # fsspec's buffered files take no size: their lines are read whole
+        yield from enumerate(fh, start=1)
+        return
+    lineno = 0
+    while True:
+        raw = fh.readline(max_bytes + 1)
+        if not raw:
+            return
+        lineno += 1
+        if len(raw) > max_bytes and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):
+                raw = fh.readline(1 << 20)
+            yield lineno, None
+        else:
+            yield lineno, raw
+
+
+def _jsonl_record(raw: bytes | None, where: str, options: ReadOptions) -> Record:
+    if raw is None or len(raw) > options.max_bytes:
+        size = "" if raw is None else f"{len(raw)} bytes "
+        return BadInput(where, where, f"line too large: {size}> limit {options.max_bytes}")
+    try:  # invalid bytes survive as surrogate escapes, then become U+FFFD with a decode error
+        obj = json.loads(raw.decode("utf-8", "surrogateescape"))
+    except (json.JSONDecodeError, RecursionError) as exc:
         return BadInput(where, where, f"malformed JSON at {where}: {exc}")
     if not isinstance(obj, dict):
         return BadInput(where, where, f"JSON line at {where} is not an object")
     return _object_record(obj, where, options)
 
 
+class _UniqueIds:
+    """Ids of one JSONL or Parquet input seen so far: a second record with an id already used (``42``
+    and ``"42"`` are one id) becomes an error row under its position, never merged with the first."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    def check(self, rec: Record) -> Record:
+        where = rec.source
+        first = self.seen.get(rec.id)
+        if first is None:
+            self.seen[rec.id] = where
+            return rec
+        if where in self.seen:  # the position is an id of its own: the row cannot be told apart
+            where = f"{where}#dup"
+        self.seen.setdefault(where, where)
+        return BadInput(where, rec.source, f"duplicate id {rec.id!r} (first at {first}); ids must be unique",
+                        dict(rec.meta))
+
+
 def _object_record(obj: dict[str, Any], where: str, options: ReadOptions) -> Record:
     raw_id = obj.get(options.id_field)
-    doc_id = str(raw_id) if raw_id is not None and str(raw_id) != "" else where
+    if isinstance(raw_id, float) and not math.isfinite(raw_id):
+        raw_id = None
+    doc_id = escape_id(str(raw_id)) if raw_id is not None and str(raw_id) != "" else where
     text = obj.get(options.text_field)
-    meta = {k: v for k, v in obj.items() if k != options.text_field}
+    meta = {escape_id(str(k)): json_safe(v) for k, v in obj.items() if k != options.text_field}
     if not isinstance(text, str):
         return BadInput(doc_id, where, f"field {options.text_field!r} missing or not a string", meta)
     if not text.strip():
         return BadInput(doc_id, where, "empty document", meta)
     if "\x00" in text:
         return BadInput(doc_id, where, "text contains NUL characters (binary data?)", meta)
-    return Document(id=doc_id, text=text, meta=meta, source=where)
+    text, errors = sanitize_text(text)
+    return Document(id=doc_id, text=text, meta=meta, source=where, decode_errors=errors)
 
 
 def _parquet_schema(path: Path | str, options: ReadOptions) -> None:
@@ -301,12 +496,13 @@ def _read_parquet(path: Path | str, options: ReadOptions, fh: IO[bytes] | None =
         return pl.scan_parquet(path) if fh is None else pl.read_parquet(fh).lazy()
 
     lf = _read_parquet_schema(path, options, lazy)
-    name = str(path).rstrip("/").rsplit("/", 1)[-1]
+    name = escape_id(str(path).rstrip("/").rsplit("/", 1)[-1])
+    ids = _UniqueIds()
     row = 0
     for batch in lf.collect_batches(chunk_size=4096):
         for obj in batch.iter_rows(named=True):
             row += 1
-            yield _object_record(obj, f"{name}:{row}", options)
+            yield ids.check(_object_record(obj, f"{name}:{row}", options))
 
 
 # ---------------------------------------------------------------- URLs (fsspec)

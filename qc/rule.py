@@ -33,11 +33,17 @@ class NoOptions:
 class Resources:
     """Read-only access to lexicons and data files of a rule pack (see ``qc.lexicon``)."""
 
-    def __init__(self, search_path: tuple[Any, ...]):
+    def __init__(self, search_path: tuple[Any, ...], rule_options: Mapping[str, Any] | None = None):
         from qc import lexicon
 
         self._lexicon = lexicon
         self.search_path = search_path
+        self._rule_options = dict(rule_options or {})
+
+    def options_of(self, rule_id: str) -> Any | None:
+        """The options the pack gives rule ``rule_id`` (selected or not), for a service several rules
+        share (the untranslated family's UI lexicon); None outside a pack."""
+        return self._rule_options.get(rule_id)
 
     def lexicon(self, name: str) -> list[str]:
         """Lines of ``lexicons/<name>``: comments (``#``) and blank lines dropped, order kept."""

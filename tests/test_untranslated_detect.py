@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import pytest
 
 from qc.engine import clean_text, prepare
 from qc.lang import detect_language, identify
 from qc.model import Document
-from qc.untranslated._common import placement, token_script
+from qc.untranslated._common import URL_RE, placement, token_script
 from qc.untranslated.foreign_language import ForeignLanguage, langdetect_probs
 from qc.untranslated.foreign_script import ForeignScript
 
@@ -160,3 +163,69 @@ def test_languages_whose_word_lists_need_extra_tokenizers_do_not_crash(monkeypat
     monkeypatch.setattr(fl, "_wordfreq_langs", lambda: frozenset({"ja"}))
     rule = ForeignLanguage()
     assert rule._own("政府は火曜日に新しい予算案を発表した", "ja", "zh") is False  # no ImportError raised
+
+
+@pytest.mark.parametrize("token", ["@" * 20000, "a." * 20000, "x@" + "b" * 40000, "a@" * 20000])
+def test_url_pattern_is_linear_on_one_long_token(token: str) -> None:
+    # The old ``\\S+@\\S+\\.\\w+`` took 11 s on 2,000 ``@`` (cubic); 20,000 now take milliseconds.
+    t0 = time.perf_counter()
+    assert list(URL_RE.finditer(token)) == []
+    assert time.perf_counter() - t0 < 0.5
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("mail john.doe@example.com now", ["john.doe@example.com"]), ("see www.bbc.co.uk/news", ["www.bbc.co.uk/news"]),
+    ("visit example.com/a?b=1 ok", ["example.com/a?b=1"]), ("at https://x.y/z.", ["https://x.y/z."]),
+    ("a-b.de/x and foo.ru", ["a-b.de/x", "foo.ru"]),
+])
+def test_url_pattern_still_finds_addresses(text: str, found: list[str]) -> None:
+    assert [m.group() for m in URL_RE.finditer(text)] == found
+
+
+def test_the_packs_ui_lexicon_reaches_all_three_rules(tmp_path: Path) -> None:
+    from qc.pack import load_pack
+
+    # A site string the default lexicon does not hold: only a pack's own lexicon names it.
+    (tmp_path / "lexicons").mkdir()
+    lexicon = 'ru = ["Свежий выпуск газеты"]\nde = ["Neue Ausgabe der Zeitung lesen"]\n'
+    (tmp_path / "lexicons" / "site_ui.toml").write_text(lexicon, encoding="utf-8")
+    pack_file = tmp_path / "p.toml"
+    pack_file.write_text('[pack]\nselect = ["untranslated"]\n'
+                         '[rules."untranslated/ui-string"]\nlexicon = "site_ui.toml"\n', encoding="utf-8")
+    text = ENGLISH + "Свежий выпуск газеты\nNeue Ausgabe der Zeitung lesen und mehr erfahren\n"
+
+    def rules_found(pack_path: Path | None) -> list[str]:
+        rules = load_pack(pack_path, select=None if pack_path else ["untranslated"]).build()
+        doc = prepare(Document(id="d", text=text, lang="en"))
+        return sorted(f.rule for r in rules for f in r.check(doc))
+
+    assert rules_found(None) == ["untranslated/foreign-language", "untranslated/foreign-script"]
+    assert rules_found(pack_file) == ["untranslated/ui-string", "untranslated/ui-string"]
+    # also when ui-string itself is not selected: the others still read the pack's lexicon
+    pack_file.write_text('[pack]\nselect = ["untranslated/foreign-script", "untranslated/foreign-language"]\n'
+                         '[rules."untranslated/ui-string"]\nlexicon = "site_ui.toml"\n', encoding="utf-8")
+    assert rules_found(pack_file) == []
+
+
+def test_untranslated_modules_import_without_a_circle() -> None:
+    import subprocess
+    import sys
+
+    for mod in ("qc.untranslated.foreign_script", "qc.untranslated.foreign_language", "qc.untranslated.ui_string",
+                "qc.untranslated.ui_lexicon", "qc.untranslated.runs"):
+        code = f"import {mod}, sys; print(sorted(m for m in sys.modules if m.startswith('qc.untranslated.')))"
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        loaded = set(eval(out))
+        if mod != "qc.untranslated.ui_string":
+            assert "qc.untranslated.ui_string" not in loaded, mod  # the shared lexicon lives apart from the rule
+        if mod.endswith(("foreign_language", "ui_string", "ui_lexicon", "runs")):
+            assert "qc.untranslated.foreign_script" not in loaded, mod
+
+
+def test_many_short_runs_in_one_long_sentence_are_linear() -> None:
+    from qc.untranslated.runs import script_runs
+
+    text = "жж жж ab cd ef " * 10000  # 10,000 runs in one sentence: each counted it whole (51 s), now 0.3 s
+    t0 = time.perf_counter()
+    assert len(script_runs(text, "LATIN")) == 10000
+    assert time.perf_counter() - t0 < 3

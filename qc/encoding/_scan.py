@@ -202,7 +202,7 @@ def weak(src: str, fixed: str, codec: str) -> bool:
     three source characters (``√π`` reads as mac_roman ``ù``; ``Я»`` as cp1251 U+07FB), unless the lead
     is one real text never puts before a symbol (``_STRONG_LEADS``). Weak repairs are kept only when
     the document has a strong one of the same codec."""
-    if len(fixed) > 1 or len(src) > 3 or (len(src) == 3 and not _weak(fixed)) or "\ufffd" in src:
+    if len(src) < 2 or len(fixed) > 1 or len(src) > 3 or (len(src) == 3 and not _weak(fixed)) or "\ufffd" in src:
         return False  # a lead byte before a lost one (``Ä�``) is damage already, not a coincidence
     if src[1] in _TYPO_CONT:
         return True  # ``Ã’s`` (a plural of Ã), ``SELKÄ\xa0``: a letter before a quote or a no-break space

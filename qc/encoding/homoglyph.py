@@ -17,6 +17,7 @@ used to put Latin letters back into Cyrillic words). ``min_word`` (default 2) is
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -39,7 +40,11 @@ class HomoglyphOptions:
 
 
 def _script(ch: str) -> str:
+    """``lat``, ``cyr``, ``grk``, ``mark`` (a combining mark: it belongs to the letter before it, whatever
+    block it is in, e.g. the Cyrillic U+0486 after a Latin ``K``) or ``other``."""
     cp = ord(ch)
+    if cp >= 0x300 and unicodedata.category(ch).startswith("M"):
+        return "mark"
     if 0x400 <= cp <= 0x52F:
         return "cyr"
     if 0x370 <= cp <= 0x3FF:
@@ -84,7 +89,7 @@ class Homoglyph(Rule):
             if "other" in scripts:
                 continue
             lat = scripts.count("lat")
-            nonlat = len(scripts) - lat
+            nonlat = len(scripts) - lat - scripts.count("mark")
             # Latin back from Cyrillic and Greek look-alikes, or Cyrillic back from Latin ones (only in a
             # word with no Greek). The dominant script first (on a tie, the line's); if its look-alikes
             # cannot spell the word (``tһе``: Latin t has no Cyrillic twin), the other one.
@@ -96,13 +101,15 @@ class Homoglyph(Rule):
                 if dominant == "cyr" and "grk" in scripts:
                     continue
                 table = self.to_latin if dominant == "lat" else self.to_cyr
-                idx = [i for i, s in enumerate(scripts) if s != dominant]
+                idx = [i for i, s in enumerate(scripts) if s not in (dominant, "mark")]
                 if all(word[i] in table for i in idx):
                     break
             else:
                 continue
+            if not idx:  # one script once the marks are set aside
+                continue
             a, b = idx[0], idx[-1] + 1
-            fixed = "".join(table.get(ch, ch) if scripts[a + k] != dominant else ch
+            fixed = "".join(table.get(ch, ch) if scripts[a + k] not in (dominant, "mark") else ch
                             for k, ch in enumerate(word[a:b]))
             name = "Latin" if dominant == "lat" else "Cyrillic"
             yield self.finding(doc, m.start() + a, m.start() + b,

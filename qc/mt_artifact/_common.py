@@ -121,12 +121,19 @@ def english_edit_index(min_zipf: float) -> tuple[frozenset[str], frozenset[str]]
     return words, deletions
 
 
+@functools.lru_cache(maxsize=4)
+def _longest(min_zipf: float) -> int:
+    return max(map(len, english_edit_index(min_zipf)[0]), default=0)
+
+
 def english_typo(token: str, min_zipf: float = 3.5) -> bool:
     """A doubled letter too many, one letter missing, or two swapped against a common English word
     (probleem, emal, tabel): a typo, not a foreign word. Substitutions and other insertions are not
     counted: too many foreign words are one such edit away from an English one (krome/rome)."""
     words, deletions = english_edit_index(min_zipf)
     t = token.lower()
+    if len(t) > _longest(min_zipf) + 1:  # one edit from no word; and each test below is O(len(t)**2)
+        return False
     if len(t) == 4:  # short words are one edit away from too many English words (togo/too): only a
         return t in english_edit_index(4.5)[1]  # letter missing from a very common word (emal)
     if len(t) < 4:

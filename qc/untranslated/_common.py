@@ -33,7 +33,11 @@ LANG_SCRIPT = {
     "ta": "TAMIL", "te": "TELUGU", "am": "ETHIOPIC",
 }
 
-URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\b[\w.-]+\.(?:com|org|net|ru|de|fr|рф|uk|io)\b\S*")
+# Linear on any input: an address or a domain is tried only where its run of characters starts (the
+# lookbehinds), and the local part is possessive, so a 1 MB run of ``@`` or ``a.`` is one attempt per run,
+# not one per position with a backtrack over the rest (``\S+@\S+`` took minutes on ``'@' * 10000``).
+URL_RE = re.compile(r"(?:https?://|www\.)\S+|(?<![^\s@])[^\s@]++@[^\s@]+\.\w+"
+                    r"|(?<![\w.-])[\w.-]+\.(?:com|org|net|ru|de|fr|рф|uk|io)\b\S*")
 HASHTAG_RE = re.compile(r"[#@]\w+")
 # Every URL_RE match holds one of these.
 _URL_HINT_RE = re.compile(r"://|www\.|@|\.(?:com|org|net|ru|de|fr|рф|uk|io)\b")
@@ -202,24 +206,45 @@ def sentence_of(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int] |
     return None
 
 
+@functools.lru_cache(maxsize=2)
+def _newlines(text: str) -> list[int]:
+    """Offsets of the text's newlines, once per document (a str caches its hash, so a look-up is cheap)."""
+    return [m.start() for m in re.finditer("\n", text)]
+
+
 def line_bounds(text: str, pos: int) -> tuple[int, int]:
-    """(start, end) of the line holding ``pos``, without its newline."""
-    ls = text.rfind("\n", 0, pos) + 1
-    le = text.find("\n", pos)
-    return ls, (len(text) if le < 0 else le)
+    """(start, end) of the line holding ``pos``, without its newline. By bisection: scanning for the
+    newlines around ``pos`` costs the line's length, and a document may be one line with 10,000 runs."""
+    if len(text) < 4096:
+        ls = text.rfind("\n", 0, pos) + 1
+        le = text.find("\n", pos)
+        return ls, (len(text) if le < 0 else le)
+    nl = _newlines(text)
+    i = bisect.bisect_left(nl, pos)
+    return (nl[i - 1] + 1 if i else 0), (nl[i] if i < len(nl) else len(text))
+
+
+_NOT_LINE_REST_RE = re.compile(f"[^{re.escape(_LINE_REST)}]")
+_NOT_EDGE_PUNCT_RE = re.compile(f"[^{re.escape(_EDGE_PUNCT)}]")
+
+
+def _only(rx: re.Pattern[str], text: str, start: int, end: int) -> bool:
+    """``not text[start:end].strip(chars)`` without copying the slice: whether no character outside
+    ``chars`` stands there (``rx`` matches one)."""
+    return rx.search(text, start, max(start, end)) is None
 
 
 def placement(text: str, start: int, end: int, sentence: tuple[int, int] | None = None) -> str:
     """Where ``text[start:end]`` stands: ``line``, ``edge``, ``sentence`` or ``inline``."""
     ls, le = line_bounds(text, start)
     # Alone on its line give or take punctuation and numbers: ``Комментарии (0)``, ``Фото 1/5``.
-    if end <= le and not text[ls:start].strip(_LINE_REST) and not text[end:le].strip(_LINE_REST):
+    if end <= le and _only(_NOT_LINE_REST_RE, text, ls, start) and _only(_NOT_LINE_REST_RE, text, end, le):
         return "line"
-    if not text[:start].strip(_EDGE_PUNCT) or not text[end:].strip(_EDGE_PUNCT):
+    if _only(_NOT_EDGE_PUNCT_RE, text, 0, start) or _only(_NOT_EDGE_PUNCT_RE, text, end, len(text)):
         return "edge"
     if sentence is not None:
         ss, se = sentence
-        if not text[ss:start].strip(_EDGE_PUNCT) and not text[end:se].strip(_EDGE_PUNCT):
+        if _only(_NOT_EDGE_PUNCT_RE, text, ss, start) and _only(_NOT_EDGE_PUNCT_RE, text, end, se):
             return "sentence"
     return "inline"
 

@@ -55,6 +55,7 @@ from qc.untranslated._common import (
     tokens,
     trim_span,
 )
+from qc.untranslated.ui_lexicon import UiLexicon
 
 
 @functools.lru_cache(maxsize=1)
@@ -207,11 +208,8 @@ class ForeignLanguage(Rule):
             from wordfreq import zipf_frequency
 
             zipf_frequency("the", "en")  # loads English's list (~0.15 s) here; other languages on first use
-        self._ui = None
-        if self.options.defer_ui_strings:
-            from qc.untranslated.ui_string import UiLexicon
-
-            self._ui = UiLexicon.load(self.resources)
+        # the lexicon the pack gives untranslated/ui-string, so that both rules name the same strings
+        self._ui = UiLexicon.configured(self.resources) if self.options.defer_ui_strings else None
 
     # --- identification -------------------------------------------------------------------------
     def _names(self, words: list[Token], lang: str) -> bool:

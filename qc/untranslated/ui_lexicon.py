@@ -1,0 +1,115 @@
+"""The site-interface lexicon of the untranslated family: strings by language, matched in a document.
+
+``untranslated/ui-string`` reports its matches; ``untranslated/foreign-script`` and
+``untranslated/foreign-language`` leave them to it. All three read the lexicon the pack configures for
+``untranslated/ui-string`` (``UiLexicon.configured``), so a pack's own lexicon reaches every rule.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from qc.model import Document
+from qc.rule import Resources
+from qc.text import WORD_RE
+from qc.untranslated._common import enclosed, glossed, placement
+
+UI_STRING_RULE = "untranslated/ui-string"
+DEFAULT_LEXICON = "untranslated_ui_strings.toml"
+# A word token runs on across ' and - (``Войти-то``) where an entry may stop; its head is looked up too.
+_HEAD_RE = re.compile(r"['’\-]")
+
+
+@dataclass(frozen=True, slots=True)
+class UiMatch:
+    start: int
+    end: int
+    text: str
+    langs: frozenset[str]
+
+
+class UiLexicon:
+    """Interface strings by language. Matching looks the text's words up in the set of the entries' first
+    words and tries the entries only where one stands: a flat alternation of ~300 strings tried at every
+    position of the text cost ~2 ms per 3 KB document; this costs ~0.1 ms."""
+
+    def __init__(self, by_lang: dict[str, list[str]], name: str = DEFAULT_LEXICON):
+        self.name = name
+        self.langs: dict[str, set[str]] = {}
+        lowered: set[str] = set()
+        for lang, entries in by_lang.items():
+            for entry in entries:
+                self.langs.setdefault(entry.casefold(), set()).add(lang)
+                lowered.add(entry.lower())  # not casefold: ``schließen`` must still match ``Schließen``
+        alts = sorted(lowered, key=len, reverse=True)
+        body = "|".join(re.escape(a) for a in alts) or r"(?!x)x"
+        self.pattern = re.compile(rf"(?:{body})(?![\w])", re.IGNORECASE)
+        # Look-up keys: an entry's first two words (its only word for one-word entries).
+        self.keys: set[str] = set()
+        for entry in lowered:
+            words = WORD_RE.findall(entry)
+            if words:
+                self.keys.add(" ".join(words[:2]))
+        # Entries that do not start with a word (``© ...``) are tried at every position.
+        self.bare = re.compile(
+            rf"(?<!\w)(?:{'|'.join(re.escape(a) for a in alts if not a[:1].isalnum())})(?![\w])", re.IGNORECASE
+        ) if any(not a[:1].isalnum() for a in alts) else None
+
+    @classmethod
+    def load(cls, resources: Resources, name: str = DEFAULT_LEXICON) -> UiLexicon:
+        data = resources.toml(name)
+        return cls({lang: [str(e) for e in entries] for lang, entries in data.items()}, name)
+
+    @classmethod
+    def configured(cls, resources: Resources) -> UiLexicon:
+        """The lexicon the rule pack gives ``untranslated/ui-string`` (its ``lexicon`` option, whether
+        or not that rule is selected), or the default one outside a pack."""
+        options = resources.options_of(UI_STRING_RULE)
+        return cls.load(resources, getattr(options, "lexicon", DEFAULT_LEXICON))
+
+    def _raw(self, text: str) -> list[re.Match[str]]:
+        found: list[re.Match[str]] = []
+        words = WORD_RE.findall(text.lower())
+        heads = [_HEAD_RE.split(w)[0] for w in words if _HEAD_RE.search(w)]
+        grams = {*words, *heads, *map(" ".join, itertools.pairwise(words))}
+        hits = {k.split(" ")[0] for k in grams & self.keys}
+        if hits:  # most documents: none; the entries are tried only where a hit's first word stands
+            alts = "|".join(sorted(map(re.escape, hits), key=len, reverse=True))
+            for c in re.finditer(rf"(?<!\w)(?:{alts})", text, re.IGNORECASE):
+                if found and c.start() < found[-1].end():
+                    continue
+                m = self.pattern.match(text, c.start())
+                if m is not None:
+                    found.append(m)
+        if self.bare is not None:
+            found = sorted([*found, *self.bare.finditer(text)], key=lambda m: m.start())
+        return found
+
+    def matches(self, text: str, doc_lang: str) -> list[UiMatch]:
+        """Strings of another language than ``doc_lang``; single words only alone on their line."""
+        out = []
+        for m in self._raw(text):
+            langs = self.langs.get(m.group().casefold(), set())
+            if not langs or doc_lang in langs:
+                continue
+            if " " not in m.group().strip() and placement(text, m.start(), m.end()) != "line":
+                continue
+            if enclosed(text, m.start(), m.end()) and glossed(text, m.end()):
+                continue  # a quoted term with its translation: “Лента новостей” (news feed)
+            out.append(UiMatch(m.start(), m.end(), m.group(), frozenset(langs)))
+        return out
+
+    def spans(self, text: str, doc_lang: str) -> list[tuple[int, int]]:
+        return [(m.start, m.end) for m in self.matches(text, doc_lang)]
+
+    def doc_matches(self, doc: Document) -> list[UiMatch]:
+        """``matches`` of a document, computed once for the three rules of the family."""
+        key = ("untranslated", "ui", self.name)
+        if key not in doc.memo:
+            doc.memo[key] = self.matches(doc.text, doc.lang)
+        return doc.memo[key]
+
+    def doc_spans(self, doc: Document) -> list[tuple[int, int]]:
+        return [(m.start, m.end) for m in self.doc_matches(doc)]
