@@ -39,11 +39,16 @@ FINDINGS_SCHEMA = {
 
 def dumps(obj: Any) -> str:
     """Canonical JSON for every output line: same input, same bytes. NaN and infinities (a Parquet
-    input's float columns) become ``null``: ``NaN`` is not JSON, and readers of clean.jsonl reject it."""
+    input's float columns) become ``null``: ``NaN`` is not JSON, and readers of clean.jsonl reject it.
+    U+0085, U+2028 and U+2029 are escaped: ``str.splitlines()`` and some JSONL readers break lines there."""
     try:
-        return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        line = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except ValueError:
-        return json.dumps(_finite(obj), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        line = json.dumps(_finite(obj), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return line.translate(_LINE_BREAKS_ESCAPED)
+
+
+_LINE_BREAKS_ESCAPED = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
 def pretty_json(obj: Any) -> str:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import stat
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ import pytest
 import qc.runner
 from qc.cli import main
 from qc.pack import load_pack
-from qc.writers import AtomicLines, atomic_path, remove_stale_temps, report_relpath, safe_relpath, write_atomic
+from qc.writers import AtomicLines, atomic_path, dumps, remove_stale_temps, report_relpath, safe_relpath, write_atomic
 
 
 @pytest.mark.parametrize("hostile", ["../x", "../../etc/passwd", "/etc/x", "a/../../b", "a\x00b", "C:\\win\\x",
@@ -163,3 +164,11 @@ def test_a_killed_runs_texts_jsonl_does_not_outlive_the_next_run(tmp_path: Path)
     (out / "texts.jsonl").write_text('{"id": "a", "text": "old"}\n', encoding="utf-8")
     assert main(["audit", str(_src(tmp_path)), "--out", str(out), "--quiet", "--jobs", "1", "--no-html"]) in (0, 1)
     assert not (out / "texts.jsonl").exists()
+
+
+def test_output_lines_escape_unicode_line_breaks() -> None:
+    """U+0085, U+2028 and U+2029 inside a text would split a JSONL line for ``str.splitlines()`` readers."""
+    obj = {"id": "a", "text": "one\u2028two\x85three\u2029four"}
+    line = dumps(obj)
+    assert line.splitlines() == [line]
+    assert json.loads(line) == obj
