@@ -39,6 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from qc.boilerplate.model import LineModel, load_model
+from qc.lexicon import locate
 from qc.model import Document
 from qc.text import WORD_RE, iter_lines
 
@@ -322,6 +324,7 @@ class Layout:
     lines: tuple[Line, ...]
     core: tuple[int, int] | None  # indices of the first and last core line (inclusive); None: no article
     text_len: int
+    doubt: str = ""  # why the core was widened to keep prose-like lines (the line model's loss guard)
 
     def region(self, name: str) -> list[Line]:
         return [ln for ln in self.lines if ln.region == name]
@@ -377,7 +380,8 @@ class _Matcher:
 class BlockClassifier:
     """Line classification and article core of a document; results cached per document."""
 
-    def __init__(self, lexicon: Mapping[str, Any], use_stopwords: bool = True):
+    def __init__(self, lexicon: Mapping[str, Any], use_stopwords: bool = True, model: LineModel | None = None):
+        self.model = model  # the learned line model re-deciding the cascade's layout (None: the cascade alone)
         self.matchers = {
             cat: _Matcher(list(lexicon.get(cat, {}).get("lines", [])),
                           list(lexicon.get(cat, {}).get("phrases", [])))
@@ -569,7 +573,12 @@ class BlockClassifier:
             else:
                 region = "core"
             lines.append(Line(i, row[1], row[2], row[3], row[4], row[5], row[6], region))
-        return Layout(tuple(lines), best_span, len(text))
+        layout = Layout(tuple(lines), best_span, len(text))
+        if self.model is None:
+            return layout
+        from qc.boilerplate.decode import apply_model  # decode builds on this module's Layout
+
+        return apply_model(layout, text, stops, self.model)
 
     @staticmethod
     def _extend_over_lists(raw: list[list[Any]], text: str, span: tuple[int, int],
@@ -752,14 +761,16 @@ _SHARED: dict[tuple[Any, ...], BlockClassifier] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def shared_classifier(resources: Any, lexicon: str, use_stopwords: bool) -> BlockClassifier:
+def shared_classifier(resources: Any, lexicon: str, use_stopwords: bool, model: str = "") -> BlockClassifier:
     """One classifier (and so one per-document cache) for every rule built with the same settings, so
-    ``leading``, ``trailing`` and ``inner`` classify each document once."""
-    key = (tuple(str(p) for p in resources.search_path), lexicon, use_stopwords)
+    ``leading``, ``trailing`` and ``inner`` classify each document once. ``model``: a line model file found
+    on the pack's search path (``""``: the rule cascade alone)."""
+    key = (tuple(str(p) for p in resources.search_path), lexicon, use_stopwords, model)
     with _SHARED_LOCK:
         clf = _SHARED.get(key)
         if clf is None:
-            clf = _SHARED[key] = BlockClassifier(resources.toml(lexicon), use_stopwords)
+            line_model = load_model(locate(model, tuple(resources.search_path))) if model else None
+            clf = _SHARED[key] = BlockClassifier(resources.toml(lexicon), use_stopwords, line_model)
         return clf
 
 

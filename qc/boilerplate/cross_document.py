@@ -39,6 +39,7 @@ class Options:
     #                                them is a syndicated copy, not a page with a furniture sentence
     lexicon: str = "boilerplate_phrases.toml"
     stopwords: bool = True
+    model: str = ""  # the line model (shared with ``leading``; "": the cascade)
 
 
 _SCHEMA = {"source": pl.Utf8, "hash": pl.UInt64, "start": pl.Int64, "end": pl.Int64, "prose": pl.Boolean,
@@ -77,7 +78,7 @@ class CrossDocument(CorpusRule):
 
     def setup(self) -> None:
         self.classifier: BlockClassifier = shared_classifier(self.resources, self.options.lexicon,
-                                                             self.options.stopwords)
+                                                             self.options.stopwords, self.options.model)
 
     def sketch(self, doc: Document, clean: str) -> pl.DataFrame | None:
         o = self.options

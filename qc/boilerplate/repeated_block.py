@@ -38,6 +38,7 @@ class Options:
     #                          Single copies (a headline, a caption) are still removed; 0 turns this off
     lexicon: str = "boilerplate_phrases.toml"  # the block classifier's settings (shared with ``leading``)
     stopwords: bool = True
+    model: str = ""  # the line model (shared with ``leading``; "": the cascade)
 
 
 class RepeatedBlock(Rule):
@@ -48,7 +49,8 @@ class RepeatedBlock(Rule):
     Options = Options
 
     def setup(self) -> None:
-        self.classifier = shared_classifier(self.resources, self.options.lexicon, self.options.stopwords)
+        self.classifier = shared_classifier(self.resources, self.options.lexicon, self.options.stopwords,
+                                             self.options.model)
 
     def check(self, doc: Document) -> Iterator[Finding]:
         text = doc.text
