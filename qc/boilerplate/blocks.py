@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from qc.boilerplate.model import LineModel, load_model
+from qc.boilerplate.vocabulary import Vocabulary
 from qc.lexicon import locate
 from qc.model import Document
 from qc.text import WORD_RE, iter_lines
@@ -88,8 +89,6 @@ LIST_MIN_TOPICAL = 0.3  # at least this share share a content word with the core
 LIST_MIN_ITEMS = 2  # ... or this long after an intro line ending in a colon ("You will need:")
 LIST_INTRO_WORDS = 4  # an intro has this many words ("Here is the list:"; "Ingredients:" is a label)
 LIST_MAX_SCAN = 400  # lines looked at beyond the core (bounded work on huge pages)
-_COUNT_COMMENTS_RE = re.compile(r"^\d+\s+(?:comments?|responses?|replies|kommentare?|commentaires?|comentarios?|"
-                                r"comentários?|commenti|комментари\w*|коментар\w*)$", re.I)
 
 _CATEGORY_LABEL = {
     "section": "section heading",
@@ -128,34 +127,6 @@ _PHONE_RE = re.compile(
     re.I,
 )
 
-_MONTHS = (
-    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
-    "september|october|november|december|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|"
-    "октября|ноября|декабря|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|"
-    "juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
-    "septiembre|octubre|noviembre|diciembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|"
-    "novembro|dezembro"
-)
-_DATE_RE = re.compile(
-    r"(?<!\w)(?:"
-    r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}"  # 29.03.2017, 05/10/2018, 2019-11-20
-    rf"|\d{{1,2}}\.?\s+(?:{_MONTHS})\.?(?:,?\s+\d{{4}})?"  # 20 November 2019
-    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"  # Nov. 20, 2019
-    r"|\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?"  # 18:15, 5:52 AM
-    r")(?!\w)",
-    re.I,
-)
-# A story-list item: a date, a separator, then a headline (or the reverse).
-_DATED_HEADLINE_RE = re.compile(
-    rf"^\s*(?:{_DATE_RE.pattern})\s*(?:[-–—|•·:]|\s{{2,}})\s*\S|\S\s*(?:[-–—|•·]|\s{{2,}})\s*(?:{_DATE_RE.pattern})\s*$",
-    re.I,
-)
-# "More Great WIRED Stories", "Other news from the region": a list heading without a lexicon entry.
-_LIST_HEADING_RE = re.compile(
-    r"^(?:more|other|latest|top|related|recommended|popular|trending|further|similar|recent|featured)\b"
-    r"[\w\s'&-]{0,40}\b(?:stories|articles|news|posts|reads|videos|coverage|headlines|reading)$",
-    re.I,
-)
 # An author bio at the foot of an article: "Jane Doe is a staff writer at ...".
 _BIO_RE = re.compile(
     r"^[\w.'’-]+(?:\s[\w.'’()@-]+){0,4}\s(?:is|was)\s(?:a|an|the)\s[\w\s,-]{0,60}?"
@@ -164,18 +135,6 @@ _BIO_RE = re.compile(
 )
 # "PAP/ Jan Kowalski", "Reuters / Jane Doe", "News / World": an agency credit or a breadcrumb.
 _SLASH_CREDIT_RE = re.compile(r"^[\w.&'’-]{2,25}(?:\s?/\s?[\w.&'’ -]{2,40}){1,4}$")
-_SOCIAL = frozenset((
-    "facebook", "twitter", "instagram", "youtube", "telegram", "whatsapp", "linkedin", "vk",
-    "vkontakte", "tiktok", "pinterest", "reddit", "flipboard", "snapchat",
-))
-_DATE_FILLER = frozenset((
-    "updated", "published", "posted", "modified", "am", "pm", "est", "edt", "cst", "cdt", "pst", "pdt", "gmt",
-    "utc", "bst", "cet", "msk", "at", "on", "by", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday",
-    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "ago", "hours",
-    "hour", "minutes", "min", "mins", "days", "day", "weeks", "week", "months", "year", "years", "обновлено",
-    "опубликовано", "сегодня", "вчера", "назад", "мск", "г", "года",
-))
-
 # ISO 639-1 -> jusText stoplist name
 _STOPLIST_NAMES = {
     "af": "Afrikaans", "sq": "Albanian", "ar": "Arabic", "hy": "Armenian", "az": "Azerbaijani",
@@ -380,7 +339,9 @@ class _Matcher:
 class BlockClassifier:
     """Line classification and article core of a document; results cached per document."""
 
-    def __init__(self, lexicon: Mapping[str, Any], use_stopwords: bool = True, model: LineModel | None = None):
+    def __init__(self, lexicon: Mapping[str, Any], use_stopwords: bool = True, model: LineModel | None = None,
+                 vocabulary: Vocabulary | None = None):
+        self.vocab = vocabulary or Vocabulary.builtin()  # months, counters, networks, list headings
         self.model = model  # the learned line model re-deciding the cascade's layout (None: the cascade alone)
         self.matchers = {
             cat: _Matcher(list(lexicon.get(cat, {}).get("lines", [])),
@@ -442,16 +403,17 @@ class BlockClassifier:
         dated = False
         headline_item = False
         has_digit = _DIGIT_RE.search(folded) is not None  # dates and phone numbers need one: skip them
-        if has_digit and _DATE_RE.search(folded):
-            rest = [t for t in WORD_RE.findall(_DATE_RE.sub(" ", folded)) if t not in _DATE_FILLER and not t.isdigit()]
+        if has_digit and self.vocab.date.search(folded):
+            rest = [t for t in WORD_RE.findall(self.vocab.date.sub(" ", folded))
+                    if t not in self.vocab.date_fillers and not t.isdigit()]
             date_only = len(rest) <= 1
-            dated = date_only or (n <= 30 and bool(_DATED_HEADLINE_RE.search(folded)))
+            dated = date_only or (n <= 30 and bool(self.vocab.dated_headline.search(folded)))
         headline_item = dated and not date_only
 
         # strong furniture evidence
         strong: list[str] = []
         section = norm if "section" in whole else self._section_prefix(norm, n)
-        if not section and n <= SECTION_PREFIX_WORDS and _LIST_HEADING_RE.match(norm):
+        if not section and n <= SECTION_PREFIX_WORDS and self.vocab.list_heading.match(norm):
             section = norm
         if section:
             strong.append(f'section heading "{section}"')
@@ -469,9 +431,9 @@ class BlockClassifier:
             if single_ok or many or cat in whole:
                 strong.append(f'{_CATEGORY_LABEL[cat]} "{found[0]}"')
         terminal = hits["terminal"] if n <= SHORT_WORDS else []
-        if terminal or _COUNT_COMMENTS_RE.match(norm):
+        if terminal or self.vocab.comment_count.match(norm):
             strong.append(f'end of article "{terminal[0] if terminal else norm}"')
-        if n <= SHORT_WORDS and len(_SOCIAL.intersection(tokens)) >= 2:
+        if n <= SHORT_WORDS and len(self.vocab.social_networks.intersection(tokens)) >= 2:
             strong.append("social-network links")
         if n <= 60 and _BIO_RE.match(stripped):
             strong.append("author bio")
@@ -761,16 +723,18 @@ _SHARED: dict[tuple[Any, ...], BlockClassifier] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def shared_classifier(resources: Any, lexicon: str, use_stopwords: bool, model: str = "") -> BlockClassifier:
+def shared_classifier(resources: Any, lexicon: str, use_stopwords: bool, model: str = "",
+                      vocabulary: str = "boilerplate_vocabulary.toml") -> BlockClassifier:
     """One classifier (and so one per-document cache) for every rule built with the same settings, so
     ``leading``, ``trailing`` and ``inner`` classify each document once. ``model``: a line model file found
     on the pack's search path (``""``: the rule cascade alone)."""
-    key = (tuple(str(p) for p in resources.search_path), lexicon, use_stopwords, model)
+    key = (tuple(str(p) for p in resources.search_path), lexicon, use_stopwords, model, vocabulary)
     with _SHARED_LOCK:
         clf = _SHARED.get(key)
         if clf is None:
             line_model = load_model(locate(model, tuple(resources.search_path))) if model else None
-            clf = _SHARED[key] = BlockClassifier(resources.toml(lexicon), use_stopwords, line_model)
+            clf = _SHARED[key] = BlockClassifier(resources.toml(lexicon), use_stopwords, line_model,
+                                                 Vocabulary.from_toml(resources.toml(vocabulary)))
         return clf
 
 
