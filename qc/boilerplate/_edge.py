@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from qc.boilerplate.blocks import BlockClassifier, Layout, describe, runs, shared_classifier
+from qc.boilerplate.blocks import BlockClassifier, describe, runs, shared_classifier
+from qc.boilerplate.lines import Layout
 from qc.model import Document, Finding, Severity
 from qc.rule import Rule
 

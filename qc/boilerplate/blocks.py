@@ -29,21 +29,30 @@ kept in ``doc.memo``, so the five rules of the family share them.
 
 from __future__ import annotations
 
-import functools
-import importlib.util
 import itertools
 import re
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from qc.boilerplate.decode import apply_model
+from qc.boilerplate.language import body_language, stoplist
+from qc.boilerplate.lines import (
+    _EDGE_PUNCT,
+    Layout,
+    Line,
+    LineRow,
+    _line_table,
+    _straighten,
+    fold,
+    line_table,
+    normalise,
+)
 from qc.boilerplate.model import LineModel, load_model
 from qc.boilerplate.vocabulary import Vocabulary
 from qc.lexicon import locate
 from qc.model import Document
-from qc.text import WORD_RE, iter_lines
+from qc.text import WORD_RE
 
 # ---------------------------------------------------------------- weights (measured on devdata)
 # All scores are in words: a prose line scores its word count.
@@ -67,9 +76,6 @@ REPEAT_PENALTY = 6.0  # a non-prose line printed again elsewhere in the page (te
 STANDFIRST_WORDS = 12  # an unpunctuated line this long just above the core is its standfirst (headlines are
 #                        shorter: 7-10 words on devdata)
 STANDFIRST_GAP = 2  # ... when at most this many widget lines (no strong furniture) sit between
-BODY_STOP_OK = 0.30  # stopword share of the long lines above which the document language is trusted
-#                      (measured on the 77 dev pages: own language 0.25-0.61, median ~0.45; English
-#                      pages misread as Polish score 0.23-0.25 with the Polish list): below, re-identify
 STORY_LIST_MIN = 3  # this many dated lines at regular gaps make a story list (seed 003 has eight)
 CARD_MAX_LINES = 4  # a teaser card (kicker, headline, summary) between two "Read more" lines is this short
 TERMINAL_MIN_PROSE = 50  # words of article prose before a comment section / author box for it to end the
@@ -110,10 +116,6 @@ _CARD_MARKER_EVIDENCE = (f'{_CATEGORY_LABEL["cta"]} "', f'{_CATEGORY_LABEL["nav"
 # appeals are written as prose; one stray "cookies" in an article is not enough).
 _PROSE_BANNERS = ("cookie", "donation", "comments", "legal")
 
-# Typographic quotes straightened (chained str.replace: str.translate with a dict looks every character up
-# in Python and was the classifier's largest single cost).
-_QUOTE_PAIRS = (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"'), ("\u00a0", " "))
-_EDGE_PUNCT = " \t\"'()[]{}<>|•·*#>:;,.!?…-–—/\\_=+~"
 _SENT_END_RE = re.compile(r"[.!?…。！？](?:[\"'”’»)\]]*)$")
 _SENT_INNER_RE = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s+\S")
 _DIGIT_RE = re.compile(r"\d")
@@ -135,45 +137,6 @@ _BIO_RE = re.compile(
 )
 # "PAP/ Jan Kowalski", "Reuters / Jane Doe", "News / World": an agency credit or a breadcrumb.
 _SLASH_CREDIT_RE = re.compile(r"^[\w.&'’-]{2,25}(?:\s?/\s?[\w.&'’ -]{2,40}){1,4}$")
-# ISO 639-1 -> jusText stoplist name
-_STOPLIST_NAMES = {
-    "af": "Afrikaans", "sq": "Albanian", "ar": "Arabic", "hy": "Armenian", "az": "Azerbaijani",
-    "eu": "Basque", "be": "Belarusian", "bn": "Bengali", "bs": "Bosnian", "br": "Breton", "bg": "Bulgarian",
-    "ca": "Catalan", "hr": "Croatian", "cs": "Czech", "da": "Danish", "nl": "Dutch", "en": "English",
-    "eo": "Esperanto", "et": "Estonian", "fi": "Finnish", "fr": "French", "gl": "Galician", "ka": "Georgian",
-    "de": "German", "el": "Greek", "gu": "Gujarati", "ht": "Haitian", "he": "Hebrew", "hi": "Hindi",
-    "hu": "Hungarian", "is": "Icelandic", "id": "Indonesian", "ga": "Irish", "it": "Italian", "jv": "Javanese",
-    "kn": "Kannada", "kk": "Kazakh", "ko": "Korean", "ku": "Kurdish", "ky": "Kyrgyz", "la": "Latin",
-    "lv": "Latvian", "lt": "Lithuanian", "lb": "Luxembourgish", "mk": "Macedonian", "ms": "Malay",
-    "ml": "Malayalam", "mt": "Maltese", "mr": "Marathi", "ne": "Nepali", "nb": "Norwegian_Bokmal",
-    "no": "Norwegian_Bokmal", "nn": "Norwegian_Nynorsk", "oc": "Occitan", "fa": "Persian", "pl": "Polish",
-    "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sr": "Serbian", "sh": "Serbo_Croatian",
-    "sk": "Slovak", "sl": "Slovenian", "es": "Spanish", "su": "Sundanese", "sw": "Swahili", "sv": "Swedish",
-    "tl": "Tagalog", "ta": "Tamil", "te": "Telugu", "tr": "Turkish", "tk": "Turkmen", "uk": "Ukrainian",
-    "ur": "Urdu", "uz": "Uzbek", "vi": "Vietnamese", "cy": "Welsh", "fy": "West_Frisian", "yo": "Yoruba",
-}
-
-
-@functools.lru_cache(maxsize=64)
-def stoplist(lang: str) -> frozenset[str] | None:
-    """jusText's stoplist for an ISO 639-1 code, read from the installed package without importing it
-    (its import pulls in lxml); None when the language has none or justext is not installed."""
-    name = _STOPLIST_NAMES.get(lang.split("-")[0].lower())
-    if not name:
-        return None
-    try:
-        spec = importlib.util.find_spec("justext")
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for base in spec.submodule_search_locations:
-        path = Path(base) / "stoplists" / f"{name}.txt"
-        if path.is_file():
-            return frozenset(w.strip().lower() for w in path.read_text(encoding="utf-8").splitlines() if w.strip())
-    return None
-
-
 _WRAP_END_RE = re.compile(r"[.!?…:。！？][\"'”’»)\]]*$")
 
 
@@ -201,92 +164,6 @@ def _max_segment(raw: list[list[Any]], lo: int, hi: int) -> tuple[int, int] | No
         if cur > best:
             best, best_span = cur, (cur_start, k)
     return best_span
-
-
-def body_language(text: str, fallback: str) -> str:
-    """Language of the long lines: the document language is read from its first characters, which on a
-    scraped page are menus (an English page measured as Polish on devdata)."""
-    long_lines = [ln for ln in text.splitlines() if len(ln) >= 80]
-    sample = " ".join(long_lines)[:3000]
-    if len(sample) < 200:
-        return fallback
-    stops = stoplist(fallback)
-    if stops:
-        tokens = WORD_RE.findall(sample.lower())
-        if tokens and sum(t in stops for t in tokens) / len(tokens) >= BODY_STOP_OK:
-            return fallback  # the prose reads as the document language: no second identification
-    from qc.lang import identify
-
-    lang, prob = identify(sample)[0]
-    return lang if prob >= 0.5 and lang != "und" else fallback
-
-
-def _straighten(line: str) -> str:
-    if line.isascii():
-        return line
-    for a, b in _QUOTE_PAIRS:
-        if a in line:
-            line = line.replace(a, b)
-    return line
-
-
-def fold(line: str) -> str:
-    """Case-folded line with quotes straightened and whitespace folded."""
-    return " ".join(_straighten(line).lower().split())
-
-
-def normalise(line: str) -> str:
-    """Case-folded line with quotes straightened, whitespace folded and edge punctuation stripped."""
-    return fold(line).strip(_EDGE_PUNCT)
-
-
-LineRow = tuple[int, int, str, str, str]  # (start, end, line, folded, normalised); "" folds for blank lines
-
-
-def line_table(doc: Document) -> list[LineRow]:
-    """Every line of the document with its folded and normalised forms, computed once per document (kept
-    in ``doc.memo``) for the classifier, ``repeated-block`` and ``cross-document``."""
-    key = ("boilerplate-lines",)
-    table = doc.memo.get(key)
-    if table is None:
-        table = doc.memo[key] = _line_table(doc.text)
-    return table
-
-
-def _line_table(text: str) -> list[LineRow]:
-    out: list[LineRow] = []
-    for s, e, line in iter_lines(text):
-        if line.strip():
-            folded = fold(line)
-            out.append((s, e, line, folded, folded.strip(_EDGE_PUNCT)))
-        else:
-            out.append((s, e, line, "", ""))
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One line of a document, classified. ``start``/``end`` exclude the newline."""
-
-    index: int
-    start: int
-    end: int
-    words: int
-    score: float
-    kind: str  # "blank" | "prose" | "short" | "furniture"
-    evidence: tuple[str, ...]
-    region: str = ""  # "lead" | "core" | "trail"
-
-
-@dataclass(frozen=True, slots=True)
-class Layout:
-    lines: tuple[Line, ...]
-    core: tuple[int, int] | None  # indices of the first and last core line (inclusive); None: no article
-    text_len: int
-    doubt: str = ""  # why the core was widened to keep prose-like lines (the line model's loss guard)
-
-    def region(self, name: str) -> list[Line]:
-        return [ln for ln in self.lines if ln.region == name]
 
 
 def _trie_pattern(items: list[tuple[str, str]]) -> str:
@@ -538,8 +415,6 @@ class BlockClassifier:
         layout = Layout(tuple(lines), best_span, len(text))
         if self.model is None:
             return layout
-        from qc.boilerplate.decode import apply_model  # decode builds on this module's Layout
-
         return apply_model(layout, text, stops, self.model)
 
     @staticmethod
@@ -736,20 +611,6 @@ def shared_classifier(resources: Any, lexicon: str, use_stopwords: bool, model: 
             clf = _SHARED[key] = BlockClassifier(resources.toml(lexicon), use_stopwords, line_model,
                                                  Vocabulary.from_toml(resources.toml(vocabulary)))
         return clf
-
-
-def line_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """A line's span with its newline and the blank lines after it, so removing it leaves no debris."""
-    if end >= len(text):
-        return start, end
-    pos = end + 1
-    while pos < len(text):
-        nl = text.find("\n", pos)
-        seg_end = len(text) if nl < 0 else nl
-        if text[pos:seg_end].strip():
-            break
-        pos = len(text) if nl < 0 else nl + 1
-    return start, pos
 
 
 def evidence_key(line: Line) -> str:

@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 
 import polars as pl
 
-from qc.boilerplate.blocks import BlockClassifier, line_table, shared_classifier
+from qc.boilerplate.blocks import BlockClassifier, shared_classifier
+from qc.boilerplate.lines import line_table
 from qc.distributed import hash_partition
 from qc.model import Document, Finding, Severity
 from qc.rule import CorpusResult, CorpusRule, ResolveTasks

@@ -19,8 +19,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from qc.boilerplate.blocks import Layout
 from qc.boilerplate.features import FEATURE_NAMES, line_features
+from qc.boilerplate.lines import Layout
 from qc.boilerplate.model import LineModel
 
 DEFAULTS = {"bias": 0.0, "clip": 4.0, "inner": -2.0, "max_loss": 0.35}

@@ -15,14 +15,11 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from qc.boilerplate.lines import Layout, Line
 from qc.text import WORD_RE
-
-if TYPE_CHECKING:  # blocks reads the model, which reads this module's feature names
-    from qc.boilerplate.blocks import Layout, Line
 
 # Evidence category of the cascade, by the start of its evidence text (the cascade's display strings).
 EVIDENCE_PREFIXES: tuple[tuple[str, str], ...] = (
@@ -61,9 +58,14 @@ LINE_NAMES: tuple[str, ...] = (
 )
 NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
 WINDOW = 5  # lines each side for the window means
+WIDE_WINDOW = 15  # lines each side for the wide window (is this line inside a long prose stretch?)
+LONG_PROSE_WORDS = 20  # a prose line this long anchors an article (distance to the nearest one)
 PAGE_NAMES = ("page_log_lines", "page_prose_share", "page_core_share")
+CONTEXT_NAMES = ("prose_words_before", "prose_words_after", "log_dist_long_prose", "wide_prose", "wide_log_words",
+                 "log_words_vs_max")
 FEATURE_NAMES: tuple[str, ...] = (
     *LINE_NAMES,
+    *CONTEXT_NAMES,
     *(f"n{off:+d}_{name}" for off in NEIGHBOUR_OFFSETS for name in SHAPE_NAMES),
     *(f"win_{name}" for name in SHAPE_NAMES),
     "run_log_len_same_kind",
@@ -128,6 +130,21 @@ def line_features(layout: Layout, text: str, stops: frozenset[str] | None) -> np
         for q in range(j, e + 1):
             run_len[q] = e - j + 1
         j = e + 1
+    # prose words before each line (exclusive), distance to the nearest long prose line both ways
+    prose_w = np.asarray([lines[k].words if lines[k].kind == "prose" else 0 for k in nonblank], dtype=np.float64)
+    before_w = np.concatenate([[0.0], np.cumsum(prose_w)[:-1]])
+    all_prose = float(prose_w.sum()) or 1.0
+    anchors = [j for j in range(m) if prose_w[j] >= LONG_PROSE_WORDS]
+    dist_long = np.full(m, float(m))
+    last = -1
+    for j in range(m):
+        if anchors and last + 1 < len(anchors) and anchors[last + 1] <= j:
+            while last + 1 < len(anchors) and anchors[last + 1] <= j:
+                last += 1
+        lo_d = j - anchors[last] if last >= 0 else m
+        hi_d = anchors[last + 1] - j if last + 1 < len(anchors) else m
+        dist_long[j] = min(lo_d, hi_d)
+    max_words = max(lines[k].words for k in nonblank) or 1
     for j, k in enumerate(nonblank):
         ln = lines[k]
         raw = raws[k]
@@ -153,7 +170,13 @@ def line_features(layout: Layout, text: str, stops: frozenset[str] | None) -> np
             *(float(any(e.startswith(prefix) for e in ln.evidence)) for _, prefix in EVIDENCE_PREFIXES),
         ]
         out[k, :n_line] = row
-        col = n_line
+        lo, hi = max(0, j - WIDE_WINDOW), min(m, j + WIDE_WINDOW + 1)
+        wide = (csum[hi] - csum[lo]) / (hi - lo)
+        out[k, n_line:n_line + len(CONTEXT_NAMES)] = (
+            before_w[j] / all_prose, (all_prose - before_w[j] - prose_w[j]) / all_prose, math.log1p(dist_long[j]),
+            wide[1], wide[0], math.log((ln.words + 1) / (max_words + 1)),
+        )
+        col = n_line + len(CONTEXT_NAMES)
         for off in NEIGHBOUR_OFFSETS:
             q = j + off
             if 0 <= q < m:

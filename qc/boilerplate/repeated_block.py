@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from qc.boilerplate.blocks import line_span, line_table, shared_classifier
+from qc.boilerplate.blocks import shared_classifier
+from qc.boilerplate.lines import line_span, line_table
 from qc.model import Document, Finding, Severity
 from qc.rule import Rule
 from qc.text import WORD_RE
