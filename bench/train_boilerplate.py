@@ -34,8 +34,9 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from qc.boilerplate import decode
-from qc.boilerplate.blocks import BlockClassifier, body_language, stoplist
+from qc.boilerplate.blocks import BlockClassifier
 from qc.boilerplate.features import FEATURE_NAMES, line_features
+from qc.boilerplate.language import body_language, stoplist
 from qc.boilerplate.model import SCHEMA, VERSION, parse_model
 from qc.lang import detect_language
 from qc.lexicon import builtin_rules_dir, read_toml

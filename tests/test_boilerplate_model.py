@@ -169,6 +169,7 @@ def test_training_is_deterministic_and_writes_a_readable_model(tmp_path: Path, r
     monkeypatch.syspath_prepend(str(repo / "bench"))
     import train_boilerplate
 
+    monkeypatch.setattr(train_boilerplate, "TREES", {**train_boilerplate.TREES, "max_iter": 20})
     data = _dataset(tmp_path / "set")
     outs = [tmp_path / "a.json", tmp_path / "b.json"]
     for out in outs:
