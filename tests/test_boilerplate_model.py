@@ -150,6 +150,12 @@ def test_tree_ensemble_walks_every_tree() -> None:
     assert model.log_odds(x).tolist() == [-0.25, 2.75]
 
 
+def test_shipped_model_matches_its_schema(repo: Path) -> None:
+    model = load_model(repo / "rules" / "models" / "boilerplate-lines.json")
+    assert model.trees is not None and set(model.decoding) >= {"bias", "inner", "max_loss"}
+    assert (repo / "rules" / "models" / "boilerplate-lines.json").stat().st_size < 400_000
+
+
 def _dataset(root: Path) -> Path:
     (root / "docs").mkdir(parents=True)
     rows = []
@@ -178,3 +184,20 @@ def test_training_is_deterministic_and_writes_a_readable_model(tmp_path: Path, r
     model = load_model(outs[0])
     assert model.trees is not None
     sys.modules.pop("train_boilerplate", None)
+
+
+def test_the_shipped_model_cleans_a_page_and_names_its_evidence() -> None:
+    from qc.boilerplate._edge import LayoutOptions
+    from qc.boilerplate.leading import Leading
+    from qc.boilerplate.trailing import Trailing
+    from qc.engine import clean_text
+
+    article = "\n".join(f"{PROSE} Line {i} of the story adds that the vote was close." for i in range(4))
+    text = f"Home\nNews\nSport\nSign in\n{article}\nShare this article\nSign up for our newsletter\n© 2024 Daily\n"
+    options = LayoutOptions(model="models/boilerplate-lines.json")
+    rules = [Leading(options), Trailing(options)]
+    doc = Document(id="shipped", text=text, lang="en")
+    findings = [f for r in rules for f in r.check(doc)]
+    assert any("line model p(article)" in f.message for f in findings)
+    clean, _ = clean_text(text, findings, {"boilerplate/leading", "boilerplate/trailing"})
+    assert clean == article + "\n"
