@@ -49,7 +49,7 @@ def c4_lines(text: str, lang: str) -> str:
 def justext_lines(text: str, lang: str) -> str:
     import justext
 
-    from qc.boilerplate.blocks import _STOPLIST_NAMES
+    from qc.boilerplate.language import _STOPLIST_NAMES
 
     name = _STOPLIST_NAMES.get(lang, "English")
     if name not in justext.get_stoplists():

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from qc.boilerplate.blocks import BlockClassifier, Layout, describe, runs, shared_classifier
+from qc.boilerplate.blocks import BlockClassifier, describe, runs, shared_classifier
+from qc.boilerplate.lines import Layout
 from qc.model import Document, Finding, Severity
 from qc.rule import Rule
 
@@ -14,6 +15,8 @@ from qc.rule import Rule
 class LayoutOptions:
     lexicon: str = "boilerplate_phrases.toml"  # phrase lexicon (call-to-action, navigation, cookie, ...)
     stopwords: bool = True  # use jusText's stoplists for stopword density (when justext is installed)
+    # the learned line model re-deciding the cascade's regions (bench/train_boilerplate.py writes it); "": off
+    model: str = ""
 
 
 class LayoutRule(Rule):
@@ -26,7 +29,7 @@ class LayoutRule(Rule):
 
     def setup(self) -> None:
         self.classifier: BlockClassifier = shared_classifier(self.resources, self.options.lexicon,
-                                                             self.options.stopwords)
+                                                             self.options.stopwords, self.options.model)
 
     def layout(self, doc: Document) -> Layout:
         return self.classifier.classify(doc)
@@ -46,6 +49,9 @@ class EdgeRule(LayoutRule):
             return
         text = doc.text
         first, last = layout.core
+        if self.region == "lead" and layout.doubt:
+            yield self.finding(doc, layout.lines[first].start, layout.lines[last].end,
+                               f"article kept whole in doubt: {layout.doubt}", fix=None, severity=Severity.INFO)
         core_start = layout.lines[first].start
         core_end = layout.lines[last].end
         if self.region == "lead":

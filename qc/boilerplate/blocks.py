@@ -29,18 +29,30 @@ kept in ``doc.memo``, so the five rules of the family share them.
 
 from __future__ import annotations
 
-import functools
-import importlib.util
 import itertools
 import re
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from qc.boilerplate.decode import apply_model
+from qc.boilerplate.language import body_language, stoplist
+from qc.boilerplate.lines import (
+    _EDGE_PUNCT,
+    Layout,
+    Line,
+    LineRow,
+    _line_table,
+    _straighten,
+    fold,
+    line_table,
+    normalise,
+)
+from qc.boilerplate.model import LineModel, load_model
+from qc.boilerplate.vocabulary import Vocabulary
+from qc.lexicon import locate
 from qc.model import Document
-from qc.text import WORD_RE, iter_lines
+from qc.text import WORD_RE
 
 # ---------------------------------------------------------------- weights (measured on devdata)
 # All scores are in words: a prose line scores its word count.
@@ -64,9 +76,6 @@ REPEAT_PENALTY = 6.0  # a non-prose line printed again elsewhere in the page (te
 STANDFIRST_WORDS = 12  # an unpunctuated line this long just above the core is its standfirst (headlines are
 #                        shorter: 7-10 words on devdata)
 STANDFIRST_GAP = 2  # ... when at most this many widget lines (no strong furniture) sit between
-BODY_STOP_OK = 0.30  # stopword share of the long lines above which the document language is trusted
-#                      (measured on the 77 dev pages: own language 0.25-0.61, median ~0.45; English
-#                      pages misread as Polish score 0.23-0.25 with the Polish list): below, re-identify
 STORY_LIST_MIN = 3  # this many dated lines at regular gaps make a story list (seed 003 has eight)
 CARD_MAX_LINES = 4  # a teaser card (kicker, headline, summary) between two "Read more" lines is this short
 TERMINAL_MIN_PROSE = 50  # words of article prose before a comment section / author box for it to end the
@@ -86,8 +95,6 @@ LIST_MIN_TOPICAL = 0.3  # at least this share share a content word with the core
 LIST_MIN_ITEMS = 2  # ... or this long after an intro line ending in a colon ("You will need:")
 LIST_INTRO_WORDS = 4  # an intro has this many words ("Here is the list:"; "Ingredients:" is a label)
 LIST_MAX_SCAN = 400  # lines looked at beyond the core (bounded work on huge pages)
-_COUNT_COMMENTS_RE = re.compile(r"^\d+\s+(?:comments?|responses?|replies|kommentare?|commentaires?|comentarios?|"
-                                r"comentários?|commenti|комментари\w*|коментар\w*)$", re.I)
 
 _CATEGORY_LABEL = {
     "section": "section heading",
@@ -109,10 +116,6 @@ _CARD_MARKER_EVIDENCE = (f'{_CATEGORY_LABEL["cta"]} "', f'{_CATEGORY_LABEL["nav"
 # appeals are written as prose; one stray "cookies" in an article is not enough).
 _PROSE_BANNERS = ("cookie", "donation", "comments", "legal")
 
-# Typographic quotes straightened (chained str.replace: str.translate with a dict looks every character up
-# in Python and was the classifier's largest single cost).
-_QUOTE_PAIRS = (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"'), ("\u00a0", " "))
-_EDGE_PUNCT = " \t\"'()[]{}<>|•·*#>:;,.!?…-–—/\\_=+~"
 _SENT_END_RE = re.compile(r"[.!?…。！？](?:[\"'”’»)\]]*)$")
 _SENT_INNER_RE = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s+\S")
 _DIGIT_RE = re.compile(r"\d")
@@ -127,34 +130,6 @@ _PHONE_RE = re.compile(
     re.I,
 )
 
-_MONTHS = (
-    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
-    "september|october|november|december|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|"
-    "октября|ноября|декабря|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|"
-    "juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
-    "septiembre|octubre|noviembre|diciembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|"
-    "novembro|dezembro"
-)
-_DATE_RE = re.compile(
-    r"(?<!\w)(?:"
-    r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}"  # 29.03.2017, 05/10/2018, 2019-11-20
-    rf"|\d{{1,2}}\.?\s+(?:{_MONTHS})\.?(?:,?\s+\d{{4}})?"  # 20 November 2019
-    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"  # Nov. 20, 2019
-    r"|\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?"  # 18:15, 5:52 AM
-    r")(?!\w)",
-    re.I,
-)
-# A story-list item: a date, a separator, then a headline (or the reverse).
-_DATED_HEADLINE_RE = re.compile(
-    rf"^\s*(?:{_DATE_RE.pattern})\s*(?:[-–—|•·:]|\s{{2,}})\s*\S|\S\s*(?:[-–—|•·]|\s{{2,}})\s*(?:{_DATE_RE.pattern})\s*$",
-    re.I,
-)
-# "More Great WIRED Stories", "Other news from the region": a list heading without a lexicon entry.
-_LIST_HEADING_RE = re.compile(
-    r"^(?:more|other|latest|top|related|recommended|popular|trending|further|similar|recent|featured)\b"
-    r"[\w\s'&-]{0,40}\b(?:stories|articles|news|posts|reads|videos|coverage|headlines|reading)$",
-    re.I,
-)
 # An author bio at the foot of an article: "Jane Doe is a staff writer at ...".
 _BIO_RE = re.compile(
     r"^[\w.'’-]+(?:\s[\w.'’()@-]+){0,4}\s(?:is|was)\s(?:a|an|the)\s[\w\s,-]{0,60}?"
@@ -163,57 +138,6 @@ _BIO_RE = re.compile(
 )
 # "PAP/ Jan Kowalski", "Reuters / Jane Doe", "News / World": an agency credit or a breadcrumb.
 _SLASH_CREDIT_RE = re.compile(r"^[\w.&'’-]{2,25}(?:\s?/\s?[\w.&'’ -]{2,40}){1,4}$")
-_SOCIAL = frozenset((
-    "facebook", "twitter", "instagram", "youtube", "telegram", "whatsapp", "linkedin", "vk",
-    "vkontakte", "tiktok", "pinterest", "reddit", "flipboard", "snapchat",
-))
-_DATE_FILLER = frozenset((
-    "updated", "published", "posted", "modified", "am", "pm", "est", "edt", "cst", "cdt", "pst", "pdt", "gmt",
-    "utc", "bst", "cet", "msk", "at", "on", "by", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday",
-    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "ago", "hours",
-    "hour", "minutes", "min", "mins", "days", "day", "weeks", "week", "months", "year", "years", "обновлено",
-    "опубликовано", "сегодня", "вчера", "назад", "мск", "г", "года",
-))
-
-# ISO 639-1 -> jusText stoplist name
-_STOPLIST_NAMES = {
-    "af": "Afrikaans", "sq": "Albanian", "ar": "Arabic", "hy": "Armenian", "az": "Azerbaijani",
-    "eu": "Basque", "be": "Belarusian", "bn": "Bengali", "bs": "Bosnian", "br": "Breton", "bg": "Bulgarian",
-    "ca": "Catalan", "hr": "Croatian", "cs": "Czech", "da": "Danish", "nl": "Dutch", "en": "English",
-    "eo": "Esperanto", "et": "Estonian", "fi": "Finnish", "fr": "French", "gl": "Galician", "ka": "Georgian",
-    "de": "German", "el": "Greek", "gu": "Gujarati", "ht": "Haitian", "he": "Hebrew", "hi": "Hindi",
-    "hu": "Hungarian", "is": "Icelandic", "id": "Indonesian", "ga": "Irish", "it": "Italian", "jv": "Javanese",
-    "kn": "Kannada", "kk": "Kazakh", "ko": "Korean", "ku": "Kurdish", "ky": "Kyrgyz", "la": "Latin",
-    "lv": "Latvian", "lt": "Lithuanian", "lb": "Luxembourgish", "mk": "Macedonian", "ms": "Malay",
-    "ml": "Malayalam", "mt": "Maltese", "mr": "Marathi", "ne": "Nepali", "nb": "Norwegian_Bokmal",
-    "no": "Norwegian_Bokmal", "nn": "Norwegian_Nynorsk", "oc": "Occitan", "fa": "Persian", "pl": "Polish",
-    "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sr": "Serbian", "sh": "Serbo_Croatian",
-    "sk": "Slovak", "sl": "Slovenian", "es": "Spanish", "su": "Sundanese", "sw": "Swahili", "sv": "Swedish",
-    "tl": "Tagalog", "ta": "Tamil", "te": "Telugu", "tr": "Turkish", "tk": "Turkmen", "uk": "Ukrainian",
-    "ur": "Urdu", "uz": "Uzbek", "vi": "Vietnamese", "cy": "Welsh", "fy": "West_Frisian", "yo": "Yoruba",
-}
-
-
-@functools.lru_cache(maxsize=64)
-def stoplist(lang: str) -> frozenset[str] | None:
-    """jusText's stoplist for an ISO 639-1 code, read from the installed package without importing it
-    (its import pulls in lxml); None when the language has none or justext is not installed."""
-    name = _STOPLIST_NAMES.get(lang.split("-")[0].lower())
-    if not name:
-        return None
-    try:
-        spec = importlib.util.find_spec("justext")
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for base in spec.submodule_search_locations:
-        path = Path(base) / "stoplists" / f"{name}.txt"
-        if path.is_file():
-            return frozenset(w.strip().lower() for w in path.read_text(encoding="utf-8").splitlines() if w.strip())
-    return None
-
-
 _WRAP_END_RE = re.compile(r"[.!?…:。！？][\"'”’»)\]]*$")
 
 
@@ -241,91 +165,6 @@ def _max_segment(raw: list[list[Any]], lo: int, hi: int) -> tuple[int, int] | No
         if cur > best:
             best, best_span = cur, (cur_start, k)
     return best_span
-
-
-def body_language(text: str, fallback: str) -> str:
-    """Language of the long lines: the document language is read from its first characters, which on a
-    scraped page are menus (an English page measured as Polish on devdata)."""
-    long_lines = [ln for ln in text.splitlines() if len(ln) >= 80]
-    sample = " ".join(long_lines)[:3000]
-    if len(sample) < 200:
-        return fallback
-    stops = stoplist(fallback)
-    if stops:
-        tokens = WORD_RE.findall(sample.lower())
-        if tokens and sum(t in stops for t in tokens) / len(tokens) >= BODY_STOP_OK:
-            return fallback  # the prose reads as the document language: no second identification
-    from qc.lang import identify
-
-    lang, prob = identify(sample)[0]
-    return lang if prob >= 0.5 and lang != "und" else fallback
-
-
-def _straighten(line: str) -> str:
-    if line.isascii():
-        return line
-    for a, b in _QUOTE_PAIRS:
-        if a in line:
-            line = line.replace(a, b)
-    return line
-
-
-def fold(line: str) -> str:
-    """Case-folded line with quotes straightened and whitespace folded."""
-    return " ".join(_straighten(line).lower().split())
-
-
-def normalise(line: str) -> str:
-    """Case-folded line with quotes straightened, whitespace folded and edge punctuation stripped."""
-    return fold(line).strip(_EDGE_PUNCT)
-
-
-LineRow = tuple[int, int, str, str, str]  # (start, end, line, folded, normalised); "" folds for blank lines
-
-
-def line_table(doc: Document) -> list[LineRow]:
-    """Every line of the document with its folded and normalised forms, computed once per document (kept
-    in ``doc.memo``) for the classifier, ``repeated-block`` and ``cross-document``."""
-    key = ("boilerplate-lines",)
-    table = doc.memo.get(key)
-    if table is None:
-        table = doc.memo[key] = _line_table(doc.text)
-    return table
-
-
-def _line_table(text: str) -> list[LineRow]:
-    out: list[LineRow] = []
-    for s, e, line in iter_lines(text):
-        if line.strip():
-            folded = fold(line)
-            out.append((s, e, line, folded, folded.strip(_EDGE_PUNCT)))
-        else:
-            out.append((s, e, line, "", ""))
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One line of a document, classified. ``start``/``end`` exclude the newline."""
-
-    index: int
-    start: int
-    end: int
-    words: int
-    score: float
-    kind: str  # "blank" | "prose" | "short" | "furniture"
-    evidence: tuple[str, ...]
-    region: str = ""  # "lead" | "core" | "trail"
-
-
-@dataclass(frozen=True, slots=True)
-class Layout:
-    lines: tuple[Line, ...]
-    core: tuple[int, int] | None  # indices of the first and last core line (inclusive); None: no article
-    text_len: int
-
-    def region(self, name: str) -> list[Line]:
-        return [ln for ln in self.lines if ln.region == name]
 
 
 def _trie_pattern(items: list[tuple[str, str]]) -> str:
@@ -378,7 +217,10 @@ class _Matcher:
 class BlockClassifier:
     """Line classification and article core of a document; results cached per document."""
 
-    def __init__(self, lexicon: Mapping[str, Any], use_stopwords: bool = True):
+    def __init__(self, lexicon: Mapping[str, Any], use_stopwords: bool = True, model: LineModel | None = None,
+                 vocabulary: Vocabulary | None = None):
+        self.vocab = vocabulary or Vocabulary.builtin()  # months, counters, networks, list headings
+        self.model = model  # the learned line model re-deciding the cascade's layout (None: the cascade alone)
         self.matchers = {
             cat: _Matcher(list(lexicon.get(cat, {}).get("lines", [])),
                           list(lexicon.get(cat, {}).get("phrases", [])))
@@ -439,16 +281,17 @@ class BlockClassifier:
         dated = False
         headline_item = False
         has_digit = _DIGIT_RE.search(folded) is not None  # dates and phone numbers need one: skip them
-        if has_digit and _DATE_RE.search(folded):
-            rest = [t for t in WORD_RE.findall(_DATE_RE.sub(" ", folded)) if t not in _DATE_FILLER and not t.isdigit()]
+        if has_digit and self.vocab.date.search(folded):
+            rest = [t for t in WORD_RE.findall(self.vocab.date.sub(" ", folded))
+                    if t not in self.vocab.date_fillers and not t.isdigit()]
             date_only = len(rest) <= 1
-            dated = date_only or (n <= 30 and bool(_DATED_HEADLINE_RE.search(folded)))
+            dated = date_only or (n <= 30 and bool(self.vocab.dated_headline.search(folded)))
         headline_item = dated and not date_only
 
         # strong furniture evidence
         strong: list[str] = []
         section = norm if "section" in whole else self._section_prefix(norm, n)
-        if not section and n <= SECTION_PREFIX_WORDS and _LIST_HEADING_RE.match(norm):
+        if not section and n <= SECTION_PREFIX_WORDS and self.vocab.list_heading.match(norm):
             section = norm
         if section:
             strong.append(f'section heading "{section}"')
@@ -466,9 +309,9 @@ class BlockClassifier:
             if single_ok or many or cat in whole:
                 strong.append(f'{_CATEGORY_LABEL[cat]} "{found[0]}"')
         terminal = hits["terminal"] if n <= SHORT_WORDS else []
-        if terminal or _COUNT_COMMENTS_RE.match(norm):
+        if terminal or self.vocab.comment_count.match(norm):
             strong.append(f'end of article "{terminal[0] if terminal else norm}"')
-        if n <= SHORT_WORDS and len(_SOCIAL.intersection(tokens)) >= 2:
+        if n <= SHORT_WORDS and len(self.vocab.social_networks.intersection(tokens)) >= 2:
             strong.append("social-network links")
         if n <= 60 and _BIO_RE.match(stripped):
             strong.append("author bio")
@@ -570,7 +413,10 @@ class BlockClassifier:
             else:
                 region = "core"
             lines.append(Line(i, row[1], row[2], row[3], row[4], row[5], row[6], region))
-        return Layout(tuple(lines), best_span, len(text))
+        layout = Layout(tuple(lines), best_span, len(text))
+        if self.model is None:
+            return layout
+        return apply_model(layout, text, stops, self.model)
 
     @staticmethod
     def _extend_over_lists(raw: list[list[Any]], text: str, span: tuple[int, int],
@@ -753,29 +599,19 @@ _SHARED: dict[tuple[Any, ...], BlockClassifier] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def shared_classifier(resources: Any, lexicon: str, use_stopwords: bool) -> BlockClassifier:
+def shared_classifier(resources: Any, lexicon: str, use_stopwords: bool, model: str = "",
+                      vocabulary: str = "boilerplate_vocabulary.toml") -> BlockClassifier:
     """One classifier (and so one per-document cache) for every rule built with the same settings, so
-    ``leading``, ``trailing`` and ``inner`` classify each document once."""
-    key = (tuple(str(p) for p in resources.search_path), lexicon, use_stopwords)
+    ``leading``, ``trailing`` and ``inner`` classify each document once. ``model``: a line model file found
+    on the pack's search path (``""``: the rule cascade alone)."""
+    key = (tuple(str(p) for p in resources.search_path), lexicon, use_stopwords, model, vocabulary)
     with _SHARED_LOCK:
         clf = _SHARED.get(key)
         if clf is None:
-            clf = _SHARED[key] = BlockClassifier(resources.toml(lexicon), use_stopwords)
+            line_model = load_model(locate(model, tuple(resources.search_path))) if model else None
+            clf = _SHARED[key] = BlockClassifier(resources.toml(lexicon), use_stopwords, line_model,
+                                                 Vocabulary.from_toml(resources.toml(vocabulary)))
         return clf
-
-
-def line_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """A line's span with its newline and the blank lines after it, so removing it leaves no debris."""
-    if end >= len(text):
-        return start, end
-    pos = end + 1
-    while pos < len(text):
-        nl = text.find("\n", pos)
-        seg_end = len(text) if nl < 0 else nl
-        if text[pos:seg_end].strip():
-            break
-        pos = len(text) if nl < 0 else nl + 1
-    return start, pos
 
 
 def evidence_key(line: Line) -> str:

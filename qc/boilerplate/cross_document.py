@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 
 import polars as pl
 
-from qc.boilerplate.blocks import BlockClassifier, line_table, shared_classifier
+from qc.boilerplate.blocks import BlockClassifier, shared_classifier
+from qc.boilerplate.lines import line_table
 from qc.distributed import hash_partition
 from qc.model import Document, Finding, Severity
 from qc.rule import CorpusResult, CorpusRule, ResolveTasks
@@ -39,6 +40,7 @@ class Options:
     #                                them is a syndicated copy, not a page with a furniture sentence
     lexicon: str = "boilerplate_phrases.toml"
     stopwords: bool = True
+    model: str = ""  # the line model (shared with ``leading``; "": the cascade)
 
 
 _SCHEMA = {"source": pl.Utf8, "hash": pl.UInt64, "start": pl.Int64, "end": pl.Int64, "prose": pl.Boolean,
@@ -77,7 +79,7 @@ class CrossDocument(CorpusRule):
 
     def setup(self) -> None:
         self.classifier: BlockClassifier = shared_classifier(self.resources, self.options.lexicon,
-                                                             self.options.stopwords)
+                                                             self.options.stopwords, self.options.model)
 
     def sketch(self, doc: Document, clean: str) -> pl.DataFrame | None:
         o = self.options

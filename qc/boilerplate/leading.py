@@ -7,9 +7,20 @@ Why it matters: menus and banners dominate n-gram statistics of scraped news, fa
 unrelated articles of one site, and teach models to write "Accept cookies".
 Example: ``Menu\nSign in\nSubscribe\nThe minister said on Tuesday ...`` -> ``The minister said on Tuesday ...``
 How to tune: ``lexicon`` names the phrase lexicon (``rules/lexicons/boilerplate_phrases.toml``: add a
-site's or a language's navigation labels and prompts there); ``stopwords = false`` drops the stopword
-density evidence (languages without a jusText stoplist never use it). The weights are constants of
-``qc/boilerplate/blocks.py``, measured on the development pages.
+site's or a language's navigation labels and prompts there; month names, comment counters, social networks
+and list headings per language are in ``rules/lexicons/boilerplate_vocabulary.toml``); ``stopwords = false``
+drops the stopword density evidence (languages without a jusText stoplist never use it). The cascade's
+weights are constants of ``qc/boilerplate/blocks.py``, measured on the development pages.
+The learned line model (``model = "models/boilerplate-lines.json"``, off by default: set it on all five
+rules of the family) re-decides the cascade's regions: gradient-boosted trees over per-line features
+(``qc/boilerplate/features.py``: the cascade's score, kind, evidence categories and core; length, sentence
+punctuation, stopword density, capitalised / numeric / link-like shares, position, in-page repetition,
+neighbours' and window features), then the maximum-sum run of line log-odds (``qc/boilerplate/decode.py``);
+a page where that run would drop more than ``max_loss`` of the prose the model trusts keeps it and says so.
+Evidence names the features that decided a line. Retrain on your own labelled pages (``docs/<id>.txt`` +
+``truth.jsonl`` rows ``{"id", "article", "url"}``, the ``devdata/boilerplate`` format): ``pip install
+newsqc[train]`` then ``python bench/train_boilerplate.py YOUR_SET [MORE_SETS] --out my-pack/models/lines.json``
+(site-held-out figures are printed and stored in the file) and point ``model`` at it.
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from qc.boilerplate.blocks import line_span, line_table, shared_classifier
+from qc.boilerplate.blocks import shared_classifier
+from qc.boilerplate.lines import line_span, line_table
 from qc.model import Document, Finding, Severity
 from qc.rule import Rule
 from qc.text import WORD_RE
@@ -38,6 +39,7 @@ class Options:
     #                          Single copies (a headline, a caption) are still removed; 0 turns this off
     lexicon: str = "boilerplate_phrases.toml"  # the block classifier's settings (shared with ``leading``)
     stopwords: bool = True
+    model: str = ""  # the line model (shared with ``leading``; "": the cascade)
 
 
 class RepeatedBlock(Rule):
@@ -48,7 +50,8 @@ class RepeatedBlock(Rule):
     Options = Options
 
     def setup(self) -> None:
-        self.classifier = shared_classifier(self.resources, self.options.lexicon, self.options.stopwords)
+        self.classifier = shared_classifier(self.resources, self.options.lexicon, self.options.stopwords,
+                                             self.options.model)
 
     def check(self, doc: Document) -> Iterator[Finding]:
         text = doc.text

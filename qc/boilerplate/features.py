@@ -1,0 +1,190 @@
+"""Per-line features of a page for the learned line classifier (``qc.boilerplate.model``).
+
+The rules' signals become numbers: the cascade's own verdict for the line (score, kind, evidence
+category, whether its maximum-sum core holds the line), the line's shape (length, sentence punctuation,
+stopword density in the page language, shares of capitalised, numeric and link-like tokens), its position
+in the page, its repetition inside the page, and the same shape features of its neighbours and of a
+window around it (an article line sits among article lines; a menu item among menu items).
+
+One row per line, blank lines included (their row is all zeros and the model ignores it) so that row ``k``
+is line ``k`` of ``Layout.lines``. The column order is ``FEATURE_NAMES``: the model file records it and is refused
+when it differs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+from qc.boilerplate.lines import Layout, Line
+from qc.text import WORD_RE
+
+# Evidence category of the cascade, by the start of its evidence text (the cascade's display strings).
+EVIDENCE_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("ev_section", "section heading"),
+    ("ev_nav", "navigation label"),
+    ("ev_cta", "call-to-action phrase"),
+    ("ev_cookie", "cookie/privacy notice"),
+    ("ev_donation", "donation appeal"),
+    ("ev_legal", "copyright/legal notice"),
+    ("ev_comments", "comment widget"),
+    ("ev_caption", "image credit/caption"),
+    ("ev_terminal", "end of article"),
+    ("ev_social", "social-network links"),
+    ("ev_bio", "author bio"),
+    ("ev_credit", "credit or breadcrumb"),
+    ("ev_url", "URL or e-mail"),
+    ("ev_date", "date/time line"),
+    ("ev_dated_headline", "date with headline"),
+    ("ev_phone", "phone number"),
+    ("ev_story_list", "story list"),
+    ("ev_teaser_card", "teaser card"),
+    ("ev_repeated", "printed "),
+    ("ev_few_stopwords", "few stopwords"),
+)
+
+# Shape features of one line: also read for its neighbours and its window.
+SHAPE_NAMES: tuple[str, ...] = (
+    "log_words", "prose", "furniture", "short", "sent_end", "stop_density", "cap_share", "num_share",
+)
+LINE_NAMES: tuple[str, ...] = (
+    *SHAPE_NAMES,
+    "cascade_score", "in_cascade_core", "log_sentences", "colon_end", "has_stoplist", "link_share",
+    "chars_per_word", "punct_share", "upper_share", "starts_lower", "ends_comma", "has_pipe",
+    "log_repeats", "rel_position", "rel_char_position", "log_dist_core", "before_core", "after_core",
+    *(name for name, _ in EVIDENCE_PREFIXES),
+)
+NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
+WINDOW = 5  # lines each side for the window means
+WIDE_WINDOW = 15  # lines each side for the wide window (is this line inside a long prose stretch?)
+LONG_PROSE_WORDS = 20  # a prose line this long anchors an article (distance to the nearest one)
+PAGE_NAMES = ("page_log_lines", "page_prose_share", "page_core_share")
+CONTEXT_NAMES = ("prose_words_before", "prose_words_after", "log_dist_long_prose", "wide_prose", "wide_log_words",
+                 "log_words_vs_max")
+FEATURE_NAMES: tuple[str, ...] = (
+    *LINE_NAMES,
+    *CONTEXT_NAMES,
+    *(f"n{off:+d}_{name}" for off in NEIGHBOUR_OFFSETS for name in SHAPE_NAMES),
+    *(f"win_{name}" for name in SHAPE_NAMES),
+    "run_log_len_same_kind",
+    *PAGE_NAMES,
+)
+
+_SENT_END_RE = re.compile(r"[.!?…。！？](?:[\"'”’»)\]]*)$")
+_SENT_INNER_RE = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s+\S")
+_LINKISH_RE = re.compile(r"[|»›>/•·#@]")
+_PUNCT_RE = re.compile(r"[^\w\s]")
+
+
+def _shape(line: Line, raw: str, stops: frozenset[str] | None) -> list[float]:
+    tokens = WORD_RE.findall(raw)
+    n = len(tokens)
+    low = [t.lower() for t in tokens]
+    stripped = raw.strip()
+    stop = (sum(t in stops for t in low) / n) if stops and n else 0.0
+    cap = sum(t[0].isupper() for t in tokens) / n if n else 0.0
+    num = sum(any(c.isdigit() for c in t) for t in tokens) / n if n else 0.0
+    return [
+        math.log1p(line.words), float(line.kind == "prose"), float(line.kind == "furniture"),
+        float(line.kind == "short"), float(bool(_SENT_END_RE.search(stripped))), stop, cap, num,
+    ]
+
+
+def line_features(layout: Layout, text: str, stops: frozenset[str] | None) -> np.ndarray:
+    """The feature matrix of a page, one row per line of ``layout`` (columns: ``FEATURE_NAMES``)."""
+    lines = layout.lines
+    n_lines = len(lines)
+    out = np.zeros((n_lines, len(FEATURE_NAMES)), dtype=np.float64)
+    if not n_lines:
+        return out
+    nonblank = [k for k, ln in enumerate(lines) if ln.kind != "blank"]
+    m = len(nonblank)
+    if not m:
+        return out
+    raws = {k: text[lines[k].start:lines[k].end] for k in nonblank}
+    counts: dict[str, int] = {}
+    for k in nonblank:
+        key = " ".join(raws[k].lower().split())
+        counts[key] = counts.get(key, 0) + 1
+    shape = np.zeros((m, len(SHAPE_NAMES)))
+    for j, k in enumerate(nonblank):
+        shape[j] = _shape(lines[k], raws[k], stops)
+    core = layout.core
+    total_words = sum(lines[k].words for k in nonblank) or 1
+    prose_words = sum(lines[k].words for k in nonblank if lines[k].kind == "prose")
+    core_words = sum(lines[k].words for k in nonblank if lines[k].region == "core")
+    page = [math.log1p(m), prose_words / total_words, core_words / total_words]
+    n_line = len(LINE_NAMES)
+    n_shape = len(SHAPE_NAMES)
+    # window means of the shape features over +-WINDOW non-blank lines (cumulative sums: linear time)
+    csum = np.vstack([np.zeros((1, n_shape)), np.cumsum(shape, axis=0)])
+    # run of consecutive non-blank lines of the same kind
+    run_len = [1] * m
+    j = 0
+    while j < m:
+        e = j
+        while e + 1 < m and lines[nonblank[e + 1]].kind == lines[nonblank[j]].kind:
+            e += 1
+        for q in range(j, e + 1):
+            run_len[q] = e - j + 1
+        j = e + 1
+    # prose words before each line (exclusive), distance to the nearest long prose line both ways
+    prose_w = np.asarray([lines[k].words if lines[k].kind == "prose" else 0 for k in nonblank], dtype=np.float64)
+    before_w = np.concatenate([[0.0], np.cumsum(prose_w)[:-1]])
+    all_prose = float(prose_w.sum()) or 1.0
+    anchors = [j for j in range(m) if prose_w[j] >= LONG_PROSE_WORDS]
+    dist_long = np.full(m, float(m))
+    last = -1
+    for j in range(m):
+        if anchors and last + 1 < len(anchors) and anchors[last + 1] <= j:
+            while last + 1 < len(anchors) and anchors[last + 1] <= j:
+                last += 1
+        lo_d = j - anchors[last] if last >= 0 else m
+        hi_d = anchors[last + 1] - j if last + 1 < len(anchors) else m
+        dist_long[j] = min(lo_d, hi_d)
+    max_words = max(lines[k].words for k in nonblank) or 1
+    for j, k in enumerate(nonblank):
+        ln = lines[k]
+        raw = raws[k]
+        stripped = raw.strip()
+        tokens = WORD_RE.findall(raw)
+        n = len(tokens) or 1
+        chars = len(stripped) or 1
+        if core is None:
+            dist, before, after = m, 0.0, 0.0
+        else:
+            before, after = float(k < core[0]), float(k > core[1])
+            dist = core[0] - k if k < core[0] else (k - core[1] if k > core[1] else 0)
+        row = [
+            *shape[j],
+            math.copysign(math.log1p(abs(ln.score)), ln.score), float(ln.region == "core"),
+            math.log1p(len(_SENT_INNER_RE.findall(stripped)) + bool(_SENT_END_RE.search(stripped))),
+            float(stripped.endswith(":")), float(bool(stops)),
+            len(_LINKISH_RE.findall(stripped)) / n, min(chars / n, 30.0) / 10.0,
+            len(_PUNCT_RE.findall(stripped)) / chars, sum(c.isupper() for c in stripped) / chars,
+            float(stripped[:1].islower()), float(stripped.endswith((",", ";"))), float("|" in stripped),
+            math.log(counts[" ".join(raw.lower().split())]), j / max(1, m - 1), ln.start / max(1, layout.text_len),
+            math.log1p(dist), before, after,
+            *(float(any(e.startswith(prefix) for e in ln.evidence)) for _, prefix in EVIDENCE_PREFIXES),
+        ]
+        out[k, :n_line] = row
+        lo, hi = max(0, j - WIDE_WINDOW), min(m, j + WIDE_WINDOW + 1)
+        wide = (csum[hi] - csum[lo]) / (hi - lo)
+        out[k, n_line:n_line + len(CONTEXT_NAMES)] = (
+            before_w[j] / all_prose, (all_prose - before_w[j] - prose_w[j]) / all_prose, math.log1p(dist_long[j]),
+            wide[1], wide[0], math.log((ln.words + 1) / (max_words + 1)),
+        )
+        col = n_line + len(CONTEXT_NAMES)
+        for off in NEIGHBOUR_OFFSETS:
+            q = j + off
+            if 0 <= q < m:
+                out[k, col:col + n_shape] = shape[q]
+            col += n_shape
+        lo, hi = max(0, j - WINDOW), min(m, j + WINDOW + 1)
+        out[k, col:col + n_shape] = (csum[hi] - csum[lo]) / (hi - lo)
+        col += n_shape
+        out[k, col] = math.log(run_len[j])
+        out[k, col + 1:col + 1 + len(PAGE_NAMES)] = page
+    return out

@@ -1,0 +1,94 @@
+"""Lines of a page: folded and normalised forms (computed once per document), the classified ``Line``
+and the page ``Layout`` every rule of the family reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qc.model import Document
+from qc.text import iter_lines
+
+# Typographic quotes straightened (chained str.replace: str.translate with a dict looks every character up
+# in Python and was the classifier's largest single cost).
+_QUOTE_PAIRS = (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"'), ("\u00a0", " "))
+_EDGE_PUNCT = " \t\"'()[]{}<>|•·*#>:;,.!?…-–—/\\_=+~"
+def _straighten(line: str) -> str:
+    if line.isascii():
+        return line
+    for a, b in _QUOTE_PAIRS:
+        if a in line:
+            line = line.replace(a, b)
+    return line
+
+
+def fold(line: str) -> str:
+    """Case-folded line with quotes straightened and whitespace folded."""
+    return " ".join(_straighten(line).lower().split())
+
+
+def normalise(line: str) -> str:
+    """Case-folded line with quotes straightened, whitespace folded and edge punctuation stripped."""
+    return fold(line).strip(_EDGE_PUNCT)
+
+
+LineRow = tuple[int, int, str, str, str]  # (start, end, line, folded, normalised); "" folds for blank lines
+
+
+def line_table(doc: Document) -> list[LineRow]:
+    """Every line of the document with its folded and normalised forms, computed once per document (kept
+    in ``doc.memo``) for the classifier, ``repeated-block`` and ``cross-document``."""
+    key = ("boilerplate-lines",)
+    table = doc.memo.get(key)
+    if table is None:
+        table = doc.memo[key] = _line_table(doc.text)
+    return table
+
+
+def _line_table(text: str) -> list[LineRow]:
+    out: list[LineRow] = []
+    for s, e, line in iter_lines(text):
+        if line.strip():
+            folded = fold(line)
+            out.append((s, e, line, folded, folded.strip(_EDGE_PUNCT)))
+        else:
+            out.append((s, e, line, "", ""))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of a document, classified. ``start``/``end`` exclude the newline."""
+
+    index: int
+    start: int
+    end: int
+    words: int
+    score: float
+    kind: str  # "blank" | "prose" | "short" | "furniture"
+    evidence: tuple[str, ...]
+    region: str = ""  # "lead" | "core" | "trail"
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    lines: tuple[Line, ...]
+    core: tuple[int, int] | None  # indices of the first and last core line (inclusive); None: no article
+    text_len: int
+    doubt: str = ""  # why the core was widened to keep prose-like lines (the line model's loss guard)
+
+    def region(self, name: str) -> list[Line]:
+        return [ln for ln in self.lines if ln.region == name]
+
+
+def line_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """A line's span with its newline and the blank lines after it, so removing it leaves no debris."""
+    if end >= len(text):
+        return start, end
+    pos = end + 1
+    while pos < len(text):
+        nl = text.find("\n", pos)
+        seg_end = len(text) if nl < 0 else nl
+        if text[pos:seg_end].strip():
+            break
+        pos = len(text) if nl < 0 else nl + 1
+    return start, pos
