@@ -79,7 +79,20 @@ class Options:
     # log-odds, see the module docstring): English and European word shapes that happen to meet a
     # Russian key (kube, redis, osso, granita, karri) score below 0.3; lone dev spans score 0.67-1.59.
     min_lone_score: float = 0.3
+    # A capitalised word after a preposition whose read-back is an oblique case form (in Moskve = в
+    # Москве, from Rossii = из России): rare in English (Zipf < english_zipf: rossii 1.8), a frequent
+    # source form (Zipf >= 3: москве 4.4, россии 5.3) and Russian to the model (>= 0.8: moskve 0.94,
+    # rossii 0.91; 0.2 % of held-out negatives score above 1.0, Western place names mostly below 0).
+    case_source_zipf: float = 3.0
+    case_min_score: float = 0.8
 
+
+# Prepositions (English, or left transliterated) that put a Russian noun in an oblique case.
+_PREPOSITION = re.compile(
+    r"(?:^|[\s(])(?:[Ii]n|[Ff]rom|[Tt]o|[Oo]f|[Aa]t|[Nn]ear|[Aa]cross|[Ww]ith|v|vo|na|iz|po|k|ot|do|u|s) $")
+# Oblique case endings of the read-back word (prepositional, genitive, dative, instrumental): a nominative
+# (Bryansk, Tula) or a surname form (-ov, -in, -a) is not evidence.
+_OBLIQUE = ("е", "и", "у", "ю", "ой", "ом", "ем", "ей", "ами", "ями", "ах", "ях", "ого", "его", "ому", "ему")
 
 # A term followed by its gloss ("sejm" (parliament)) is quoted on purpose, not left untranslated.
 _GLOSS = re.compile(r"[\"”’»]?\s*\(")
@@ -163,6 +176,15 @@ class Transliteration(Rule):
             return max(score, self.model.score(low.replace("j", "zh")))
         return score
 
+    def _case_form(self, text: str, t: _Tok) -> bool:
+        """A capitalised word in an oblique case after a preposition (in Moskve, iz Rossii)."""
+        o = self.options
+        return (t.text[:1].isupper() and t.text[1:].islower() and len(t.text) >= 5 and t.en < o.english_zipf
+                and t.src is not None and t.src.endswith(_OBLIQUE) and t.src_z >= o.case_source_zipf
+                and not is_sentence_start(text, t.start)
+                and bool(_PREPOSITION.search(text, max(0, t.start - 7), t.start))
+                and self._russian_score(t.low) >= o.case_min_score)
+
     def _strong(self, t: _Tok) -> bool:
         o = self.options
         return (t.src is not None and t.text.islower() and len(t.text) >= o.min_strong_len
@@ -188,7 +210,8 @@ class Transliteration(Rule):
             en = en_get(low, 0.0)
             # a capitalised token inside a sentence (a name) can neither start an accepted run nor
             # join one, so it needs no lookup
-            if en < limit and (w.islower() or is_sentence_start(text, m.start())) \
+            if en < limit and (w.islower() or is_sentence_start(text, m.start())
+                               or _PREPOSITION.search(text, max(0, m.start() - 7), m.start())) \
                     and self._source_word_of(w, low, en):
                 break
         else:
@@ -267,6 +290,8 @@ class Transliteration(Rule):
             return True
         first = run[0]
         opener = first.text[:1].isupper() and is_sentence_start(text, first.start) and first.src is not None
+        if len(run) == 1 and self._case_form(text, first):
+            return True
         if len(run) == 1:
             # a lone capitalised source word opening a sentence before a comma (Napomnim, Vprochem, ...)
             return (opener and text.startswith(",", first.end) and len(first.text) >= o.min_opener_len
