@@ -129,7 +129,7 @@ class SourceAcronym(Rule):
                 continue
             if entry.get("after_the") and text[max(0, m.start() - 4):m.start()].lower() != "the ":
                 continue
-            if self._shouting(text, m.start(), caps):
+            if self._shouting(text, m.start(), caps) or _label(text, m.start(), m.end()):
                 continue
             lexicon_hits.add(m.start())
             yield self.finding(
@@ -153,8 +153,8 @@ class SourceAcronym(Rule):
     def _generic(self, doc: Document, skip: set[int]) -> Iterator[Finding]:
         o, text = self.options, doc.text
         for m in _RF.finditer(text):
-            if not _free(text, m.start()):
-                continue
+            if not _free(text, m.start()) or sum(c.isupper() for c in m.group()[:-3]) < 2:
+                continue  # the prefix is a word (Canon RF), not an acronym (MVD RF, MChS RF)
             if m.start() not in skip:
                 yield self.finding(doc, m.start(), m.end(),
                                    f"{m.group()!r}: source-language acronym with the РФ (Russian Federation) "
@@ -224,6 +224,19 @@ class SourceAcronym(Rule):
                 "kept verbatim; English writes the institution's English name or acronym",
                 data={"source": source, "english": "?", "weight": 0.8},
             )
+
+
+def _label(text: str, start: int, end: int) -> bool:
+    """The acronym is not prose: alone on its line or in brackets alone (a menu, a language picker:
+    ``EN / ES``, ``Programa (ES)``), or followed by a model number (``RF 28-70``, ``RF 50 mm``)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start:line_end if line_end >= 0 else len(text)].strip()
+    if line in (text[start:end], f"({text[start:end]})"):
+        return True
+    if text[start - 1:start] == "(" and text[end:end + 1] == ")":
+        return True
+    return bool(re.match(r" \d", text[end:end + 2]))
 
 
 def _free(text: str, pos: int) -> bool:
