@@ -5,6 +5,7 @@ Rule-by-rule positives and near misses live in tests/cases/mt-artifact/*.toml.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -101,6 +102,32 @@ def test_acronym_unless_is_per_document() -> None:
     rule = SourceAcronym()
     assert list(rule.check(en("The IG said the plan failed.")))
     assert not list(rule.check(en("The IG said the plan failed, the Inspector General's office added.")))
+
+
+def _without_lexicon(*keys: str, **options: object) -> SourceAcronym:
+    """The rule as a blind pack sees it: the named lexicon entries gone."""
+    rule = SourceAcronym(options=dataclasses.replace(SourceAcronym.Options(), **options))
+    for key in keys:
+        rule.entries.pop(key)
+    return rule
+
+
+def test_two_letter_acronym_found_by_shape_and_institution_cue() -> None:
+    text = "A representative of the IG declined to comment. Investigators of the SK opened a case."
+    rule = _without_lexicon("IG", "SK")
+    found = [(text[f.start:f.end], f.data["source"]) for f in rule.check(en(text))]
+    assert found == [("IG", "ИГ"), ("SK", "СК")]
+    assert not list(_without_lexicon("IG", "SK", two_letter=False).check(en(text)))
+
+
+def test_two_letter_english_acronyms_and_spelt_out_ones_are_left_alone() -> None:
+    rule = _without_lexicon("IG", "SK")
+    for text in ("A representative of the UN said the talks would resume.",
+                 "Members of the EU, the US and the UK met; officers of the IT department fixed it.",
+                 "A spokesman of the OK campaign said so.",
+                 "The Inspector General said a representative of the IG would testify.",
+                 "The IG said the plan failed."):  # no institution cue
+        assert not list(rule.check(en(text))), text
 
 
 # --- family-wide behaviour ----------------------------------------------------------------------

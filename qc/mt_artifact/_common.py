@@ -198,3 +198,46 @@ def is_sentence_start(text: str, pos: int) -> bool:
     if i >= 0 and text[i] in "—–-" and i == pos - 1:
         return False  # a hyphen inside a compound (Ust-Orda), not a dash before a new sentence
     return i < 0 or text[i] in ".!?\n:;…—–-|•"
+
+
+# --- the character model of Russian-in-Latin (trained by bench/train_translit.py) ----------------
+
+
+def ngrams(word: str, order: int) -> list[str]:
+    """Character 1- to ``order``-grams of ``^word$`` (the markers make endings and openings features)."""
+    w = f"^{word}$"
+    return [w[i:i + n] for n in range(1, order + 1) for i in range(len(w) - n + 1) if w[i:i + n] not in "^$"]
+
+
+class TranslitModel:
+    """Naive Bayes log-odds of character n-grams: romanised Russian words vs English and Western European
+    words. ``score`` is the mean log-odds per n-gram: > 0 reads as Russian in Latin letters (goroda 1.9,
+    rossii 2.4), < 0 as English or a Western name (garden -1.5, gonzalez -1.1)."""
+
+    __slots__ = ("order", "unseen", "weights")
+
+    def __init__(self, *, order: int, weights: Mapping[str, float], unseen: float):
+        self.order, self.weights, self.unseen = order, dict(weights), unseen
+
+    def score(self, word: str) -> float:
+        grams = ngrams(word.lower().replace("'", "").replace("’", ""), self.order)
+        if not grams:
+            return 0.0
+        get, unseen = self.weights.get, self.unseen
+        return sum(get(g, unseen) for g in grams) / len(grams)
+
+    def to_json(self) -> dict[str, object]:
+        return {"order": self.order, "unseen": self.unseen, "weights": self.weights}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> TranslitModel:
+        return cls(order=int(data["order"]), weights=data["weights"], unseen=float(data["unseen"]))  # type: ignore[arg-type]
+
+
+@functools.lru_cache(maxsize=4)
+def translit_model(path: str) -> TranslitModel:
+    """The model file at ``path`` (rules/models/translit_<lang>.json), read once per process."""
+    import json
+
+    with open(path, encoding="utf-8") as fh:
+        return TranslitModel.from_json(json.load(fh))

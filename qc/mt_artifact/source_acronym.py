@@ -8,11 +8,17 @@ Example: ``The MID said on Monday`` -> flagged (English: the Foreign Ministry); 
 Acronyms not in the lexicon are found by kind: an organisation acronym after "the" (``the MChS``,
 ``the GUVD``) that is rare in English but, read back letter by letter into the source alphabet
 (``[acronym]`` table of ``mt_translit_<lang>.toml``: MChS -> мчс), is a common source-language word.
+Two-letter acronyms (IG = ИГ, SK = СК) read back to some Russian word almost always, so outside the lexicon
+they are found by Cyrillic abbreviation shape and context only: two capitals that each spell one Cyrillic
+letter, an institution cue before them (``a representative of the IG``, ``militants of the``, ``the press
+service of the``), not an acronym English writes itself (``mt_acronyms_en.txt``: US, UN, EU, IT, OK, state
+codes, ...) and not spelt out in the document (a capitalised phrase with those initials: Inspector General).
 How to tune: edit ``mt_acronyms_<lang>.toml`` (each entry names its source form and the English one;
 ``unless`` lists phrases that show the acronym is a genuine English one in that document, e.g. IG =
 Inspector General; ``[english] keep`` lists acronyms English news keeps: FSB, GRU). ``source_lang``
 picks the lexicon. ``generic`` switches the lexicon-free check off; ``generic_max_english_zipf`` and
-``generic_min_source_zipf`` set how rare in English and how common in the source a read-back must be.
+``generic_min_source_zipf`` set how rare in English and how common in the source a read-back must be;
+``two_letter`` switches the two-letter check off.
 """
 
 from __future__ import annotations
@@ -47,6 +53,11 @@ class Options:
     unknown_english_zipf: float = 1.0
     unknown_min_source_zipf: float = 2.2
     generic_min_len: int = 3
+    # Two-letter acronyms (IG = ИГ, SK = СК, VS = ВС) are found past the lexicon only by shape and context:
+    # two capitals that each spell one Cyrillic letter, not an acronym English writes itself
+    # (``mt_acronyms_en.txt``), no capitalised phrase in the document with those initials (Inspector
+    # General = IG), and an institution cue: "a representative / militants / the press service of the XY".
+    two_letter: bool = True
 
 
 class SourceAcronym(Rule):
@@ -73,6 +84,7 @@ class SourceAcronym(Rule):
         table = self.resources.toml(f"mt_translit_{lang}.toml")
         self.tr = Transliterator(table)
         self.exact = source_index(lang, freeze_table(table), 1.5)[0]
+        self.english_acronyms = frozenset(self.resources.lexicon("mt_acronyms_en.txt"))
 
     def read_back_word(self, token: str) -> str | None:
         """A camel-case compound read as one source word (MinEnergo -> минэнерго), or None."""
@@ -117,7 +129,7 @@ class SourceAcronym(Rule):
                 continue
             if entry.get("after_the") and text[max(0, m.start() - 4):m.start()].lower() != "the ":
                 continue
-            if self._shouting(text, m.start(), caps):
+            if self._shouting(text, m.start(), caps) or _label(text, m.start(), m.end()):
                 continue
             lexicon_hits.add(m.start())
             yield self.finding(
@@ -141,8 +153,8 @@ class SourceAcronym(Rule):
     def _generic(self, doc: Document, skip: set[int]) -> Iterator[Finding]:
         o, text = self.options, doc.text
         for m in _RF.finditer(text):
-            if not _free(text, m.start()):
-                continue
+            if not _free(text, m.start()) or sum(c.isupper() for c in m.group()[:-3]) < 2:
+                continue  # the prefix is a word (Canon RF), not an acronym (MVD RF, MChS RF)
             if m.start() not in skip:
                 yield self.finding(doc, m.start(), m.end(),
                                    f"{m.group()!r}: source-language acronym with the РФ (Russian Federation) "
@@ -162,6 +174,8 @@ class SourceAcronym(Rule):
                                    f"{tok!r}: source-language compound abbreviation ({back}) kept verbatim; "
                                    "English writes the institution's English name",
                                    data={"source": back, "weight": 1.0})
+        if o.two_letter:
+            yield from self._two_letter(doc, skip)
         for m in _GENERIC.finditer(text):
             if not _free(text, m.start()):
                 continue
@@ -191,6 +205,41 @@ class SourceAcronym(Rule):
             )
 
 
+    def _two_letter(self, doc: Document, skip: set[int]) -> Iterator[Finding]:
+        text = doc.text
+        for m in _TWO_LETTER.finditer(text):
+            tok = m.group(1)
+            cue = _CUE.search(text, max(0, m.start() - 20), m.start())
+            if cue is None or m.start(1) in skip or tok in self.english_acronyms or tok in self.keep \
+                    or tok in self.entries or any(c not in self.letters for c in tok):
+                continue
+            if f"({tok})" in text or re.search(rf"\b{tok[0]}[a-z]+ {tok[1]}[a-z]+", text):
+                continue  # spelt out in the document (Inspector General ... the IG): the writer's own
+            if self._shouting(text, m.start(1), {}):
+                continue
+            source = "".join(self.letters[c][0] for c in tok).upper()
+            skip.add(m.start(1))
+            yield self.finding(
+                doc, m.start(1), m.end(1),
+                f"source acronym {tok!r} (reads back as {source!r}) after {cue.group()!r} of the: "
+                "kept verbatim; English writes the institution's English name or acronym",
+                data={"source": source, "english": "?", "weight": 0.8},
+            )
+
+
+def _label(text: str, start: int, end: int) -> bool:
+    """The acronym is not prose: alone on its line or in brackets alone (a menu, a language picker:
+    ``EN / ES``, ``Programa (ES)``), or followed by a model number (``RF 28-70``, ``RF 50 mm``)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start:line_end if line_end >= 0 else len(text)].strip()
+    if line in (text[start:end], f"({text[start:end]})"):
+        return True
+    if text[start - 1:start] == "(" and text[end:end + 1] == ")":
+        return True
+    return bool(re.match(r" \d", text[end:end + 2]))
+
+
 def _free(text: str, pos: int) -> bool:
     """Nothing word-like glued before ``pos`` (the regexes leave this check out to run faster)."""
     return pos == 0 or not (text[pos - 1].isalnum() or text[pos - 1] in "_-./&@#")
@@ -200,5 +249,12 @@ def _free(text: str, pos: int) -> bool:
 _RF = re.compile(r"[A-Z][A-Za-z]{1,6}[ -]RF(?![\w\-&])")
 # Compound abbreviations after "the" written in camel case: MinEnergo (Минэнерго), GosSovet (Госсовет).
 _CAMEL = re.compile(r"[Tt]he ((?:[A-Z][a-z]+){2,3})\b")
+# A two-letter acronym as an institution: "a representative of the IG", "militants of the IG". Found by
+# " of the XY" first (a literal the regex engine skips to), the cue word before it checked on a short tail.
+_TWO_LETTER = re.compile(r" of the ([A-Z]{2})(?![\w\-&.])")
+_CUE = re.compile(
+    r"\b(?:[Rr]epresentatives?|[Ss]pokes(?:man|woman|person)|[Pp]ress service|[Hh]ead|[Ll]eaders?|[Ll]eadership"
+    r"|[Cc]hief|[Oo]fficers?|[Ee]mployees?|[Ss]taff|[Mm]ilitants?|[Ff]ighters?|[Mm]embers?|[Cc]ommanders?"
+    r"|[Ii]nvestigators?|[Uu]nits?|[Dd]ecision|[Rr]uling|[Pp]lenum|[Cc]hairman|[Ss]ources in)\Z")
 # An organisation acronym after "the": capitals, with the source digraphs (Ch, Sh, Zh, Kh, Ts) allowed.
 _GENERIC = re.compile(r"[Tt]he ([A-Z](?:[A-Z]|[hsau](?=[A-Z]|\b))+)(?![\w\-&.])")
