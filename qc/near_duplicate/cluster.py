@@ -342,7 +342,7 @@ def cluster_rows(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, sets: S
     raw = sets.overlap(pa, pb, use_template=False)
     sure = raw.accepted(bars.sure_jaccard, bars.sure_containment, bars.min_shingles)
     groups = components(n, pa[sure], pb[sure])
-    stats["template_shingles"] = sets.mark_templates(groups, reps, bars.template_groups)
+    stats["template_shingles"] = sets.mark_templates(groups, reps, bars.template_groups, np.union1d(pa, pb))
     evidence = sets.overlap(pa, pb)
     accepted = evidence.accepted(bars.jaccard_min, bars.containment_min, bars.min_shingles)
     stats["verified"] = int(accepted.sum())

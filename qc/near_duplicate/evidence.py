@@ -165,27 +165,43 @@ class ShingleSets:
         out["size_a"][sl] = np.bincount(pa[~ta], minlength=m)
         out["size_b"][sl] = np.bincount(pb[~tb], minlength=m)
 
-    def mark_templates(self, groups: np.ndarray, rows: np.ndarray, max_groups: int) -> int:
+    def mark_templates(self, groups: np.ndarray, rows: np.ndarray, max_groups: int,
+                       wanted: np.ndarray | None = None) -> int:
         """Flag the stored hashes that occur in more than ``max_groups`` groups (``groups[row]``),
-        counting the sets of ``rows`` only; one of 16 hash partitions at a time, so the temporary
-        arrays are a sixteenth of the stored hashes. Returns how many distinct hashes are template."""
+        counting the sets of ``rows`` only. Only hashes of the ``wanted`` rows (those in measured
+        pairs; default all) are decided: the rest of the corpus is scanned in chunks through a
+        bitmap of them, so the work and memory follow the measured rows, not the corpus. Returns
+        how many distinct hashes are template."""
+        self.template = np.zeros(self.flat.shape[0], dtype=bool)
+        if wanted is None:
+            wanted = rows
+        if wanted.size == 0 or self.flat.size == 0:
+            return 0
+        want = np.sort(self.flat[_ranges(self.offsets[wanted], self.offsets[wanted + 1] - self.offsets[wanted])])
+        want = want[np.r_[True, want[1:] != want[:-1]]]
+        bitmap = np.zeros(1 << 24, dtype=bool)
+        bitmap[want >> np.uint32(8)] = True
         counted = np.zeros(self.levels.shape[0], dtype=bool)
         counted[rows] = True
-        self.template = np.zeros(self.flat.shape[0], dtype=bool)
-        top = (self.flat >> np.uint32(28)).astype(np.uint8)
-        total = 0
-        for p in range(16):
-            pos = np.flatnonzero(top == p)
-            row = np.searchsorted(self.offsets, pos, side="right") - 1
-            keep = counted[row]
-            pos, row = pos[keep], row[keep]
-            if pos.size == 0:
-                continue
-            v = self.flat[pos]
-            key = np.unique((v.astype(np.uint64) << np.uint64(32)) | groups[row].astype(np.uint64))
-            uv, counts = np.unique((key >> np.uint64(32)).astype(np.uint32), return_counts=True)
-            frequent = uv[counts > max_groups]
-            total += int(frequent.size)
-            if frequent.size:
-                self.template[pos] = np.isin(v, frequent)
-        return total
+        found = []
+        for lo in range(0, self.flat.shape[0], _CHUNK):
+            v = self.flat[lo:lo + _CHUNK]
+            pos = np.flatnonzero(bitmap[v >> np.uint32(8)])
+            at = np.minimum(np.searchsorted(want, v[pos]), want.shape[0] - 1)
+            found.append(pos[want[at] == v[pos]] + lo)
+        pos = np.concatenate(found)
+        row = np.searchsorted(self.offsets, pos, side="right") - 1
+        pos = pos[counted[row]]
+        row = row[counted[row]]
+        if pos.size == 0:
+            return 0
+        v = self.flat[pos]
+        key = (v.astype(np.uint64) << np.uint64(32)) | groups[row].astype(np.uint64)
+        key.sort()  # sort + neighbour masks: several times faster than np.unique's hash table here
+        uv = (key[np.r_[True, key[1:] != key[:-1]]] >> np.uint64(32)).astype(np.uint32)
+        first = np.flatnonzero(np.r_[True, uv[1:] != uv[:-1]])
+        counts = np.diff(np.r_[first, uv.shape[0]])
+        frequent = uv[first][counts > max_groups]
+        if frequent.size:
+            self.template[pos] = np.isin(v, frequent)
+        return int(frequent.size)
