@@ -267,6 +267,7 @@ class Verification:
     sure_jaccard: float
     sure_containment: float
     template_groups: int
+    template_docs: int
     jaccard_min: float
     containment_min: float
     min_shingles: int
@@ -339,10 +340,14 @@ def cluster_rows(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, sets: S
     big = ~small[ca]
     pa, pb = np.concatenate([sa, ca[big]]), np.concatenate([sb, cb[big]])
     stats["measured"] = int(pa.size)
-    raw = sets.overlap(pa, pb, use_template=False)
+    wanted = np.union1d(pa, pb)
+    # sure copies group documents for counting; shingles of more than template_docs documents are
+    # left out of that test, so a large site's template cannot make its short articles "sure"
+    sets.mark_templates(np.arange(n), reps, bars.template_docs, wanted)
+    raw = sets.overlap(pa, pb)
     sure = raw.accepted(bars.sure_jaccard, bars.sure_containment, bars.min_shingles)
     groups = components(n, pa[sure], pb[sure])
-    stats["template_shingles"] = sets.mark_templates(groups, reps, bars.template_groups, np.union1d(pa, pb))
+    stats["template_shingles"] = sets.mark_templates(groups, reps, bars.template_groups, wanted)
     evidence = sets.overlap(pa, pb)
     accepted = evidence.accepted(bars.jaccard_min, bars.containment_min, bars.min_shingles)
     stats["verified"] = int(accepted.sum())

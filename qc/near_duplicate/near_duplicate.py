@@ -82,6 +82,11 @@ class Options:
     sure_jaccard: float = 0.6
     sure_containment: float = 0.8
     template_groups: int = 3
+    # Shingles of more than this many documents are left out when sure copies are found: a large
+    # site's header and footer cannot make two short articles "sure" (and chain the whole site into
+    # one group). Above devdata's largest copy cluster (21); a story copied more often than this is
+    # only flagged where its copies agree beyond the shared body.
+    template_docs: int = 50
     # Shingle hashes kept per document for verification (4 bytes each; ~6.5 KB of English text);
     # above it a consistent 1-in-2^k sample (see qc.near_duplicate.evidence). Template counts of a
     # sampled-out hash miss the longer documents, so a cap below a site's document length weakens
@@ -113,11 +118,12 @@ class NearDuplicate(CorpusRule):
             raise RuleConfigError(f"{self.id}: hash must be tokens or sha1")
         self.shingler = Shingler(o.shingle_size, fold_digits=o.fold_digits, hash=o.hash)
         self.hasher = MinHasher(o.num_perm, o.seed, o.scheme)
-        if o.max_shingles < 1 or o.template_groups < 1:
+        if o.max_shingles < 1 or o.template_groups < 1 or o.template_docs < 1:
             raise RuleConfigError(f"{self.id}: max_shingles and template_groups must be positive")
         self.bars = Verification(prefilter_jaccard=o.prefilter_jaccard, prefilter_containment=o.prefilter_containment,
                                  sure_jaccard=o.sure_jaccard, sure_containment=o.sure_containment,
-                                 template_groups=o.template_groups, jaccard_min=o.jaccard_min,
+                                 template_groups=o.template_groups, template_docs=o.template_docs,
+                                 jaccard_min=o.jaccard_min,
                                  containment_min=o.containment_min, min_shingles=o.min_shingles)
         if o.bands and o.rows:
             if o.bands * o.rows > o.num_perm:
