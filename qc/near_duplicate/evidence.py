@@ -123,15 +123,18 @@ class ShingleSets:
         lengths = self.offsets[1:] - self.offsets[:-1]
         cost = np.cumsum(lengths[a] + lengths[b]) if n else np.zeros(0, dtype=np.int64)
         lo = 0
+        if n >= 1 << 30:
+            raise ValueError("too many pairs for one overlap call")
         while lo < n:
             hi = max(lo + 1, int(np.searchsorted(cost, (cost[lo - 1] if lo else 0) + _CHUNK, side="right")))
             self._overlap_chunk(a[lo:hi], b[lo:hi], level[lo:hi], use_template, out, lo)
             lo = hi
         return Overlap(out["shared"], out["template"], out["size_a"], out["size_b"], level)
 
-    def _side(self, rows: np.ndarray, level: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Sorted keys ``pair << 32 | hash`` of one side's sampled hashes, their template flags and
-        their removed-by-cleaning flags."""
+    def _side(self, rows: np.ndarray, level: np.ndarray,
+              use_template: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One side's sampled hashes as sorted keys ``pair << 34 | hash << 2 | removed << 1 | template``,
+        their pair numbers and template flags."""
         starts = self.offsets[rows]
         lengths = self.offsets[rows + 1] - starts
         idx = _ranges(starts, lengths)
@@ -139,31 +142,33 @@ class ShingleSets:
         vals = self.flat[idx]
         mask = (np.uint32(1) << level[pair].astype(np.uint32)) - np.uint32(1)
         keep = (vals & mask) == 0
-        keys = (pair[keep].astype(np.uint64) << np.uint64(32)) | vals[keep].astype(np.uint64)
-        return keys, pair[keep], self.template[idx[keep]], self.removed[idx[keep]]
+        idx, pair = idx[keep], pair[keep]
+        keys = (pair.astype(np.uint64) << np.uint64(34)) | (vals[keep].astype(np.uint64) << np.uint64(2))
+        template = self.template[idx] if use_template else np.zeros(idx.shape[0], dtype=bool)
+        if use_template:
+            keys |= template.astype(np.uint64) | (self.removed[idx].astype(np.uint64) << np.uint64(1))
+        return keys, pair, template
 
     def _overlap_chunk(self, a: np.ndarray, b: np.ndarray, level: np.ndarray, use_template: bool,
                        out: dict[str, np.ndarray], lo: int) -> None:
         m = a.shape[0]
-        ka, pa, ta, ra = self._side(a, level)
-        kb, pb, tb, rb = self._side(b, level)
-        pos = np.minimum(np.searchsorted(kb, ka), max(kb.shape[0] - 1, 0))
-        hit = (kb[pos] == ka) if kb.shape[0] else np.zeros(ka.shape[0], dtype=bool)
-        if not use_template:
-            ta = np.zeros_like(ta)
-            tb = np.zeros_like(tb)
-        elif kb.shape[0]:
-            # removed by both cleanings: template for this pair (both sides' sets lose it)
-            both = hit & ra & rb[pos]
-            if both.any():
-                ta = ta | both
-                tb = tb.copy()
-                tb[pos[both]] = True
+        ka, pa, ta = self._side(a, level, use_template)
+        kb, pb, tb = self._side(b, level, use_template)
+        both = np.concatenate([ka, kb])
+        both.sort(kind="stable")  # two sorted runs: timsort merges them in linear time
+        same = (both[1:] >> np.uint64(2)) == (both[:-1] >> np.uint64(2))
+        first, second = both[:-1][same], both[1:][same]
+        # template: either copy of the hash is template, or both documents' cleaning removed it
+        f1, f2 = first & np.uint64(3), second & np.uint64(3)
+        tmpl = ((f1 | f2) & np.uint64(1)).astype(bool) | ((f1 & f2) & np.uint64(2)).astype(bool)
+        pair = (first >> np.uint64(34)).astype(np.int64)
         sl = slice(lo, lo + m)
-        out["shared"][sl] = np.bincount(pa[hit & ~ta], minlength=m)
-        out["template"][sl] = np.bincount(pa[hit & ta], minlength=m)
-        out["size_a"][sl] = np.bincount(pa[~ta], minlength=m)
-        out["size_b"][sl] = np.bincount(pb[~tb], minlength=m)
+        out["shared"][sl] = np.bincount(pair[~tmpl], minlength=m)
+        out["template"][sl] = np.bincount(pair[tmpl], minlength=m)
+        # a hash removed by both cleanings is template on both sides
+        both_removed = np.bincount(pair[tmpl & ~((f1 | f2) & np.uint64(1)).astype(bool)], minlength=m)
+        out["size_a"][sl] = np.bincount(pa[~ta], minlength=m) - both_removed
+        out["size_b"][sl] = np.bincount(pb[~tb], minlength=m) - both_removed
 
     def mark_templates(self, groups: np.ndarray, rows: np.ndarray, max_groups: int,
                        wanted: np.ndarray | None = None) -> int:
