@@ -274,7 +274,10 @@ def _build_index(directory: Path, n: int, part_size: int = 250_000) -> dict:
     st: dict = {}
     for lo in range(0, n, part_size):
         m = min(part_size, n - lo)
+        sh = np.sort(rng.integers(0, 1 << 32, size=(m, 450), dtype=np.uint32), axis=1)
         rows = pl.DataFrame([pl.Series("sig", rng.integers(0, 1 << 32, size=(m, 128), dtype=np.uint32)),
+                             pl.Series("sh", sh.ravel()).reshape((m, 450)).cast(pl.List(pl.UInt32)),
+                             pl.Series("lvl", np.zeros(m, dtype=np.uint8)),
                              pl.Series("n", np.full(m, 450, dtype=np.uint32)),
                              pl.Series("exact", rng.integers(0, 1 << 63, size=m, dtype=np.uint64)),
                              pl.Series("chars", np.full(m, 3000, dtype=np.int64)),

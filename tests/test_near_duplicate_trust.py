@@ -124,3 +124,40 @@ def test_cli_templated_clusters_are_identical_for_any_jobs(tmp_path: Path) -> No
                      for r in rows])
     assert seen[0] == seen[1]
     assert [r[0] for r in seen[0] if r[2]] == [f"{copy:03d}.txt"]
+
+
+def test_the_index_refuses_a_match_that_only_signatures_support(tmp_path: Path) -> None:
+    """A batch row whose signature equals an indexed document's but whose shingles share nothing
+    with it is no copy; a real edited copy still is, with the evidence in the match."""
+    import polars as pl
+
+    from qc.near_duplicate import index
+
+    rng = random.Random(12)
+    stories = [story(rng, 300) for _ in range(4)]
+    rule = NearDuplicate()
+    d = tmp_path / "idx"
+    index.build(d, sketch_rows(rule, stories), [f"old{i}" for i in range(4)], index.settings_of(rule))
+    batch = sketch_rows(rule, [edit(stories[1], rng, 0.97), stories[2]])
+    forged = batch[1].with_columns(pl.Series("sh", [sketch_rows(rule, [story(rng, 300)])["sh"][0]]))
+    batch = pl.concat([batch[0], forged])
+    m = index.query(d, batch, index.settings_of(rule))
+    assert m["doc"].to_list() == [0] and m["match_id"].to_list() == ["old1"]
+    assert m["jaccard"][0] > 0.5 and m["shared_shingles"][0] > 100
+
+
+def test_the_index_refuses_articles_that_only_share_the_site_template(tmp_path: Path) -> None:
+    from qc.near_duplicate import index
+
+    rng = random.Random(13)
+    texts, copy = templated(rng, 12)
+    rule = NearDuplicate()
+    d = tmp_path / "idx"
+    index.build(d, sketch_rows(rule, texts[:10]), [f"old{i}" for i in range(10)], index.settings_of(rule))
+    # two new articles of the same site, and a repost of old0 there (with edits)
+    header, body, footer = texts[0].split("\n")
+    repost = f"{header}\n{edit(body, rng, 0.97)}\n{footer}"
+    m = index.query(d, sketch_rows(rule, [*texts[10:12], repost]), index.settings_of(rule))
+    assert m.select("doc", "match_id").rows() == [(2, "old0")]
+    assert m["template_shingles"][0] > 400  # header and footer shared, not counted
+    del copy

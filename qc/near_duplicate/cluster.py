@@ -287,6 +287,23 @@ class Clusters:
     stats: dict[str, int]
 
 
+def measure(sets: ShingleSets, pa: np.ndarray, pb: np.ndarray, n: int, reps: np.ndarray,
+            bars: Verification) -> tuple[Overlap, np.ndarray, int]:
+    """``(evidence, accepted, template hashes)`` of pairs ``(pa, pb)`` of ``n`` rows: template shingles
+    counted over the ``reps`` rows (see ``evidence``), then every pair measured on exact
+    non-template shingles and held against the acceptance bars."""
+    wanted = np.union1d(pa, pb)
+    # sure copies group documents for counting; shingles of more than template_docs documents are
+    # left out of that test, so a large site's template cannot make its short articles "sure"
+    sets.mark_templates(np.arange(n), reps, bars.template_docs, wanted)
+    raw = sets.overlap(pa, pb)
+    sure = raw.accepted(bars.sure_jaccard, bars.sure_containment, bars.min_shingles)
+    groups = components(n, pa[sure], pb[sure])
+    templates = sets.mark_templates(groups, reps, bars.template_groups, wanted)
+    evidence = sets.overlap(pa, pb)
+    return evidence, evidence.accepted(bars.jaccard_min, bars.containment_min, bars.min_shingles), templates
+
+
 def cluster_rows(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, sets: ShingleSets, rank: np.ndarray, *,
                  bands: int, rows: int, bars: Verification, bucket_cap: int = BUCKET_CAP,
                  tasks: ResolveTasks | None = None) -> Clusters:
@@ -340,16 +357,7 @@ def cluster_rows(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, sets: S
     big = ~small[ca]
     pa, pb = np.concatenate([sa, ca[big]]), np.concatenate([sb, cb[big]])
     stats["measured"] = int(pa.size)
-    wanted = np.union1d(pa, pb)
-    # sure copies group documents for counting; shingles of more than template_docs documents are
-    # left out of that test, so a large site's template cannot make its short articles "sure"
-    sets.mark_templates(np.arange(n), reps, bars.template_docs, wanted)
-    raw = sets.overlap(pa, pb)
-    sure = raw.accepted(bars.sure_jaccard, bars.sure_containment, bars.min_shingles)
-    groups = components(n, pa[sure], pb[sure])
-    stats["template_shingles"] = sets.mark_templates(groups, reps, bars.template_groups, wanted)
-    evidence = sets.overlap(pa, pb)
-    accepted = evidence.accepted(bars.jaccard_min, bars.containment_min, bars.min_shingles)
+    evidence, accepted, stats["template_shingles"] = measure(sets, pa, pb, n, reps, bars)
     stats["verified"] = int(accepted.sum())
     kept_rep, via_rep = stars(n, pa, pb, accepted, rank)
     kept = kept_rep[rep_of]

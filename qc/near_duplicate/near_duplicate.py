@@ -203,11 +203,12 @@ class NearDuplicate(CorpusRule):
                        message=message, score=float(similarity),
                        data={"duplicate_of": other, "similarity": round(float(similarity), 4), **extra})
 
-    def _against_index(self, rows: pl.DataFrame, ids: list[str], labels: np.ndarray, chars: np.ndarray,
+    def _against_index(self, rows: pl.DataFrame, ids: list[str], kept: np.ndarray, chars: np.ndarray,
                        result: CorpusResult) -> None:
-        """Batch clusters with a member matching an indexed document are copies of that document:
-        every member is flagged ``duplicate_of`` it (data ``indexed: true``) and takes its id as cluster.
-        A match with the document's own id (the same document indexed before) does not count."""
+        """Batch documents verified (exact evidence, like in-batch pairs) against an indexed document
+        are copies of it: flagged ``duplicate_of`` it (data ``indexed: true``) with its id as cluster;
+        their own in-batch copies stay copies of them. A match with the document's own id (the same
+        document indexed before) does not count, and nothing is flagged through a chain."""
         from qc.near_duplicate import index as nd_index
 
         matches = nd_index.query(self.options.index, rows, nd_index.settings_of(self))
@@ -215,30 +216,31 @@ class NearDuplicate(CorpusRule):
         if matches.height == 0:
             return
         row_of = {int(d): r for r, d in enumerate(rows["doc"].to_list())}
-        best: dict[int, tuple[float, str]] = {}
-        for d, mid, sim in matches.select("doc", "match_id", "similarity").iter_rows():
-            if mid == ids[d]:
-                continue  # the document itself, indexed by an earlier run: not a copy of something else
-            lab = int(labels[row_of[d]])
-            if lab not in best or (-sim, mid) < (-best[lab][0], best[lab][1]):
-                best[lab] = (sim, mid)
-        if not best:
-            return
-        docs = rows["doc"].to_numpy()
         flagged = 0
-        for r in np.flatnonzero(np.isin(labels, list(best))).tolist():
-            sim, mid = best[int(labels[r])]
-            d = int(docs[r])
+        for m in matches.iter_rows(named=True):
+            d = int(m["doc"])
+            if m["match_id"] == ids[d]:
+                continue  # the document itself, indexed by an earlier run: not a copy of something else
+            r = row_of[d]
+            mid = m["match_id"]
+            j, c = m["jaccard"], m["containment"]
+            sample = "" if m["sample_rate"] == 1.0 else f" on a 1-in-{round(1 / m['sample_rate'])} shingle sample"
+            message = (f"near-duplicate of indexed document {mid}: exact {self.options.shingle_size}-gram Jaccard "
+                       f"{j:.2f}, containment {c:.2f}{sample} ({m['shared_shingles']} shared shingles; "
+                       f"{m['template_shingles']} template shingles not counted)")
             result.cluster[d] = mid
             result.duplicate_of.pop(d, None)  # the kept copy is the indexed one, outside this batch
-            result.findings[d] = [self._finding(int(chars[r]), mid, sim,
-                                                f"near-duplicate of indexed document {mid} "
-                                                f"(estimated Jaccard {sim:.2f})", indexed=True)]
+            result.findings[d] = [self._finding(int(chars[r]), mid, m["similarity"], message, indexed=True,
+                                                jaccard=round(j, 4), containment=round(c, 4),
+                                                shared_shingles=m["shared_shingles"],
+                                                template_shingles=m["template_shingles"],
+                                                sample_rate=m["sample_rate"])]
             flagged += 1
         result.stats["index_matches"] = flagged
         total = len(result.findings)
         result.stats["duplicates"] = total
         result.stats["duplicate_rate"] = round(total / len(ids), 6) if ids else 0.0
+
 
 def text_to_compare(doc: Document, clean: str, mode: str, min_clean_fraction: float) -> str:
     """The cleaned text, unless ``mode`` is ``raw`` or the fixes kept less than ``min_clean_fraction``
