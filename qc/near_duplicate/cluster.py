@@ -62,7 +62,11 @@ def candidate_pairs(keys: np.ndarray | Callable[[int], np.ndarray], cap: int = B
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     code = np.empty(0, dtype=np.int64)
     for band in range(bands):
-        code = np.union1d(code, band_pair_codes(keys(band), n, cap, rank=rank))
+        new = band_pair_codes(keys(band), n, cap, rank=rank)
+        new.sort()
+        code = np.concatenate([code, new])
+        code.sort(kind="stable")  # two sorted runs: merged in linear time
+        code = code[np.r_[True, code[1:] != code[:-1]]] if code.size else code
     return code // n, code % n
 
 
@@ -295,11 +299,12 @@ def measure(sets: ShingleSets, pa: np.ndarray, pb: np.ndarray, n: int, reps: np.
     wanted = np.union1d(pa, pb)
     # sure copies group documents for counting; shingles of more than template_docs documents are
     # left out of that test, so a large site's template cannot make its short articles "sure"
-    sets.mark_templates(np.arange(n), reps, bars.template_docs, wanted)
+    occurrences = sets.occurrences(reps, wanted)
+    sets.mark_templates(np.arange(n), occurrences, bars.template_docs)
     raw = sets.overlap(pa, pb)
     sure = raw.accepted(bars.sure_jaccard, bars.sure_containment, bars.min_shingles)
     groups = components(n, pa[sure], pb[sure])
-    templates = sets.mark_templates(groups, reps, bars.template_groups, wanted)
+    templates = sets.mark_templates(groups, occurrences, bars.template_groups)
     evidence = sets.overlap(pa, pb)
     return evidence, evidence.accepted(bars.jaccard_min, bars.containment_min, bars.min_shingles), templates
 

@@ -170,34 +170,39 @@ class ShingleSets:
         out["size_a"][sl] = np.bincount(pa[~ta], minlength=m) - both_removed
         out["size_b"][sl] = np.bincount(pb[~tb], minlength=m) - both_removed
 
-    def mark_templates(self, groups: np.ndarray, rows: np.ndarray, max_groups: int,
-                       wanted: np.ndarray | None = None) -> int:
-        """Flag the stored hashes that occur in more than ``max_groups`` groups (``groups[row]``),
-        counting the sets of ``rows`` only. Only hashes of the ``wanted`` rows (those in measured
-        pairs; default all) are decided: the rest of the corpus is scanned in chunks through a
-        bitmap of them, so the work and memory follow the measured rows, not the corpus. Returns
-        how many distinct hashes are template."""
-        self.template = np.zeros(self.flat.shape[0], dtype=bool)
-        if wanted is None:
-            wanted = rows
+    def occurrences(self, rows: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(positions, rows)`` of the stored hashes of ``rows`` whose value occurs in a ``wanted``
+        row: all that template counting for the wanted rows needs. The corpus is scanned in chunks
+        through a bitmap of the wanted values (2^27 bits), so work and memory follow the wanted
+        rows and the hashes they share, not the corpus."""
+        none = np.empty(0, dtype=np.int64)
         if wanted.size == 0 or self.flat.size == 0:
-            return 0
+            return none, none
         want = np.sort(self.flat[_ranges(self.offsets[wanted], self.offsets[wanted + 1] - self.offsets[wanted])])
         want = want[np.r_[True, want[1:] != want[:-1]]]
-        bitmap = np.zeros(1 << 24, dtype=bool)
-        bitmap[want >> np.uint32(8)] = True
+        bitmap = np.zeros(1 << 24, dtype=np.uint8)
+        np.bitwise_or.at(bitmap, want >> np.uint32(8), np.left_shift(1, (want >> np.uint32(5)) & np.uint32(7))
+                         .astype(np.uint8))
         counted = np.zeros(self.levels.shape[0], dtype=bool)
         counted[rows] = True
         found = []
         for lo in range(0, self.flat.shape[0], _CHUNK):
             v = self.flat[lo:lo + _CHUNK]
-            pos = np.flatnonzero(bitmap[v >> np.uint32(8)])
-            at = np.minimum(np.searchsorted(want, v[pos]), want.shape[0] - 1)
-            found.append(pos[want[at] == v[pos]] + lo)
+            bit = (bitmap[v >> np.uint32(8)] >> ((v >> np.uint32(5)) & np.uint32(7)).astype(np.uint8)) & 1
+            pos = np.flatnonzero(bit)
+            vp = v[pos]
+            at = np.minimum(np.searchsorted(want, vp), want.shape[0] - 1)
+            found.append(pos[want[at] == vp] + lo)
         pos = np.concatenate(found)
         row = np.searchsorted(self.offsets, pos, side="right") - 1
-        pos = pos[counted[row]]
-        row = row[counted[row]]
+        keep = counted[row]
+        return pos[keep], row[keep]
+
+    def mark_templates(self, groups: np.ndarray, occurrences: tuple[np.ndarray, np.ndarray], max_groups: int) -> int:
+        """Flag the stored hashes (of ``occurrences``, see there) that occur in more than
+        ``max_groups`` groups (``groups[row]``). Returns how many distinct hashes are template."""
+        self.template = np.zeros(self.flat.shape[0], dtype=bool)
+        pos, row = occurrences
         if pos.size == 0:
             return 0
         v = self.flat[pos]
@@ -206,7 +211,8 @@ class ShingleSets:
         uv = (key[np.r_[True, key[1:] != key[:-1]]] >> np.uint64(32)).astype(np.uint32)
         first = np.flatnonzero(np.r_[True, uv[1:] != uv[:-1]])
         counts = np.diff(np.r_[first, uv.shape[0]])
-        frequent = uv[first][counts > max_groups]
+        frequent = uv[first][counts > max_groups]  # sorted
         if frequent.size:
-            self.template[pos] = np.isin(v, frequent)
+            at = np.minimum(np.searchsorted(frequent, v), frequent.shape[0] - 1)
+            self.template[pos] = frequent[at] == v
         return int(frequent.size)
