@@ -300,7 +300,7 @@ def measure(sets: ShingleSets, pa: np.ndarray, pb: np.ndarray, n: int, reps: np.
     # sure copies group documents for counting; shingles of more than template_docs documents are
     # left out of that test, so a large site's template cannot make its short articles "sure"
     occurrences = sets.occurrences(reps, wanted)
-    sets.mark_templates(np.arange(n), occurrences, bars.template_docs)
+    sets.mark_templates(None, occurrences, bars.template_docs)
     raw = sets.overlap(pa, pb)
     sure = raw.accepted(bars.sure_jaccard, bars.sure_containment, bars.min_shingles)
     groups = components(n, pa[sure], pb[sure])

@@ -43,6 +43,24 @@ def subsample(hashes: np.ndarray, cap: int) -> tuple[np.ndarray, int]:
     return kept, level
 
 
+def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """``np.isin(values, sorted_set)`` for uint32 arrays: a 2^27-bit bitmap of the set first (one
+    lookup per value), an exact binary search only for the values whose bit is set."""
+    out = np.zeros(values.shape[0], dtype=bool)
+    if sorted_set.size == 0 or values.size == 0:
+        return out
+    bitmap = np.zeros(1 << 24, dtype=np.uint8)
+    np.bitwise_or.at(bitmap, sorted_set >> np.uint32(8),
+                     np.left_shift(1, (sorted_set >> np.uint32(5)) & np.uint32(7)).astype(np.uint8))
+    for lo in range(0, values.shape[0], _CHUNK):
+        v = values[lo:lo + _CHUNK]
+        pos = np.flatnonzero((bitmap[v >> np.uint32(8)] >> ((v >> np.uint32(5)) & np.uint32(7)).astype(np.uint8)) & 1)
+        vp = v[pos]
+        at = np.minimum(np.searchsorted(sorted_set, vp), sorted_set.shape[0] - 1)
+        out[pos[sorted_set[at] == vp] + lo] = True
+    return out
+
+
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Concatenated ``arange(start, start + length)`` for every pair of entries, vectorised."""
     total = int(lengths.sum())
@@ -178,41 +196,37 @@ class ShingleSets:
         none = np.empty(0, dtype=np.int64)
         if wanted.size == 0 or self.flat.size == 0:
             return none, none
+        if wanted.size * 4 >= rows.size:  # most of the corpus is wanted: every stored hash, no bitmap
+            lengths = self.offsets[rows + 1] - self.offsets[rows]
+            return _ranges(self.offsets[rows], lengths), np.repeat(rows.astype(np.int64), lengths)
         want = np.sort(self.flat[_ranges(self.offsets[wanted], self.offsets[wanted + 1] - self.offsets[wanted])])
         want = want[np.r_[True, want[1:] != want[:-1]]]
-        bitmap = np.zeros(1 << 24, dtype=np.uint8)
-        np.bitwise_or.at(bitmap, want >> np.uint32(8), np.left_shift(1, (want >> np.uint32(5)) & np.uint32(7))
-                         .astype(np.uint8))
         counted = np.zeros(self.levels.shape[0], dtype=bool)
         counted[rows] = True
-        found = []
-        for lo in range(0, self.flat.shape[0], _CHUNK):
-            v = self.flat[lo:lo + _CHUNK]
-            bit = (bitmap[v >> np.uint32(8)] >> ((v >> np.uint32(5)) & np.uint32(7)).astype(np.uint8)) & 1
-            pos = np.flatnonzero(bit)
-            vp = v[pos]
-            at = np.minimum(np.searchsorted(want, vp), want.shape[0] - 1)
-            found.append(pos[want[at] == vp] + lo)
-        pos = np.concatenate(found)
+        pos = np.flatnonzero(_member(self.flat, want))
         row = np.searchsorted(self.offsets, pos, side="right") - 1
         keep = counted[row]
         return pos[keep], row[keep]
 
-    def mark_templates(self, groups: np.ndarray, occurrences: tuple[np.ndarray, np.ndarray], max_groups: int) -> int:
+    def mark_templates(self, groups: np.ndarray | None, occurrences: tuple[np.ndarray, np.ndarray],
+                       max_groups: int) -> int:
         """Flag the stored hashes (of ``occurrences``, see there) that occur in more than
-        ``max_groups`` groups (``groups[row]``). Returns how many distinct hashes are template."""
+        ``max_groups`` groups (``groups[row]``; ``None``: every document its own group). Returns how
+        many distinct hashes are template."""
         self.template = np.zeros(self.flat.shape[0], dtype=bool)
         pos, row = occurrences
         if pos.size == 0:
             return 0
         v = self.flat[pos]
-        key = (v.astype(np.uint64) << np.uint64(32)) | groups[row].astype(np.uint64)
-        key.sort()  # sort + neighbour masks: several times faster than np.unique's hash table here
-        uv = (key[np.r_[True, key[1:] != key[:-1]]] >> np.uint64(32)).astype(np.uint32)
+        if groups is None:  # a document stores a hash once: the count is the run length
+            uv = np.sort(v)
+        else:
+            key = (v.astype(np.uint64) << np.uint64(32)) | groups[row].astype(np.uint64)
+            key.sort()  # sort + neighbour masks: several times faster than np.unique's hash table here
+            uv = (key[np.r_[True, key[1:] != key[:-1]]] >> np.uint64(32)).astype(np.uint32)
         first = np.flatnonzero(np.r_[True, uv[1:] != uv[:-1]])
         counts = np.diff(np.r_[first, uv.shape[0]])
         frequent = uv[first][counts > max_groups]  # sorted
         if frequent.size:
-            at = np.minimum(np.searchsorted(frequent, v), frequent.shape[0] - 1)
-            self.template[pos] = frequent[at] == v
+            self.template[pos] = _member(v, frequent)
         return int(frequent.size)
