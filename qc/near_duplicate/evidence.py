@@ -43,9 +43,10 @@ def subsample(hashes: np.ndarray, cap: int) -> tuple[np.ndarray, int]:
     return kept, level
 
 
-def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+def _member(values: np.ndarray, sorted_set: np.ndarray, exact: bool = True) -> np.ndarray:
     """``np.isin(values, sorted_set)`` for uint32 arrays: a 2^27-bit bitmap of the set first (one
-    lookup per value), an exact binary search only for the values whose bit is set."""
+    lookup per value), an exact binary search only for the values whose bit is set (``exact=False``:
+    the bitmap alone, a superset with no false negatives)."""
     out = np.zeros(values.shape[0], dtype=bool)
     if sorted_set.size == 0 or values.size == 0:
         return out
@@ -55,6 +56,9 @@ def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     for lo in range(0, values.shape[0], _CHUNK):
         v = values[lo:lo + _CHUNK]
         pos = np.flatnonzero((bitmap[v >> np.uint32(8)] >> ((v >> np.uint32(5)) & np.uint32(7)).astype(np.uint8)) & 1)
+        if not exact:
+            out[pos + lo] = True
+            continue
         vp = v[pos]
         at = np.minimum(np.searchsorted(sorted_set, vp), sorted_set.shape[0] - 1)
         out[pos[sorted_set[at] == vp] + lo] = True
@@ -203,7 +207,8 @@ class ShingleSets:
         want = want[np.r_[True, want[1:] != want[:-1]]]
         counted = np.zeros(self.levels.shape[0], dtype=bool)
         counted[rows] = True
-        pos = np.flatnonzero(_member(self.flat, want))
+        # the bitmap's false positives only add counts of hashes no wanted row holds: harmless
+        pos = np.flatnonzero(_member(self.flat, want, exact=False))
         row = np.searchsorted(self.offsets, pos, side="right") - 1
         keep = counted[row]
         return pos[keep], row[keep]
