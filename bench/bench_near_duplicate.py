@@ -219,16 +219,23 @@ def phase_datasketch_end_to_end(n: int) -> dict:
 
 
 def _resolve_rows(n: int, path: Path) -> None:
-    """Write N random sketch rows (10 % planted copies sharing ~80 % of the signature) to ``path``."""
+    """Write N random sketch rows (10 % planted copies sharing ~80 % of the signature and of the 450
+    stored shingle hashes of a 3 KB document) to ``path``."""
     rng = np.random.default_rng(1)
     sigs = rng.integers(0, 1 << 32, size=(n, 128), dtype=np.uint32)
+    sh = rng.integers(0, 1 << 32, size=(n, 450), dtype=np.uint32)
     dup = np.flatnonzero(rng.random(n) < 0.10)
     src = rng.integers(0, n, size=dup.size)
     for lo in range(0, dup.size, 10_000):
         d, s_ = dup[lo:lo + 10_000], src[lo:lo + 10_000]
         keep = rng.random((d.size, 128)) < 0.8
         sigs[d] = np.where(keep, sigs[s_], sigs[d])
-    pl.DataFrame([pl.Series("sig", sigs), pl.Series("n", np.full(n, 450, dtype=np.uint32)),
+        keep = rng.random((d.size, 450)) < 0.8
+        sh[d] = np.where(keep, sh[s_], sh[d])
+    sh.sort(axis=1)
+    shingles = pl.Series("sh", sh.ravel()).reshape((n, 450)).cast(pl.List(pl.UInt32))
+    pl.DataFrame([pl.Series("sig", sigs), shingles, pl.Series("lvl", np.zeros(n, dtype=np.uint8)),
+                  pl.Series("n", np.full(n, 450, dtype=np.uint32)),
                   pl.Series("exact", rng.integers(0, 1 << 63, size=n, dtype=np.uint64)),
                   pl.Series("chars", np.full(n, 3000, dtype=np.int64)),
                   pl.Series("doc", np.arange(n, dtype=np.int64))]).write_parquet(path)
@@ -267,7 +274,10 @@ def _build_index(directory: Path, n: int, part_size: int = 250_000) -> dict:
     st: dict = {}
     for lo in range(0, n, part_size):
         m = min(part_size, n - lo)
+        sh = np.sort(rng.integers(0, 1 << 32, size=(m, 450), dtype=np.uint32), axis=1)
         rows = pl.DataFrame([pl.Series("sig", rng.integers(0, 1 << 32, size=(m, 128), dtype=np.uint32)),
+                             pl.Series("sh", sh.ravel()).reshape((m, 450)).cast(pl.List(pl.UInt32)),
+                             pl.Series("lvl", np.zeros(m, dtype=np.uint8)),
                              pl.Series("n", np.full(m, 450, dtype=np.uint32)),
                              pl.Series("exact", rng.integers(0, 1 << 63, size=m, dtype=np.uint64)),
                              pl.Series("chars", np.full(m, 3000, dtype=np.int64)),

@@ -1,10 +1,16 @@
-"""Candidates, verification and clusters over signatures of a whole corpus.
+"""Candidates, verification and clusters over the sketch rows of a whole corpus.
 
-Band keys are grouped one band at a time (polars keeps the rows whose key repeats; sorted, a bucket is
-a run, and neighbours within a run are paired with numpy), every
-candidate pair is verified on its signatures, and verified pairs are joined into clusters by
-connected components (union-find done as vectorised label propagation). Everything is sorted by
-document ordinal, so the outcome does not depend on batch boundaries or the number of processes.
+LSH only proposes: band keys are grouped one band at a time (polars keeps the rows whose key
+repeats; sorted by (key, keep priority), a bucket is a run, paired with numpy), and a cheap
+signature estimate drops candidates that cannot be copies. Candidates are joined into *candidate
+components*; in a component of up to ``DIRECT_MAX`` rows every pair is measured, in a larger one
+every candidate pair. Pairs are measured on exact shingle evidence (``evidence.ShingleSets``: shared
+template shingles do not count), and clusters are stars, not connected components: rows are taken
+in keep-priority order (``first`` | ``longest`` | ``best-score``), an unassigned row becomes a kept
+copy K and takes every unassigned row whose pair *with K itself* passed verification; the rest are
+examined again with their own keepers. So A~B~C with A !~ C never makes C a copy of A. Everything
+is ordered by document ordinal and priority, so the outcome does not depend on batch boundaries,
+the number of processes or the executor.
 """
 
 from __future__ import annotations
@@ -16,14 +22,20 @@ import numpy as np
 import polars as pl
 
 from qc.distributed import partition_ids
+from qc.near_duplicate.evidence import Overlap, ShingleSets
 from qc.near_duplicate.lsh import band_key
 from qc.rule import ResolveTasks
 
 KEEP_POLICIES = ("first", "longest", "best-score")
-# Rows paired with at most this many following rows of the same bucket. Clusters on devdata/neardup
-# have up to 21 members (all pairs kept); a larger bucket is still connected, by a chain, at a cost
-# linear in its size (the 1M-document resolve in bench/ stays at ~5 s).
+# Rows paired with at most this many following rows of the same bucket (in keep-priority order).
+# Clusters on devdata/neardup have up to 21 members (all pairs kept); in a larger bucket every row is
+# also paired with the bucket's first BUCKET_CAP rows, its likeliest kept copies, so a copy in a
+# bucket of thousands is still measured against its keeper, at a cost linear in the bucket's size.
 BUCKET_CAP = 24
+# Candidate components of up to this many rows have every pair measured (a copy reachable from its
+# keeper only through a chain of candidates is still compared with it directly); larger ones (a
+# site template that made thousands of articles candidates of each other) measure candidate pairs.
+DIRECT_MAX = 64
 # With workers (``--executor ray``), corpora of at least this many signatures find and verify their
 # candidates as one task per (band, bucket-hash partition); below it, shipping the signatures to the
 # workers costs more than the driver's few seconds (1M signatures resolve in ~5 s in one process).
@@ -34,13 +46,11 @@ DRIVER_MAX_EDGES = 50_000_000
 
 
 def candidate_pairs(keys: np.ndarray | Callable[[int], np.ndarray], cap: int = BUCKET_CAP, *,
-                    n: int = 0, bands: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                    n: int = 0, bands: int = 0, rank: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of row indices ``(a < b)`` sharing a band key; ``keys`` is an ``(N, bands)`` array or a
-    function giving band ``b``'s N keys (so all keys never sit in memory at once). One band at a
-    time, polars keeps the rows whose key occurs more than once (a hash pass over one column); sorted
-    by (key, row), a bucket is a run, and each row is paired with the next ``cap - 1`` rows of its
-    run: all pairs in buckets of up to ``cap`` rows, a connected chain in larger ones (a bucket of
-    thousands would otherwise cost millions of pairs)."""
+    function giving band ``b``'s N keys (so all keys never sit in memory at once). See
+    ``band_pair_codes``; the pairs of each band are merged into the running set before the next
+    band is keyed, so memory is bounded by the distinct pairs, not bands times pairs."""
     if isinstance(keys, np.ndarray):
         n, bands = keys.shape
         array = keys
@@ -50,24 +60,46 @@ def candidate_pairs(keys: np.ndarray | Callable[[int], np.ndarray], cap: int = B
 
     if n < 2:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    codes = [band_pair_codes(keys(band), n, cap) for band in range(bands)]
-    code = np.unique(np.concatenate(codes))
+    code = np.empty(0, dtype=np.int64)
+    for band in range(bands):
+        new = band_pair_codes(keys(band), n, cap, rank=rank)
+        new.sort()
+        code = np.concatenate([code, new])
+        code.sort(kind="stable")  # two sorted runs: merged in linear time
+        code = code[np.r_[True, code[1:] != code[:-1]]] if code.size else code
     return code // n, code % n
 
 
-def band_pair_codes(keys: np.ndarray, n: int, cap: int = BUCKET_CAP, rows: np.ndarray | None = None) -> np.ndarray:
-    """Pairs of one band as codes ``a * n + b`` (``a < b``): rows sharing a key, each paired with the
-    next ``cap - 1`` rows of its bucket. ``rows`` are the rows the keys belong to (default: 0..len-1)."""
-    frame = pl.DataFrame({"key": keys, "row": np.arange(keys.shape[0], dtype=np.int64) if rows is None else rows})
-    dup = frame.filter(pl.col("key").is_duplicated()).sort("key", "row")
+def band_pair_codes(keys: np.ndarray, n: int, cap: int = BUCKET_CAP, rows: np.ndarray | None = None,
+                    rank: np.ndarray | None = None) -> np.ndarray:
+    """Pairs of one band as codes ``a * n + b`` (``a < b``): rows sharing a key, sorted by keep
+    priority ``rank[row]`` (default: the row), each paired with the next ``cap - 1`` rows of its
+    bucket and, in buckets longer than ``cap``, with the bucket's first ``cap`` rows too. ``rows``
+    are the rows the keys belong to (default: 0..len-1)."""
+    row_all = np.arange(keys.shape[0], dtype=np.int64) if rows is None else rows.astype(np.int64)
+    frame = pl.DataFrame({"key": keys, "row": row_all,
+                          "rank": row_all if rank is None else rank[row_all].astype(np.int64)})
+    dup = frame.filter(pl.col("key").is_duplicated()).sort("key", "rank")
     key = dup["key"].to_numpy()
     row = dup["row"].to_numpy().astype(np.int64)
     codes = [np.empty(0, dtype=np.int64)]
+
+    def add(x: np.ndarray, y: np.ndarray) -> None:
+        codes.append(np.minimum(x, y) * n + np.maximum(x, y))
+
     for k in range(1, min(cap, row.shape[0])):
         same = key[k:] == key[:-k]
         if not same.any():  # no bucket longer than k: none longer than k + 1 either
             break
-        codes.append(row[:-k][same] * n + row[k:][same])
+        add(row[:-k][same], row[k:][same])
+    if row.shape[0] > cap:
+        start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        length = np.diff(np.r_[start, key.shape[0]])
+        long = np.flatnonzero(length > cap)
+        for b in long.tolist():  # few: buckets longer than cap
+            s, m = int(start[b]), int(length[b])
+            for h in range(cap):
+                add(np.full(max(0, m - h - cap), row[s + h]), row[s + h + cap:s + m])
     return np.concatenate(codes)
 
 
@@ -83,17 +115,18 @@ class BandWork:
     jaccard_min: float
     containment_min: float
     min_shingles: int
+    rank: np.ndarray | None = None  # keep priority of each row (bucket order); None: the row
 
 
 def band_partition_pairs(work: BandWork, task: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """One task: the candidate pairs (codes) of one band's buckets whose key falls in one partition,
-    and which of them pass verification. Every bucket lies whole in one partition, so the union over
-    partitions is exactly ``candidate_pairs``' band."""
+    and which of them pass the signature prefilter. Every bucket lies whole in one partition, so the
+    union over partitions is exactly ``candidate_pairs``' band."""
     band, part = task
     n = work.sigs.shape[0]
     keys = band_key(work.sigs[:, band * work.rows:(band + 1) * work.rows])
     rows = np.flatnonzero(partition_ids(pl.DataFrame({"key": keys}), ["key"], work.partitions) == part)
-    codes = band_pair_codes(keys[rows], n, work.cap, rows)
+    codes = np.unique(band_pair_codes(keys[rows], n, work.cap, rows, work.rank))
     ok, _ = verify(work.sigs, work.sizes, codes // n, codes % n, work.jaccard_min, work.containment_min,
                    work.min_shingles)
     return codes, ok
@@ -167,30 +200,140 @@ def keepers(labels: np.ndarray, policy: str, lengths: np.ndarray, scores: np.nda
     return best[labels]
 
 
-def cluster_signatures(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, *, bands: int, rows: int,
-                       jaccard_min: float, containment_min: float, min_shingles: int,
-                       bucket_cap: int = BUCKET_CAP,
-                       tasks: ResolveTasks | None = None) -> tuple[np.ndarray, dict[str, int]]:
-    """Cluster labels (smallest row of each cluster) of the rows, in row order. Exact duplicates
-    (same ``exact`` hash) are joined first and only one of each goes through LSH. With ``tasks``
-    (workers) and a large corpus, candidates are found and verified partition-parallel and a huge
-    edge list is labelled on the executor; the labels are the same either way."""
+def priority_rank(policy: str, lengths: np.ndarray, scores: np.ndarray | None = None) -> np.ndarray:
+    """Each row's place in keep-priority order (0 is kept first): input order, the longest first, or
+    the best quality score from the document rules first (``best-score``); ties go to the first."""
+    n = lengths.shape[0]
+    if policy == "first":
+        return np.arange(n, dtype=np.int64)
+    if policy == "longest":
+        key = -lengths.astype(np.float64)
+    elif policy == "best-score":
+        key = -(scores if scores is not None else np.ones(n)).astype(np.float64)
+    else:
+        raise ValueError(f"unknown keep policy {policy!r}; known: {', '.join(KEEP_POLICIES)}")
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.lexsort((np.arange(n), key))] = np.arange(n)
+    return rank
+
+
+def stars(n: int, a: np.ndarray, b: np.ndarray, ok: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(kept, via)``: rows in ``rank`` order; an unassigned row keeps itself and takes every
+    unassigned row it has an accepted pair with (``kept`` = that row, ``via`` = the pair's index;
+    ``-1`` for rows that keep themselves)."""
+    kept = np.arange(n, dtype=np.int64)
+    via = np.full(n, -1, dtype=np.int64)
+    idx = np.flatnonzero(ok)
+    if idx.size == 0:
+        return kept, via
+    src = np.concatenate([a[idx], b[idx]])
+    dst = np.concatenate([b[idx], a[idx]])
+    pair = np.concatenate([idx, idx])
+    order = np.lexsort((rank[dst], src))
+    src, dst, pair = src[order], dst[order], pair[order]
+    nodes, start = np.unique(src, return_index=True)
+    end = np.r_[start[1:], src.shape[0]]
+    assigned = np.zeros(n, dtype=bool)
+    for i in np.argsort(rank[nodes], kind="stable").tolist():
+        v = int(nodes[i])
+        if assigned[v]:
+            continue
+        assigned[v] = True
+        nb, pe = dst[start[i]:end[i]], pair[start[i]:end[i]]
+        free = ~assigned[nb]
+        kept[nb[free]] = v
+        via[nb[free]] = pe[free]
+        assigned[nb[free]] = True
+    return kept, via
+
+
+def component_pairs(labels: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair ``(a < b)`` of ``members`` with the same label (components of at most ``DIRECT_MAX``)."""
+    m = members[np.lexsort((members, labels[members]))]
+    lab = labels[m]
+    a, b = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
+    for k in range(1, m.shape[0]):
+        same = lab[k:] == lab[:-k]
+        if not same.any():
+            break
+        a.append(m[:-k][same])
+        b.append(m[k:][same])
+    return np.concatenate(a), np.concatenate(b)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Verification:
+    """The bars of a pair: a signature prefilter, the sure pairs that group copies for counting
+    template shingles, and the acceptance bars on exact non-template evidence."""
+
+    prefilter_jaccard: float
+    prefilter_containment: float
+    sure_jaccard: float
+    sure_containment: float
+    template_groups: int
+    template_docs: int
+    jaccard_min: float
+    containment_min: float
+    min_shingles: int
+
+
+@dataclass(slots=True)
+class Clusters:
+    """Outcome of ``cluster_rows``: each row's kept row (itself when kept or alone), the measured
+    pair that made it a copy (``via``; ``-1``: kept, alone, or an exact copy of its kept row), the
+    measured pairs and their evidence."""
+
+    kept: np.ndarray
+    via: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    evidence: Overlap
+    stats: dict[str, int]
+
+
+def measure(sets: ShingleSets, pa: np.ndarray, pb: np.ndarray, n: int, reps: np.ndarray,
+            bars: Verification) -> tuple[Overlap, np.ndarray, int]:
+    """``(evidence, accepted, template hashes)`` of pairs ``(pa, pb)`` of ``n`` rows: template shingles
+    counted over the ``reps`` rows (see ``evidence``), then every pair measured on exact
+    non-template shingles and held against the acceptance bars."""
+    wanted = np.union1d(pa, pb)
+    # sure copies group documents for counting; shingles of more than template_docs documents are
+    # left out of that test, so a large site's template cannot make its short articles "sure"
+    occurrences = sets.occurrences(reps, wanted)
+    sets.mark_templates(None, occurrences, bars.template_docs)
+    raw = sets.overlap(pa, pb)
+    sure = raw.accepted(bars.sure_jaccard, bars.sure_containment, bars.min_shingles)
+    groups = components(n, pa[sure], pb[sure])
+    templates = sets.mark_templates(groups, occurrences, bars.template_groups)
+    evidence = sets.overlap(pa, pb)
+    return evidence, evidence.accepted(bars.jaccard_min, bars.containment_min, bars.min_shingles), templates
+
+
+def cluster_rows(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, sets: ShingleSets, rank: np.ndarray, *,
+                 bands: int, rows: int, bars: Verification, bucket_cap: int = BUCKET_CAP,
+                 tasks: ResolveTasks | None = None) -> Clusters:
+    """Exact copies (same ``exact`` hash) go with their group's first row in priority order, and only
+    that row goes through LSH; candidates (signature-prefiltered) form candidate components, whose
+    pairs are measured exactly and resolved into stars (module docstring). With ``tasks`` (workers)
+    and a large corpus, candidates are found partition-parallel and a huge edge list is labelled on
+    the executor; the outcome is the same either way."""
     n = sigs.shape[0]
-    stats = {"candidates": 0, "verified": 0, "exact_pairs": 0}
+    stats = {"candidates": 0, "measured": 0, "verified": 0, "exact_pairs": 0, "template_shingles": 0}
+    empty = np.empty(0, dtype=np.int64)
     if n == 0:
-        return np.empty(0, dtype=np.int64), stats
-    # exact pass: each row joined to the first row with the same hash
-    _, first_of, inverse = np.unique(exact, return_index=True, return_inverse=True)
-    first = first_of[inverse.ravel()].astype(np.int64)  # np.unique's index is each value's first row
-    dup = first != np.arange(n)
-    ea, eb = first[dup], np.flatnonzero(dup)
-    stats["exact_pairs"] = int(ea.size)
-    reps = np.flatnonzero(~dup)
+        return Clusters(empty, empty, empty, empty, sets.overlap(empty, empty), stats)
+    order = np.lexsort((rank, exact))
+    head = np.r_[True, exact[order][1:] != exact[order][:-1]]
+    rep_of = np.empty(n, dtype=np.int64)
+    rep_of[order] = order[head][np.cumsum(head) - 1]
+    reps = np.flatnonzero(rep_of == np.arange(n))
+    stats["exact_pairs"] = int(n - reps.size)
     all_reps = reps.size == n
 
     if tasks is not None and tasks.task_workers > 1 and reps.size >= PARTITION_MIN_ROWS:
         work = BandWork(sigs if all_reps else sigs[reps], sizes if all_reps else sizes[reps], rows,
-                        2 * tasks.task_workers, bucket_cap, jaccard_min, containment_min, min_shingles)
+                        2 * tasks.task_workers, bucket_cap, bars.prefilter_jaccard, bars.prefilter_containment,
+                        bars.min_shingles, rank[reps])
         found = tasks.map_tasks(band_partition_pairs, [(b, p) for b in range(bands) for p in range(work.partitions)],
                                 work)
         del work
@@ -202,16 +345,27 @@ def cluster_signatures(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, *
             block = sigs[:, b * rows:(b + 1) * rows]
             return band_key(block if all_reps else block[reps])
 
-        la, lb = candidate_pairs(keys, bucket_cap, n=int(reps.size), bands=bands)
+        la, lb = candidate_pairs(keys, bucket_cap, n=int(reps.size), bands=bands, rank=rank[reps])
         ca, cb = reps[la], reps[lb]
-        ok, _ = verify(sigs, sizes, ca, cb, jaccard_min, containment_min, min_shingles)
+        ok, _ = verify(sigs, sizes, ca, cb, bars.prefilter_jaccard, bars.prefilter_containment, bars.min_shingles)
     stats["candidates"] = int(ca.size)
-    stats["verified"] = int(ok.sum())
-    a = np.concatenate([ea, ca[ok]])
-    b = np.concatenate([eb, cb[ok]])
-    if tasks is not None and tasks.task_workers > 1 and a.size > DRIVER_MAX_EDGES:
-        labelled = tasks.connected_components(pl.DataFrame({"a": a, "b": b}))
-        labels = np.arange(n, dtype=np.int64)
-        labels[labelled["node"].to_numpy()] = labelled["label"].to_numpy()
-        return labels, stats
-    return components(n, a, b), stats
+    ca, cb = ca[ok], cb[ok]
+    if tasks is not None and tasks.task_workers > 1 and ca.size > DRIVER_MAX_EDGES:
+        labelled = tasks.connected_components(pl.DataFrame({"a": ca, "b": cb}))
+        comp = np.arange(n, dtype=np.int64)
+        comp[labelled["node"].to_numpy()] = labelled["label"].to_numpy()
+    else:
+        comp = components(n, ca, cb)
+    count = np.bincount(comp, minlength=n)
+    small = count[comp] <= DIRECT_MAX
+    sa, sb = component_pairs(comp, np.flatnonzero(small & (count[comp] > 1)))
+    big = ~small[ca]
+    pa, pb = np.concatenate([sa, ca[big]]), np.concatenate([sb, cb[big]])
+    stats["measured"] = int(pa.size)
+    evidence, accepted, stats["template_shingles"] = measure(sets, pa, pb, n, reps, bars)
+    stats["verified"] = int(accepted.sum())
+    kept_rep, via_rep = stars(n, pa, pb, accepted, rank)
+    kept = kept_rep[rep_of]
+    via = np.where(rep_of == np.arange(n), via_rep, via_rep[rep_of])
+    via[(rep_of != np.arange(n)) & (kept == rep_of)] = -1  # an exact copy of its kept row
+    return Clusters(kept, via, pa, pb, evidence, stats)

@@ -3,7 +3,8 @@
 Layout of an index directory (append-only; every file is written under a temporary name and renamed)::
 
     DIR/index.json                  settings (shingles, permutations, bands) and the format version
-    DIR/part-000001.parquet         documents: id, sig (Array[uint32, num_perm]), n, exact, chars
+    DIR/part-000001.parquet         documents: id, sig (Array[uint32, num_perm]), n, exact, chars, and
+                                    the verification evidence: sh (shingle hashes), lvl, rm
     DIR/part-000001.keys.parquet    band keys: band, key (uint64), row (position in the part), sorted
     DIR/part-000001.lookup.npy      the same keys (band mixed in) sorted, and their rows: a (2, M)
                                     uint64 array derived from the keys file, memory-mapped by queries
@@ -21,11 +22,14 @@ after 1,000 batches) and writes each key ~13 times over the index's life. Merges
 interrupted merge are ignored by queries (the widest lookup wins) and cleaned by the next writer.
 Lookups are derived data: a part covered by none is joined against its keys file with polars instead.
 Then just the row groups holding the matching documents' signatures are read (small row groups, read
-lazily with polars) and verified exactly like in-batch candidates. The functions the CLI uses:
+lazily with polars) and verified exactly like in-batch candidates: the signature prefilter, then
+exact shingle overlap without template shingles (counted over the batch and the indexed
+candidates), against the same bars. A match that only signatures support is refused. The functions the CLI uses:
 
 ``build(index_dir, rows, ids, settings)`` — a new index from sketch rows; ``add(index_dir, rows, ids,
 settings=None)`` — append a part; ``stats(index_dir) -> dict``; ``query(index_dir, rows, settings=None)
--> polars.DataFrame`` of matches ``doc, match_id, similarity, containment`` (one row per matching
+-> polars.DataFrame`` of matches ``doc, match_id, similarity, jaccard, containment, shared_shingles,
+template_shingles, sample_rate`` (one row per matching
 batch document, its best indexed match). ``rows`` are the near-duplicate rule's sketch rows (with the
 engine's ``doc`` column); ``ids[doc]`` is the id of the document of ordinal ``doc``; ``settings`` come
 from ``settings_of(rule)``.
@@ -44,11 +48,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from qc.near_duplicate.cluster import containment, verify
+from qc.near_duplicate.cluster import Verification, measure, verify
+from qc.near_duplicate.evidence import ShingleSets
 from qc.near_duplicate.lsh import band_keys
 from qc.writers import atomic_path, temp_path, write_atomic
 
-FORMAT = 1
+FORMAT = 2  # 2: parts carry the shingle hashes exact verification needs
 META = "index.json"
 LOCK = ".lock"
 # Settings that must agree between an index and the rule querying or extending it (signatures and
@@ -74,7 +79,10 @@ def settings_of(rule: Any) -> dict[str, Any]:
     return {"shingle_size": o.shingle_size, "num_perm": o.num_perm, "seed": o.seed, "scheme": o.scheme,
             "hash": o.hash, "fold_digits": o.fold_digits, "text": o.text, "bands": rule.bands,
             "rows": rule.rows, "jaccard_min": o.jaccard_min, "containment_min": o.containment_min,
-            "min_shingles": o.min_shingles}
+            "min_shingles": o.min_shingles, "prefilter_jaccard": o.prefilter_jaccard,
+            "prefilter_containment": o.prefilter_containment, "sure_jaccard": o.sure_jaccard,
+            "sure_containment": o.sure_containment, "template_groups": o.template_groups,
+            "template_docs": o.template_docs, "min_kept": o.min_kept}
 
 
 def _meta(index_dir: Path) -> dict[str, Any]:
@@ -259,10 +267,12 @@ def _sigs(rows: pl.DataFrame) -> np.ndarray:
 
 def _write_part(index_dir: Path, rows: pl.DataFrame, ids: list[str], settings: dict[str, Any]) -> Path:
     rows = rows.sort("doc")
+    if "rm" not in rows.columns:
+        rows = rows.with_columns(pl.lit([], dtype=pl.List(pl.UInt32)).alias("rm"))
     number = max((_part_number(p) for p in _parts(index_dir)), default=0) + 1
     part = index_dir / f"part-{number:06d}.parquet"
     docs = rows.select(pl.Series("id", [ids[d] for d in rows["doc"].to_list()], dtype=pl.String),
-                       "sig", "n", "exact", "chars")
+                       "sig", "n", "exact", "chars", "sh", "lvl", "rm")
     keys = band_keys(_sigs(rows), settings["bands"], settings["rows"])
     n, bands = keys.shape
     key_frame = pl.DataFrame({
@@ -397,15 +407,22 @@ def stats(index_dir: str | os.PathLike) -> dict[str, Any]:
             "settings": meta["settings"], "format": FORMAT}
 
 
+def _bars(s: dict[str, Any]) -> Verification:
+    return Verification(**{k: s[k] for k in Verification.__dataclass_fields__})
+
+
 def query(index_dir: str | os.PathLike, rows: pl.DataFrame, settings: dict[str, Any] | None = None) -> pl.DataFrame:
     """Best indexed match of every batch document that has one: ``doc, match_id, similarity,
-    containment`` (verified like in-batch pairs; ties broken by the smaller id)."""
+    jaccard, containment, shared_shingles, template_shingles, sample_rate`` (verified like in-batch
+    pairs, on exact shingle evidence; ties broken by the smaller id)."""
     d = Path(index_dir)
     meta = _meta(d)
     _check_settings(meta, settings, d)
     s = meta["settings"]
+    bars = _bars(s)
     empty = pl.DataFrame(schema={"doc": pl.Int64, "match_id": pl.String, "similarity": pl.Float64,
-                                 "containment": pl.Float64})
+                                 "jaccard": pl.Float64, "containment": pl.Float64, "shared_shingles": pl.Int64,
+                                 "template_shingles": pl.Int64, "sample_rate": pl.Float64})
     parts = _parts(d)
     if rows.height == 0 or not parts:
         return empty
@@ -424,32 +441,45 @@ def query(index_dir: str | os.PathLike, rows: pl.DataFrame, settings: dict[str, 
     hits = [_lookup_hits(lk, qk, qrow_all) for lk in lookups]
     hits += [_keys_hits(part, q) for part in unlooked]
     hits = [h for h in hits if h.height]
-    found = []
-    by_part = pl.concat(hits).unique().sort("part", "qrow", "row") if hits else pl.DataFrame()
-    for (number,), part_hits in (by_part.partition_by("part", as_dict=True, maintain_order=True).items()
-                                 if hits else []):
+    if not hits:
+        return empty
+    by_part = pl.concat(hits).unique().sort("part", "qrow", "row")
+    joined_parts = []
+    for (number,), part_hits in by_part.partition_by("part", as_dict=True, maintain_order=True).items():
         part = d / f"part-{number:06d}.parquet"
         wanted = np.unique(part_hits["row"].to_numpy())
         docs = _read_checked(part, pl.scan_parquet(part).with_row_index("row")
-                             .filter(pl.col("row").is_in(wanted.tolist())).select("row", "id", "sig", "n"))
-        joined = part_hits.select("row", "qrow").join(docs, on="row", how="inner").sort("qrow", "row")
-        isig = _sigs(joined)
-        a = joined["qrow"].to_numpy()
-        # verify on stacked signatures: batch rows first, then the indexed candidates
-        both = np.vstack([qsig, isig])
-        sizes = np.concatenate([qn, joined["n"].to_numpy()])
-        b = np.arange(joined.height) + m
-        ok, j = verify(both, sizes, a, b, s["jaccard_min"], s["containment_min"], s["min_shingles"])
-        c = containment(j, sizes[a], sizes[b])
-        found.append(pl.DataFrame({"qrow": a[ok], "match_id": joined["id"].to_numpy()[ok],
-                                   "similarity": j[ok], "containment": c[ok]}))
-    if not found:
+                             .filter(pl.col("row").is_in(wanted.tolist()))
+                             .select("row", "id", "sig", "n", "sh", "lvl", "rm"))
+        joined_parts.append(part_hits.select("row", "qrow").join(docs, on="row", how="inner").sort("qrow", "row"))
+    joined = pl.concat(joined_parts)
+    # the signature prefilter on stacked signatures: batch rows first, then the indexed candidates
+    a = joined["qrow"].to_numpy()
+    b = np.arange(joined.height) + m
+    ok, _ = verify(np.vstack([qsig, _sigs(joined)]), np.concatenate([qn, joined["n"].to_numpy()]), a, b,
+                   bars.prefilter_jaccard, bars.prefilter_containment, bars.min_shingles)
+    if not ok.any():
         return empty
-    out = (pl.concat(found).sort(["qrow", "similarity", "match_id"], descending=[False, True, False])
+    cand = joined.filter(pl.Series(ok))
+    a = a[ok]
+    b = np.arange(cand.height) + m
+    # exact evidence; template shingles counted over the batch and the indexed candidates
+    both = pl.concat([rows.select("sh", "lvl", "rm"), cand.select("sh", "lvl", "rm")], how="vertical_relaxed")
+    sets = ShingleSets.from_rows(both, s["min_kept"])
+    n = both.height
+    ev, accepted, _ = measure(sets, a, b, n, np.arange(n), bars)
+    if not accepted.any():
+        return empty
+    sel = np.flatnonzero(accepted)
+    j, c = ev.jaccard[sel], ev.containment[sel]
+    found = pl.DataFrame({"qrow": a[sel], "match_id": cand["id"].to_numpy()[sel], "similarity": np.maximum(j, c),
+                          "jaccard": j, "containment": c, "shared_shingles": ev.shared[sel],
+                          "template_shingles": ev.template[sel],
+                          "sample_rate": 1.0 / (1 << ev.level[sel].astype(np.int64))})
+    out = (found.sort(["qrow", "similarity", "match_id"], descending=[False, True, False])
            .unique("qrow", keep="first", maintain_order=True))
     docs = rows["doc"].to_numpy()
-    return out.select(pl.Series("doc", docs[out["qrow"].to_numpy()], dtype=pl.Int64), "match_id", "similarity",
-                      "containment")
+    return out.select(pl.Series("doc", docs[out["qrow"].to_numpy()], dtype=pl.Int64), *empty.columns[1:])
 
 
 _NO_HITS = {"part": pl.Int64, "row": pl.UInt32, "qrow": pl.Int64}

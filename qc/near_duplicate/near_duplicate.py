@@ -2,20 +2,33 @@
 
 What it finds: the same story copied with small edits — another site's header and footer, edited
 numbers and dates, typos, a changed sentence, truncation, swapped paragraphs, other quotes and
-whitespace — and, with ``index``, copies of documents indexed before. Every member of a cluster gets
-the cluster id (the kept document's id); every member but the kept one gets a document-level finding
-with ``duplicate_of`` and the similarity.
+whitespace — and, with ``index``, copies of documents indexed before. A document is flagged
+``duplicate_of`` K only when the pair (document, K) itself passes verification, K being the kept copy
+that the keep policy chose first; cluster membership means "verified against the kept copy", never
+a chain A~B~C. Verification is on exact evidence: the word 5-gram sets of the two documents (a
+consistent 1-in-2^k hash sample above ``max_shingles``), without *template shingles* (shingles found
+in more than ``template_groups`` otherwise different documents: a site's header, footer, story list,
+agency boilerplate), so two different articles in one site template are never "the same". The
+finding carries the evidence: exact Jaccard and containment, shared shingles, template shingles
+ignored.
 Why it matters: duplicated stories over-weight one text in training data and analytics, and inflate
-counts; the gate needs to catch syndicated copies inside a batch and against what was accepted before.
+counts; a gate that drops unique articles as duplicates loses data.
 Example: a story and its syndicated copy in another site's wrapper -> the copy is flagged
-``duplicate_of`` the story.
-How to tune: ``shingle_size`` (word n-grams), ``num_perm``/``seed``/``scheme``/``hash`` (signatures,
-bit-identical to datasketch for the same settings), ``threshold`` and ``lsh_recall`` (the band layout
-is derived from them; ``bands``/``rows`` override it), ``jaccard_min`` and ``containment_min`` (the
-verification of candidates), ``text`` (``clean``: after the per-document fixes such as boilerplate
-removal; ``raw``: the text as read), ``min_clean_fraction`` (below it the raw text is used),
-``fold_digits``, ``keep`` (``first`` | ``longest`` | ``best-score``: the copy whose document rules found
-least, e.g. the one without mojibake or site furniture), ``index``.
+``duplicate_of`` the story; a second article in the same wrapper is not.
+How to tune: ``shingle_size``; LSH only proposes candidates (``threshold``/``lsh_recall``, or
+``bands``/``rows``; a signature prefilter ``prefilter_jaccard``/``prefilter_containment``);
+acceptance is ``jaccard_min`` or ``containment_min`` (with ``min_shingles`` in the smaller document)
+on non-template shingles; ``template_groups`` and the ``sure_*`` bars decide what is template;
+``text`` (``clean``: after the per-document fixes such as boilerplate removal; ``raw``: as read),
+``min_clean_fraction``, ``fold_digits``, ``keep`` (``first`` | ``longest`` | ``best-score``), ``index``.
+Measured trade-off (devdata, ``--select near-duplicate`` / whole pack): site_dedup false-duplicate
+rate 0 / 0, pair precision 1.0 / 1.0, recall 1.0 / 1.0, keeper precision 1.0 / 1.0; neardup
+precision and recall 1.0 in both (before: site_dedup false-duplicate rate 0.53 / 0.085). The price:
+a copy whose raw text shares little with its original (a short article syndicated into a large
+other template) is missed unless LSH proposes it or its candidate component is small enough to be
+compared whole; a text copied into more than ``template_docs`` documents (a wire story on many
+sites) is treated as template and those copies are not flagged; evidence costs 4 bytes per stored
+shingle (max_shingles).
 """
 
 from __future__ import annotations
@@ -27,7 +40,8 @@ import numpy as np
 import polars as pl
 
 from qc.model import Document, Finding, Severity
-from qc.near_duplicate.cluster import KEEP_POLICIES, cluster_signatures, keepers, signature_similarity
+from qc.near_duplicate.cluster import KEEP_POLICIES, Verification, cluster_rows, priority_rank
+from qc.near_duplicate.evidence import ShingleSets, subsample
 from qc.near_duplicate.lsh import choose_bands
 from qc.near_duplicate.minhash import SCHEMES, MinHasher
 from qc.near_duplicate.shingle import Shingler
@@ -48,21 +62,49 @@ class Options:
     # of documents keep < 20 %, the rest 60-90 %); raw text still matches a cleaned copy by containment.
     min_clean_fraction: float = 0.3
     fold_digits: bool = False
-    # LSH: catch a pair at Jaccard `threshold` with probability `lsh_recall`. On devdata/neardup, true
-    # pairs on raw text (other site wrappers) go down to J = 0.30; 0.4 -> 21 x 2 (P = 0.86 at 0.30, and
-    # clusters connect through their closer members: dev recall 1.0 from 0.3 to 0.5).
-    threshold: float = 0.4
+    # LSH only proposes candidates: catch a pair at Jaccard `threshold` with probability `lsh_recall`.
+    # Syndicated copies in another site's template go down to raw J 0.19-0.23 on devdata/site_dedup
+    # and are only caught where LSH proposes them (no chaining): 0.4 (21 x 2) missed one such pair
+    # (recall 0.964 with --select near-duplicate), 0.3 (38 x 2, P = 0.87 at J 0.23) finds it (1.0),
+    # for ~2x the candidates and +40 % resolve time on a 20,000-document templated crawl.
+    threshold: float = 0.3
     lsh_recall: float = 0.97
     bands: int = 0  # 0 = derived from threshold and lsh_recall
     rows: int = 0
-    # Verification on signatures, each threshold mid-gap on devdata/neardup raw text (all 35,778 pairs,
-    # 128-permutation estimates): true pairs J >= 0.32, containment >= 0.54; different stories, even
-    # in the same site template, J <= 0.125, containment <= 0.355.
-    jaccard_min: float = 0.22
+    # Candidates whose 128-permutation estimate is below both bars are dropped before exact
+    # verification. Syndicated copies on devdata go down to raw J 0.19 but keep an estimated
+    # containment >= 0.3; two articles of one site template with a ~500-character header and footer
+    # sit at J ~ 0.1 (0.1 instead of 0.2 measures 2x the pairs of bench_near_duplicate_scale; devdata
+    # scores are the same for both).
+    prefilter_jaccard: float = 0.2
+    prefilter_containment: float = 0.3
+    # Acceptance on exact non-template evidence. devdata (all pairs, template shingles removed): true
+    # pairs have containment >= 0.65 (Jaccard >= 0.37), different stories <= 0.19 (Jaccard <= 0.08).
+    jaccard_min: float = 0.3
     containment_min: float = 0.45
-    # Containment only counts when the smaller text has this many shingles (~35 words): below that it
-    # is a caption or a teaser, and a 128-permutation estimate of its containment is mostly noise.
+    # Containment only counts when the smaller set has this many (non-template) shingles (~35
+    # words): below that it is a caption or a teaser.
     min_shingles: int = 30
+    # Template shingles: in more than `template_groups` groups of documents joined by sure pairs
+    # (exact Jaccard >= sure_jaccard or containment >= sure_containment on all shingles; two different
+    # articles in one template reach 0.54 / 0.72 on devdata/site_dedup). 3: a template seen on four
+    # different articles; devdata clusters of up to 21 copies keep their body as evidence.
+    sure_jaccard: float = 0.6
+    sure_containment: float = 0.8
+    template_groups: int = 3
+    # Shingles of more than this many documents are left out when sure copies are found: a large
+    # site's header and footer cannot make two short articles "sure" (and chain the whole site into
+    # one group). Above devdata's largest copy cluster (21); a story copied more often than this is
+    # only flagged where its copies agree beyond the shared body.
+    template_docs: int = 50
+    # Shingle hashes kept per document for verification (4 bytes each; ~6.5 KB of English text);
+    # above it a consistent 1-in-2^k sample (see qc.near_duplicate.evidence). Template counts of a
+    # sampled-out hash miss the longer documents, so a cap below a site's document length weakens
+    # template detection there: 256 on devdata/site_dedup lets one rotating story list through.
+    max_shingles: int = 1024
+    # A document compared on its raw text (its cleaning kept < min_clean_fraction) whose cleaning still
+    # kept this many shingles: what both such documents of a pair had removed is template.
+    min_kept: int = 50
     keep: str = "first"
     index: str = ""  # directory of a persistent index (qc index build); empty = this corpus only
 
@@ -86,6 +128,13 @@ class NearDuplicate(CorpusRule):
             raise RuleConfigError(f"{self.id}: hash must be tokens or sha1")
         self.shingler = Shingler(o.shingle_size, fold_digits=o.fold_digits, hash=o.hash)
         self.hasher = MinHasher(o.num_perm, o.seed, o.scheme)
+        if o.max_shingles < 1 or o.template_groups < 1 or o.template_docs < 1:
+            raise RuleConfigError(f"{self.id}: max_shingles and template_groups must be positive")
+        self.bars = Verification(prefilter_jaccard=o.prefilter_jaccard, prefilter_containment=o.prefilter_containment,
+                                 sure_jaccard=o.sure_jaccard, sure_containment=o.sure_containment,
+                                 template_groups=o.template_groups, template_docs=o.template_docs,
+                                 jaccard_min=o.jaccard_min,
+                                 containment_min=o.containment_min, min_shingles=o.min_shingles)
         if o.bands and o.rows:
             if o.bands * o.rows > o.num_perm:
                 raise RuleConfigError(f"{self.id}: bands x rows exceeds num_perm")
@@ -95,11 +144,19 @@ class NearDuplicate(CorpusRule):
 
     def sketch(self, doc: Document, clean: str) -> pl.DataFrame | None:
         o = self.options
-        hashes, exact = self.shingler.analyse(text_to_compare(doc, clean, o.text, o.min_clean_fraction))
+        text = text_to_compare(doc, clean, o.text, o.min_clean_fraction)
+        hashes, exact = self.shingler.analyse(text)
         if hashes.size == 0:
             return None
         sig = self.hasher.signature(hashes).astype(np.uint32)
-        return sketch_frame(sig, hashes.size, exact, len(doc.text), doc.memo.get("quality", 1.0))
+        kept, level = subsample(hashes, o.max_shingles)
+        removed = None
+        if o.text == "clean" and text is not clean and clean != doc.text:
+            # the raw text stands in for a cleaning that kept too little: remember which of its
+            # shingles the cleaning removed (two such documents sharing only those share furniture)
+            removed = kept[~np.isin(kept, self.shingler.hashes(clean), assume_unique=True)]
+        return sketch_frame(sig, hashes.size, exact, len(doc.text), doc.memo.get("quality", 1.0), kept, level,
+                            removed)
 
     def resolve(self, rows: pl.DataFrame, ids: list[str], tasks: ResolveTasks | None = None) -> CorpusResult:
         o = self.options
@@ -108,44 +165,59 @@ class NearDuplicate(CorpusRule):
         if not rows["doc"].is_sorted():
             rows = rows.sort("doc")
         docs = rows["doc"].to_numpy()
-        sigs = signatures(rows)
-        sizes = rows["n"].to_numpy()
-        labels, stats = cluster_signatures(
-            sigs, sizes, rows["exact"].to_numpy(), bands=self.bands, rows=self.rows,
-            jaccard_min=o.jaccard_min, containment_min=o.containment_min, min_shingles=o.min_shingles, tasks=tasks)
-        kept = keepers(labels, o.keep, rows["chars"].to_numpy(), quality(rows))
         chars = rows["chars"].to_numpy()
         exact = rows["exact"].to_numpy()
+        rank = priority_rank(o.keep, chars, quality(rows))
+        sets = ShingleSets.from_rows(rows, o.min_kept)
+        found = cluster_rows(signatures(rows), rows["n"].to_numpy(), exact, sets, rank, bands=self.bands,
+                             rows=self.rows, bars=self.bars, tasks=tasks)
+        kept, ev = found.kept, found.evidence
+        jac, con = ev.jaccard, ev.containment
         result = CorpusResult()
-        counts = np.bincount(labels, minlength=labels.size)
-        members = np.flatnonzero(counts[labels] > 1)
-        dropped = members[kept[members] != members]
-        sim = signature_similarity(sigs, dropped, kept[dropped])
+        counts = np.bincount(kept, minlength=kept.size)
+        members = np.flatnonzero(counts[kept] > 1)
         for r in members.tolist():
             result.cluster[int(docs[r])] = ids[int(docs[kept[r]])]
-        for r, s in zip(dropped.tolist(), sim.tolist(), strict=True):
-            k = int(kept[r])
-            kind = "exact duplicate" if exact[r] == exact[k] else "near-duplicate"
+        for r in members[kept[members] != members].tolist():
+            k, p = int(kept[r]), int(found.via[r])
+            other = ids[int(docs[k])]
             result.duplicate_of[int(docs[r])] = int(docs[k])
-            result.findings[int(docs[r])] = [self._finding(
-                int(chars[r]), ids[int(docs[k])], s, f"{kind} of {ids[int(docs[k])]} (estimated Jaccard {s:.2f})")]
-        sizes_by_cluster = collections.Counter(int(x) for x in labels[members])
+            if p < 0:
+                result.findings[int(docs[r])] = [self._finding(
+                    int(chars[r]), other, 1.0, f"exact duplicate of {other} (the same normalised text)",
+                    jaccard=1.0, containment=1.0)]
+                continue
+            result.findings[int(docs[r])] = [self._evidence_finding(
+                int(chars[r]), other, float(jac[p]), float(con[p]), int(ev.shared[p]), int(ev.template[p]),
+                int(ev.level[p]))]
+        sizes_by_cluster = collections.Counter(int(x) for x in kept[members])
         result.stats = summary_stats(len(ids), sizes_by_cluster)
-        result.stats.update({"lsh_bands": self.bands, "lsh_rows": self.rows, **stats})
+        result.stats.update({"lsh_bands": self.bands, "lsh_rows": self.rows, **found.stats})
         if o.index:
-            self._against_index(rows, ids, labels, chars, result)
+            self._against_index(rows, ids, kept, chars, result)
         return result
+
+    def _evidence_finding(self, chars: int, other: str, j: float, c: float, shared: int, template: int,
+                          level: int) -> Finding:
+        """A finding whose message and data give the exact evidence of a measured pair."""
+        sample = f" on a 1-in-{1 << level} shingle sample" if level else ""
+        message = (f"near-duplicate of {other}: exact {self.options.shingle_size}-gram Jaccard {j:.2f}, "
+                   f"containment {c:.2f}{sample} ({shared} shared shingles; {template} template shingles "
+                   "not counted)")
+        return self._finding(chars, other, max(j, c), message, jaccard=round(j, 4), containment=round(c, 4),
+                             shared_shingles=shared, template_shingles=template, sample_rate=1 / (1 << level))
 
     def _finding(self, chars: int, other: str, similarity: float, message: str, **extra: object) -> Finding:
         return Finding(rule=self.id, family=self.family, severity=self.level, start=0, end=chars, excerpt="",
                        message=message, score=float(similarity),
                        data={"duplicate_of": other, "similarity": round(float(similarity), 4), **extra})
 
-    def _against_index(self, rows: pl.DataFrame, ids: list[str], labels: np.ndarray, chars: np.ndarray,
+    def _against_index(self, rows: pl.DataFrame, ids: list[str], kept: np.ndarray, chars: np.ndarray,
                        result: CorpusResult) -> None:
-        """Batch clusters with a member matching an indexed document are copies of that document:
-        every member is flagged ``duplicate_of`` it (data ``indexed: true``) and takes its id as cluster.
-        A match with the document's own id (the same document indexed before) does not count."""
+        """Batch documents verified (exact evidence, like in-batch pairs) against an indexed document
+        are copies of it: flagged ``duplicate_of`` it (data ``indexed: true``) with its id as cluster;
+        their own in-batch copies stay copies of them. A match with the document's own id (the same
+        document indexed before) does not count, and nothing is flagged through a chain."""
         from qc.near_duplicate import index as nd_index
 
         matches = nd_index.query(self.options.index, rows, nd_index.settings_of(self))
@@ -153,30 +225,31 @@ class NearDuplicate(CorpusRule):
         if matches.height == 0:
             return
         row_of = {int(d): r for r, d in enumerate(rows["doc"].to_list())}
-        best: dict[int, tuple[float, str]] = {}
-        for d, mid, sim in matches.select("doc", "match_id", "similarity").iter_rows():
-            if mid == ids[d]:
-                continue  # the document itself, indexed by an earlier run: not a copy of something else
-            lab = int(labels[row_of[d]])
-            if lab not in best or (-sim, mid) < (-best[lab][0], best[lab][1]):
-                best[lab] = (sim, mid)
-        if not best:
-            return
-        docs = rows["doc"].to_numpy()
         flagged = 0
-        for r in np.flatnonzero(np.isin(labels, list(best))).tolist():
-            sim, mid = best[int(labels[r])]
-            d = int(docs[r])
+        for m in matches.iter_rows(named=True):
+            d = int(m["doc"])
+            if m["match_id"] == ids[d]:
+                continue  # the document itself, indexed by an earlier run: not a copy of something else
+            r = row_of[d]
+            mid = m["match_id"]
+            j, c = m["jaccard"], m["containment"]
+            sample = "" if m["sample_rate"] == 1.0 else f" on a 1-in-{round(1 / m['sample_rate'])} shingle sample"
+            message = (f"near-duplicate of indexed document {mid}: exact {self.options.shingle_size}-gram Jaccard "
+                       f"{j:.2f}, containment {c:.2f}{sample} ({m['shared_shingles']} shared shingles; "
+                       f"{m['template_shingles']} template shingles not counted)")
             result.cluster[d] = mid
             result.duplicate_of.pop(d, None)  # the kept copy is the indexed one, outside this batch
-            result.findings[d] = [self._finding(int(chars[r]), mid, sim,
-                                                f"near-duplicate of indexed document {mid} "
-                                                f"(estimated Jaccard {sim:.2f})", indexed=True)]
+            result.findings[d] = [self._finding(int(chars[r]), mid, m["similarity"], message, indexed=True,
+                                                jaccard=round(j, 4), containment=round(c, 4),
+                                                shared_shingles=m["shared_shingles"],
+                                                template_shingles=m["template_shingles"],
+                                                sample_rate=m["sample_rate"])]
             flagged += 1
         result.stats["index_matches"] = flagged
         total = len(result.findings)
         result.stats["duplicates"] = total
         result.stats["duplicate_rate"] = round(total / len(ids), 6) if ids else 0.0
+
 
 def text_to_compare(doc: Document, clean: str, mode: str, min_clean_fraction: float) -> str:
     """The cleaned text, unless ``mode`` is ``raw`` or the fixes kept less than ``min_clean_fraction``
@@ -186,10 +259,18 @@ def text_to_compare(doc: Document, clean: str, mode: str, min_clean_fraction: fl
     return doc.text
 
 
-def sketch_frame(sig: np.ndarray, n: int, exact: int, chars: int, score: float = 1.0) -> pl.DataFrame:
-    """One sketch row: the signature (Array of uint32), shingle count, exact hash, document length and
-    the document rules' quality score (for ``keep = "best-score"``)."""
+def sketch_frame(sig: np.ndarray, n: int, exact: int, chars: int, score: float = 1.0,
+                 shingles: np.ndarray | None = None, level: int = 0, removed: np.ndarray | None = None) -> pl.DataFrame:
+    """One sketch row: the signature (Array of uint32), shingle count, exact hash, document length,
+    the document rules' quality score (for ``keep = "best-score"``), the stored shingle hashes with
+    their sample level (the evidence verification is made on), and those of them that cleaning
+    removed when the raw text stood in for the cleaned one (``rm``, else empty)."""
+    sh = np.empty(0, dtype=np.uint32) if shingles is None else shingles.astype(np.uint32, copy=False)
+    rm = np.empty(0, dtype=np.uint32) if removed is None else removed.astype(np.uint32, copy=False)
     return pl.DataFrame([
+        pl.Series("sh", sh, dtype=pl.UInt32).implode(),
+        pl.Series("rm", rm, dtype=pl.UInt32).implode(),
+        pl.Series("lvl", np.array([level], dtype=np.uint8)),
         pl.Series("sig", sig[None, :]),
         pl.Series("n", np.array([n], dtype=np.uint32)),
         pl.Series("exact", np.array([exact], dtype=np.uint64)),

@@ -1,0 +1,228 @@
+"""Near-duplicates at scale, as a user runs them: a templated news crawl with shared sentences.
+
+    python bench/bench_near_duplicate_scale.py [--docs 100000] [--sites 200] [--jobs 2] [--work DIR]
+
+The generator writes ``DIR/corpus.jsonl`` of ~3 KB English news-like documents: each site has its own
+header and footer (navigation, newsletter and cookie lines: ~500 characters), documents are
+sentences from a text pool (``seeds/`` and ``../shared/devdata/*/docs``) with 15 % of words replaced,
+and sentences are shared between documents as in real news: quotes (a pool that many articles cite)
+and agency boilerplate paragraphs. 10 % of documents are planted copies of an earlier article (typos,
+edited numbers, a changed or swapped sentence, truncation, the same site or another site's template).
+Then, in the same run, it times two whole processes:
+
+- ``qc audit corpus.jsonl --select near-duplicate --no-html --jobs N`` (the command a user runs), and
+- a plain datasketch script: ``MinHash.bulk`` (word 5-grams, 128 permutations), ``MinHashLSH`` at
+  0.8, union-find,
+
+and prints (JSON): process wall time and peak RSS of each, the largest predicted cluster against the
+largest planted one, the share of flagged documents whose exact word-5-gram Jaccard or containment
+with their ``duplicate_of`` (computed here from the texts, all shingles) reaches the rule's bar,
+pair precision and recall of the clusters against the planted truth, and the rule's statistics.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from bench_near_duplicate import _pool  # noqa: E402
+
+NAV = ["Home", "World", "Business", "Politics", "Sport", "Culture", "Opinion", "Science", "Tech", "Video"]
+
+
+def _site_template(rng: random.Random, site: int, vocab: list[str]) -> tuple[str, str]:
+    name = " ".join(rng.choice(vocab).capitalize() for _ in range(2))
+    nav = " | ".join(rng.sample(NAV, 6))
+    head = (f"{name} — news from {rng.choice(vocab)} and beyond\n{nav}\nSign in | Subscribe to the {name} "
+            f"newsletter for the day's top {rng.choice(vocab)} stories")
+    foot = (f"Share this article on social media\nMore from {name}: " +
+            " | ".join(" ".join(rng.choice(vocab) for _ in range(4)) for _ in range(4)) +
+            f"\n© 2026 {name} Media Group {site}. All rights reserved. We use cookies to improve your "
+            "experience on our site. By continuing you agree to our privacy policy and terms of use.")
+    return head, foot
+
+
+def generate(n: int, sites: int, seed: int = 1) -> tuple[list[dict], dict[int, int]]:
+    """Documents ``{id, text, site}`` and ``{copy ordinal: original ordinal}``."""
+    rng = random.Random(seed)
+    pool, vocab = _pool([REPO / "seeds", *sorted((REPO.parent.parent / "shared" / "devdata").glob("*/docs"))])
+
+    def sentence() -> str:
+        return " ".join(w if rng.random() > 0.15 else rng.choice(vocab) for w in rng.choice(pool).split())
+
+    templates = [_site_template(rng, s, vocab) for s in range(sites)]
+    quotes = [f"\u201c{sentence()}\u201d said {rng.choice(vocab).capitalize()}." for _ in range(3000)]
+    agency = [" ".join(sentence() for _ in range(3)) for _ in range(30)]
+    docs: list[dict] = []
+    bodies: list[str] = []
+    truth: dict[int, int] = {}
+    for i in range(n):
+        site = rng.randrange(sites)
+        if bodies and rng.random() < 0.10:
+            orig = rng.randrange(max(0, len(docs) - 5000), len(docs))
+            while orig in truth:
+                orig = truth[orig]
+            body = _edit(bodies[orig], rng, sentence)
+            if rng.random() < 0.5:
+                site = docs[orig]["site"]
+            truth[i] = orig
+        else:
+            out, size = [], 0
+            while size < 2500:
+                r = rng.random()
+                s = rng.choice(quotes) if r < 0.08 else sentence()
+                out.append(s)
+                size += len(s) + 1
+            if rng.random() < 0.3:
+                out.append(rng.choice(agency))
+            body = "\n\n".join(" ".join(out[k:k + 4]) for k in range(0, len(out), 4))
+        head, foot = templates[site]
+        bodies.append(body)
+        docs.append({"id": f"d{i:07d}", "site": site, "text": f"{head}\n{body}\n{foot}"})
+    return docs, truth
+
+
+def _edit(body: str, rng: random.Random, sentence) -> str:
+    sents = re.split(r"(?<=[.!?])\s+", body)
+    ops = rng.sample(["typos", "numbers", "swap", "sentence", "truncate"], k=rng.randint(1, 3))
+    if "swap" in ops and len(sents) > 3:
+        i = rng.randrange(len(sents) - 1)
+        sents[i], sents[i + 1] = sents[i + 1], sents[i]
+    if "sentence" in ops:
+        sents[rng.randrange(len(sents))] = sentence()
+    if "truncate" in ops:
+        sents = sents[: max(3, int(len(sents) * rng.uniform(0.6, 0.9)))]
+    out = " ".join(sents)
+    if "typos" in ops:
+        chars = list(out)
+        for _ in range(8):
+            chars[rng.randrange(len(chars))] = rng.choice("etaoinshr")
+        out = "".join(chars)
+    if "numbers" in ops:
+        out = re.sub(r"\d+", lambda m: str(int(m.group()) + 1), out)
+    return out
+
+
+DATASKETCH = r'''
+import json, sys
+from datasketch import MinHash, MinHashLSH
+sys.path.insert(0, sys.argv[2])
+from qc.near_duplicate.shingle import Shingler
+sh = Shingler(5)
+texts = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8")]
+sigs = MinHash.bulk(([g.encode() for g in sh.shingles(t)] for t in texts), num_perm=128)
+lsh = MinHashLSH(threshold=0.8, num_perm=128)
+parent = list(range(len(texts)))
+def find(x):
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+for i, m in enumerate(sigs):
+    for j in lsh.query(m):
+        a, b = find(i), find(int(j))
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    lsh.insert(i, m)
+roots = [find(i) for i in range(len(texts))]
+print(json.dumps({"flagged": len(texts) - len(set(roots))}))
+'''
+
+
+def _timed(cmd: list[str]) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MB, from /usr/bin/time when present) and stdout of a whole process."""
+    timer = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").exists() else []
+    t = time.perf_counter()
+    proc = subprocess.run(timer + cmd, capture_output=True, text=True, cwd=REPO)
+    dt = time.perf_counter() - t
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    peak = float(proc.stderr.strip().splitlines()[-1]) / 1024 if timer else float("nan")
+    return dt, peak, proc.stdout
+
+
+def c2(k: int) -> int:
+    return k * (k - 1) // 2
+
+
+def evaluate(docs: list[dict], truth: dict[int, int], out: Path) -> dict:
+    from collections import Counter
+
+    from qc.near_duplicate.near_duplicate import NearDuplicate
+
+    rule = NearDuplicate()
+    o = rule.options
+    index = {d["id"]: i for i, d in enumerate(docs)}
+    article = list(range(len(docs)))
+    for c, orig in truth.items():
+        article[c] = article[orig]
+    rows = [json.loads(line) for line in (out / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
+    clusters: dict[str, list[int]] = {}
+    flagged = []
+    for r in rows:
+        if r["cluster"] is not None:
+            clusters.setdefault(r["cluster"], []).append(index[r["id"]])
+        if r["duplicate_of"]:
+            flagged.append((index[r["id"]], index[r["duplicate_of"]]))
+    above = 0
+    for d, k in flagged:
+        a, b = (set(rule.shingler.shingles(docs[x]["text"])) for x in (d, k))
+        inter = len(a & b)
+        j, c = inter / len(a | b), inter / min(len(a), len(b))
+        above += j >= o.jaccard_min or c >= o.containment_min
+    pred = sum(c2(len(m)) for m in clusters.values())
+    correct = sum(sum(c2(v) for v in Counter(article[x] for x in m).values()) for m in clusters.values())
+    true_pairs = sum(c2(v) for v in Counter(article).values())
+    planted = Counter(article)
+    return {"flagged": len(flagged), "planted_copies": len(truth),
+            "largest_cluster": max((len(m) for m in clusters.values()), default=1),
+            "largest_planted": max(planted.values()),
+            "flagged_above_bar_share": round(above / len(flagged), 4) if flagged else None,
+            "pair_precision": round(correct / pred, 4) if pred else None,
+            "pair_recall": round(correct / true_pairs, 4) if true_pairs else None}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--docs", type=int, default=100_000)
+    ap.add_argument("--sites", type=int, default=200)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/newsqc-nd-scale"))
+    a = ap.parse_args()
+    a.work.mkdir(parents=True, exist_ok=True)
+    corpus = a.work / f"corpus-{a.docs}.jsonl"
+    t = time.perf_counter()
+    docs, truth = generate(a.docs, a.sites)
+    with open(corpus, "w", encoding="utf-8") as fh:
+        for d in docs:
+            fh.write(json.dumps({"id": d["id"], "text": d["text"]}) + "\n")
+    gen = time.perf_counter() - t
+    out = a.work / f"out-{a.docs}"
+    qc_s, qc_mb, _ = _timed([sys.executable, "-m", "qc.cli", "audit", str(corpus), "--out", str(out), "--select",
+                             "near-duplicate", "--no-html", "--quiet", "--jobs", str(a.jobs)])
+    ds_s, ds_mb, ds_out = _timed([sys.executable, "-c", DATASKETCH, str(corpus), str(REPO)])
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    nd = summary["corpus"]["near-duplicate/near-duplicate"] if "corpus" in summary else {}
+    print(json.dumps({
+        "docs": a.docs, "sites": a.sites, "generate_seconds": round(gen, 1),
+        "qc_audit": {"wall_seconds": round(qc_s, 1), "docs_per_s": round(a.docs / qc_s), "peak_mb": round(qc_mb),
+                     "timings": summary.get("timings")},
+        "datasketch": {"wall_seconds": round(ds_s, 1), "peak_mb": round(ds_mb), **json.loads(ds_out)},
+        "qc_vs_datasketch_speed": round(ds_s / qc_s, 2),
+        **evaluate(docs, truth, out),
+        "rule_stats": nd,
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()

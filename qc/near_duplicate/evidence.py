@@ -1,0 +1,237 @@
+"""Exact shingle evidence for candidate pairs: stored shingle sets, template shingles, overlaps.
+
+Every sketch row keeps the document's distinct 32-bit shingle hashes (sorted). A document with more
+than ``cap`` shingles keeps a *consistent subsample* instead: the hashes whose lowest ``level`` bits
+are zero, with the smallest level that leaves at most ``cap`` (a 3 KB news text of ~450 shingles
+keeps ~225 at level 1). Two documents are compared at the higher of their two levels, so both sides
+are the same sample of the same hash space: the intersection of the samples is the sample of the
+intersection, and Jaccard and containment are exact for documents up to ``cap`` shingles and an
+unbiased sample of 1 in ``2^level`` above it (bounded memory: ``4 * cap`` bytes per document).
+
+Template shingles: shingles shared by many *different* documents (a site's header, footer, cookie
+banner, story list; agency boilerplate) are no evidence that two documents are copies. Counting
+plain document frequency cannot tell them from the body of a story syndicated twenty times, so
+documents are first grouped by *sure* pairs (exact Jaccard or containment on all shingles far above
+anything two different articles in one template reach), and a shingle is a template shingle when it
+occurs in more than ``template_groups`` groups. Copies of one story fall into one group and keep their
+shared body; different articles of one site stay apart and their shared header and footer become
+template. The grouping is only used to count: findings are never made from it. With ``text = "clean"``, a
+document whose cleaning kept too little is compared on its raw text; the shingles its cleaning
+removed are remembered, and a shingle that *both* documents of a pair had removed is template too
+(the other documents of that site were cleaned, so counting alone would not see their furniture),
+when each cleaning still kept an article's worth of shingles (else the cleaning, not the page, failed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+_CHUNK = 1 << 22  # stored hashes gathered per step of ``overlap`` (bounds its temporary arrays)
+
+
+def subsample(hashes: np.ndarray, cap: int) -> tuple[np.ndarray, int]:
+    """``(kept hashes, level)``: all of them up to ``cap``, else those whose lowest ``level`` bits are 0
+    for the smallest level that keeps at most ``cap``."""
+    level = 0
+    kept = hashes
+    while kept.size > cap and level < 31:
+        level += 1
+        kept = kept[(kept & np.uint32((1 << level) - 1)) == 0]
+    return kept, level
+
+
+def _member(values: np.ndarray, sorted_set: np.ndarray, exact: bool = True) -> np.ndarray:
+    """``np.isin(values, sorted_set)`` for uint32 arrays: a 2^27-bit bitmap of the set first (one
+    lookup per value), an exact binary search only for the values whose bit is set (``exact=False``:
+    the bitmap alone, a superset with no false negatives)."""
+    out = np.zeros(values.shape[0], dtype=bool)
+    if sorted_set.size == 0 or values.size == 0:
+        return out
+    bitmap = np.zeros(1 << 24, dtype=np.uint8)
+    np.bitwise_or.at(bitmap, sorted_set >> np.uint32(8),
+                     np.left_shift(1, (sorted_set >> np.uint32(5)) & np.uint32(7)).astype(np.uint8))
+    for lo in range(0, values.shape[0], _CHUNK):
+        v = values[lo:lo + _CHUNK]
+        pos = np.flatnonzero((bitmap[v >> np.uint32(8)] >> ((v >> np.uint32(5)) & np.uint32(7)).astype(np.uint8)) & 1)
+        if not exact:
+            out[pos + lo] = True
+            continue
+        vp = v[pos]
+        at = np.minimum(np.searchsorted(sorted_set, vp), sorted_set.shape[0] - 1)
+        out[pos[sorted_set[at] == vp] + lo] = True
+    return out
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(start, start + length)`` for every pair of entries, vectorised."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    before = np.cumsum(lengths) - lengths
+    return np.repeat(starts - before, lengths) + np.arange(total, dtype=np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    """Exact overlap of pairs ``(a, b)`` at their common sample level."""
+
+    shared: np.ndarray  # shared shingles (template ones excluded)
+    template: np.ndarray  # shared template shingles (not counted as evidence)
+    size_a: np.ndarray  # non-template shingles of a, of b
+    size_b: np.ndarray
+    level: np.ndarray  # sample level (0: every shingle)
+
+    @property
+    def jaccard(self) -> np.ndarray:
+        union = self.size_a + self.size_b - self.shared
+        return np.where(union > 0, self.shared / np.maximum(union, 1), 0.0)
+
+    @property
+    def containment(self) -> np.ndarray:
+        small = np.minimum(self.size_a, self.size_b)
+        return np.where(small > 0, self.shared / np.maximum(small, 1), 0.0)
+
+    def accepted(self, jaccard_min: float, containment_min: float, min_shingles: int) -> np.ndarray:
+        """Jaccard reaches ``jaccard_min``, or containment of the smaller set reaches
+        ``containment_min`` and the smaller has ``min_shingles`` (sampled sizes scaled back)."""
+        small = np.minimum(self.size_a, self.size_b) * (1 << self.level.astype(np.int64))
+        return (self.jaccard >= jaccard_min) | ((self.containment >= containment_min) & (small >= min_shingles))
+
+
+class ShingleSets:
+    """The stored shingle sets of all rows, flat (CSR), with an optional template flag per hash."""
+
+    def __init__(self, flat: np.ndarray, offsets: np.ndarray, levels: np.ndarray,
+                 removed: np.ndarray | None = None) -> None:
+        self.flat = flat.astype(np.uint32, copy=False)
+        self.offsets = offsets.astype(np.int64, copy=False)
+        self.levels = levels.astype(np.int64, copy=False)
+        self.template = np.zeros(self.flat.shape[0], dtype=bool)
+        # per stored hash: removed by the cleaning of a document compared on its raw text
+        self.removed = np.zeros(self.flat.shape[0], dtype=bool) if removed is None else removed
+
+    @classmethod
+    def from_rows(cls, rows: pl.DataFrame, min_kept: int = 0) -> ShingleSets:
+        """From the ``sh`` (list of uint32), ``lvl`` and ``rm`` columns of sketch rows, in row order.
+        Removed-by-cleaning flags count only for documents whose cleaning still kept ``min_kept``
+        shingles (an article of its own: the rest was furniture, not a failed extraction)."""
+        col = rows["sh"]
+        lengths = col.list.len().fill_null(0).to_numpy().astype(np.int64)
+        offsets = np.zeros(lengths.shape[0] + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        flat = col.explode().drop_nulls().to_numpy() if offsets[-1] else np.empty(0, dtype=np.uint32)
+        removed = None
+        if "rm" in rows.columns:
+            rm_len = rows["rm"].list.len().fill_null(0).to_numpy().astype(np.int64)
+            kept = (lengths - rm_len) << rows["lvl"].to_numpy().astype(np.int64)
+            rm_len = np.where(kept >= min_kept, rm_len, 0)
+            if rm_len.any():
+                row = np.repeat(np.arange(rm_len.shape[0], dtype=np.uint64), rm_len)
+                rm_all = rows["rm"].list.len().fill_null(0).to_numpy().astype(np.int64)
+                vals = rows["rm"].explode().drop_nulls().to_numpy()[np.repeat(rm_len > 0, rm_all)]
+                rm = (row << np.uint64(32)) | vals.astype(np.uint64)
+                own = np.repeat(np.arange(lengths.shape[0], dtype=np.uint64), lengths)
+                removed = np.isin((own << np.uint64(32)) | flat.astype(np.uint64), rm)
+        return cls(flat, offsets, rows["lvl"].to_numpy(), removed)
+
+    def overlap(self, a: np.ndarray, b: np.ndarray, use_template: bool = True) -> Overlap:
+        """Exact overlap of each pair, in chunks of at most ``_CHUNK`` gathered hashes."""
+        n = a.shape[0]
+        out = {k: np.zeros(n, dtype=np.int64) for k in ("shared", "template", "size_a", "size_b")}
+        level = np.maximum(self.levels[a], self.levels[b]) if n else np.zeros(0, dtype=np.int64)
+        lengths = self.offsets[1:] - self.offsets[:-1]
+        cost = np.cumsum(lengths[a] + lengths[b]) if n else np.zeros(0, dtype=np.int64)
+        lo = 0
+        if n >= 1 << 30:
+            raise ValueError("too many pairs for one overlap call")
+        while lo < n:
+            hi = max(lo + 1, int(np.searchsorted(cost, (cost[lo - 1] if lo else 0) + _CHUNK, side="right")))
+            self._overlap_chunk(a[lo:hi], b[lo:hi], level[lo:hi], use_template, out, lo)
+            lo = hi
+        return Overlap(out["shared"], out["template"], out["size_a"], out["size_b"], level)
+
+    def _side(self, rows: np.ndarray, level: np.ndarray,
+              use_template: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One side's sampled hashes as sorted keys ``pair << 34 | hash << 2 | removed << 1 | template``,
+        their pair numbers and template flags."""
+        starts = self.offsets[rows]
+        lengths = self.offsets[rows + 1] - starts
+        idx = _ranges(starts, lengths)
+        pair = np.repeat(np.arange(rows.shape[0], dtype=np.int64), lengths)
+        vals = self.flat[idx]
+        mask = (np.uint32(1) << level[pair].astype(np.uint32)) - np.uint32(1)
+        keep = (vals & mask) == 0
+        idx, pair = idx[keep], pair[keep]
+        keys = (pair.astype(np.uint64) << np.uint64(34)) | (vals[keep].astype(np.uint64) << np.uint64(2))
+        template = self.template[idx] if use_template else np.zeros(idx.shape[0], dtype=bool)
+        if use_template:
+            keys |= template.astype(np.uint64) | (self.removed[idx].astype(np.uint64) << np.uint64(1))
+        return keys, pair, template
+
+    def _overlap_chunk(self, a: np.ndarray, b: np.ndarray, level: np.ndarray, use_template: bool,
+                       out: dict[str, np.ndarray], lo: int) -> None:
+        m = a.shape[0]
+        ka, pa, ta = self._side(a, level, use_template)
+        kb, pb, tb = self._side(b, level, use_template)
+        both = np.concatenate([ka, kb])
+        both.sort(kind="stable")  # two sorted runs: timsort merges them in linear time
+        same = (both[1:] >> np.uint64(2)) == (both[:-1] >> np.uint64(2))
+        first, second = both[:-1][same], both[1:][same]
+        # template: either copy of the hash is template, or both documents' cleaning removed it
+        f1, f2 = first & np.uint64(3), second & np.uint64(3)
+        tmpl = ((f1 | f2) & np.uint64(1)).astype(bool) | ((f1 & f2) & np.uint64(2)).astype(bool)
+        pair = (first >> np.uint64(34)).astype(np.int64)
+        sl = slice(lo, lo + m)
+        out["shared"][sl] = np.bincount(pair[~tmpl], minlength=m)
+        out["template"][sl] = np.bincount(pair[tmpl], minlength=m)
+        # a hash removed by both cleanings is template on both sides
+        both_removed = np.bincount(pair[tmpl & ~((f1 | f2) & np.uint64(1)).astype(bool)], minlength=m)
+        out["size_a"][sl] = np.bincount(pa[~ta], minlength=m) - both_removed
+        out["size_b"][sl] = np.bincount(pb[~tb], minlength=m) - both_removed
+
+    def occurrences(self, rows: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(positions, rows)`` of the stored hashes of ``rows`` whose value occurs in a ``wanted``
+        row: all that template counting for the wanted rows needs. The corpus is scanned in chunks
+        through a bitmap of the wanted values (2^27 bits), so work and memory follow the wanted
+        rows and the hashes they share, not the corpus."""
+        none = np.empty(0, dtype=np.int64)
+        if wanted.size == 0 or self.flat.size == 0:
+            return none, none
+        if wanted.size * 4 >= rows.size:  # most of the corpus is wanted: every stored hash, no bitmap
+            lengths = self.offsets[rows + 1] - self.offsets[rows]
+            return _ranges(self.offsets[rows], lengths), np.repeat(rows.astype(np.int64), lengths)
+        want = np.sort(self.flat[_ranges(self.offsets[wanted], self.offsets[wanted + 1] - self.offsets[wanted])])
+        want = want[np.r_[True, want[1:] != want[:-1]]]
+        counted = np.zeros(self.levels.shape[0], dtype=bool)
+        counted[rows] = True
+        # the bitmap's false positives only add counts of hashes no wanted row holds: harmless
+        pos = np.flatnonzero(_member(self.flat, want, exact=False))
+        row = np.searchsorted(self.offsets, pos, side="right") - 1
+        keep = counted[row]
+        return pos[keep], row[keep]
+
+    def mark_templates(self, groups: np.ndarray | None, occurrences: tuple[np.ndarray, np.ndarray],
+                       max_groups: int) -> int:
+        """Flag the stored hashes (of ``occurrences``, see there) that occur in more than
+        ``max_groups`` groups (``groups[row]``; ``None``: every document its own group). Returns how
+        many distinct hashes are template."""
+        self.template = np.zeros(self.flat.shape[0], dtype=bool)
+        pos, row = occurrences
+        if pos.size == 0:
+            return 0
+        v = self.flat[pos]
+        if groups is None:  # a document stores a hash once: the count is the run length
+            uv = np.sort(v)
+        else:
+            key = (v.astype(np.uint64) << np.uint64(32)) | groups[row].astype(np.uint64)
+            key.sort()  # sort + neighbour masks: several times faster than np.unique's hash table here
+            uv = (key[np.r_[True, key[1:] != key[:-1]]] >> np.uint64(32)).astype(np.uint32)
+        first = np.flatnonzero(np.r_[True, uv[1:] != uv[:-1]])
+        counts = np.diff(np.r_[first, uv.shape[0]])
+        frequent = uv[first][counts > max_groups]  # sorted
+        if frequent.size:
+            self.template[pos] = _member(v, frequent)
+        return int(frequent.size)
