@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from qc.boilerplate.evidence import Evidence
 from qc.model import Document
 from qc.text import iter_lines
 
@@ -65,7 +66,7 @@ class Line:
     words: int
     score: float
     kind: str  # "blank" | "prose" | "short" | "furniture"
-    evidence: tuple[str, ...]
+    evidence: tuple[Evidence, ...]  # why it is furniture (empty for prose)
     region: str = ""  # "lead" | "core" | "trail"
 
 
