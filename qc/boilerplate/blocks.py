@@ -25,7 +25,7 @@ from qc.boilerplate.core import find_core
 from qc.boilerplate.corrections import keep_embedded_prose, mark_repeats, merge_wrapped
 from qc.boilerplate.decode import apply_model
 from qc.boilerplate.language import body_language, stoplist
-from qc.boilerplate.lines import Layout, Line, LineRow, _line_table, line_table
+from qc.boilerplate.lines import Layout, Line, LineRow, build_line_table, line_table
 from qc.boilerplate.model import LineModel, load_model
 from qc.boilerplate.rows import Row
 from qc.boilerplate.story_lists import mark_story_lists, mark_teaser_cards
@@ -54,7 +54,7 @@ class BlockClassifier:
     def _classify(self, text: str, lang: str, table: list[LineRow] | None = None) -> Layout:
         stops = stoplist(body_language(text, lang)) if self.use_stopwords else None
         rows: list[Row] = []
-        for i, (s, e, line, folded, norm) in enumerate(table if table is not None else _line_table(text)):
+        for i, (s, e, line, folded, norm) in enumerate(table if table is not None else build_line_table(text)):
             if not folded:
                 rows.append(Row(i, s, e, 0, 0.0, "blank", (), 0, ""))
                 continue

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from qc.boilerplate.evidence import Evidence, EvidenceKind
-from qc.boilerplate.lines import _EDGE_PUNCT, fold
+from qc.boilerplate.lines import EDGE_PUNCT, LineKind, fold
 from qc.boilerplate.phrases import PhraseMatcher, trie_pattern
 from qc.boilerplate.vocabulary import Vocabulary
 from qc.text import WORD_RE
@@ -76,7 +76,7 @@ class Verdict(NamedTuple):
     """One line read alone."""
 
     score: float
-    kind: str  # "prose" | "short" | "furniture"
+    kind: LineKind  # never "blank": blank lines are not scored
     evidence: tuple[Evidence, ...]
     words: int
     dated: int  # 0 no date, 1 a date/time line, 2 a dated headline (story-list item)
@@ -117,7 +117,7 @@ class LineScorer:
         """The verdict of one non-blank line. ``folded``: ``fold(line)`` when already known."""
         if folded is None:
             folded = fold(line)
-        norm = folded.strip(_EDGE_PUNCT)
+        norm = folded.strip(EDGE_PUNCT)
         tokens = WORD_RE.findall(folded)
         n = max(len(tokens), len(_CJK_RE.findall(line)) // 2)
         stripped = line.strip()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from qc.boilerplate.lines import _straighten, normalise
+from qc.boilerplate.lines import normalise, straighten
 
 
 def trie_pattern(items: list[tuple[str, str]]) -> str:
@@ -35,7 +35,7 @@ class PhraseMatcher:
         self.lines = frozenset(normalise(x) for x in lines)
         word_start: list[tuple[str, str]] = []
         other: list[tuple[str, str]] = []
-        for p in {_straighten(x).lower().strip() for x in phrases if x.strip()}:
+        for p in {straighten(x).lower().strip() for x in phrases if x.strip()}:
             stem = p.endswith("*")
             p = p.rstrip("*")
             right = "" if stem or not p[-1].isalnum() else r"(?!\w)"

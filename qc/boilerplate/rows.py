@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qc.boilerplate.evidence import Evidence
+from qc.boilerplate.lines import LineKind
 
 
 @dataclass(slots=True)
@@ -15,7 +16,7 @@ class Row:
     end: int
     words: int
     score: float  # in words of evidence: prose scores its word count, furniture a negative penalty
-    kind: str  # "blank" | "prose" | "short" | "furniture"
+    kind: LineKind
     evidence: tuple[Evidence, ...]
     dated: int  # 0 no date, 1 a date/time line, 2 a dated headline (story-list item)
     norm: str  # the normalised line ("" for a blank one): the key of in-page repetition
