@@ -112,7 +112,6 @@ class LineScorer:
             first = e.split(" ", 1)[0]
             self._section_prefixes[first] = (*self._section_prefixes.get(first, ()), e)
 
-
     def verdict(self, line: str, stops: frozenset[str] | None, folded: str | None = None) -> Verdict:
         """The verdict of one non-blank line. ``folded``: ``fold(line)`` when already known."""
         if folded is None:
