@@ -7,7 +7,7 @@ import importlib.util
 import polars as pl
 import pytest
 
-from qc.boilerplate import blocks
+from qc.boilerplate import blocks, core
 from qc.boilerplate.cross_document import CrossDocument, source_key
 from qc.boilerplate.inner import Inner
 from qc.boilerplate.leading import Leading
@@ -146,8 +146,8 @@ def test_a_list_between_article_prose_stays_in_the_core() -> None:
 
 def test_a_list_stays_only_through_the_list_bridge(monkeypatch: pytest.MonkeyPatch) -> None:
     # without the bridge the block scores alone drop it (so the test above measures the bridge)
-    monkeypatch.setattr(blocks, "LIST_MIN_LINES", 10**9)
-    monkeypatch.setattr(blocks, "LIST_MIN_ITEMS", 10**9)
+    monkeypatch.setattr(core, "LIST_MIN_LINES", 10**9)
+    monkeypatch.setattr(core, "LIST_MIN_ITEMS", 10**9)
     cleaned = _clean(LIST_LEAD + LIST_ITEMS + LIST_END + LIST_TAIL)
     assert "Cordless drill" not in cleaned
 

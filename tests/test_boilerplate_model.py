@@ -106,7 +106,7 @@ def test_apply_model_flags_inner_lines_with_the_features_that_decided() -> None:
     out = decode.apply_model(layout, PAGE, blocks.stoplist("en"), parse_model(data))
     assert out.core == (4, 5)
     assert [ln.region for ln in out.lines] == ["lead"] * 4 + ["core"] * 2 + ["trail"] * 2
-    assert out.lines[0].evidence[-1] == "line model p(article) 0.12 (prose -2.0)"
+    assert str(out.lines[0].evidence[-1]) == "line model p(article) 0.12 (prose -2.0)"
 
 
 def _model_dict() -> dict:

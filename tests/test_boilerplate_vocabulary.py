@@ -4,33 +4,34 @@ from __future__ import annotations
 
 import pytest
 
-from qc.boilerplate.blocks import BlockClassifier
+from qc.boilerplate.classify import LineScorer
+from qc.boilerplate.evidence import EvidenceKind
 from qc.boilerplate.vocabulary import Vocabulary
 from qc.lexicon import builtin_rules_dir, read_toml
 
 BUILTIN = read_toml("boilerplate_vocabulary.toml", (builtin_rules_dir(),))
 
 
-def _evidence(vocab: Vocabulary, line: str) -> tuple[str, ...]:
-    return BlockClassifier({}, vocabulary=vocab).line_evidence(line, None)[2]
+def _kinds(vocab: Vocabulary, line: str) -> set[EvidenceKind]:
+    return {e.kind for e in LineScorer({}, vocab).verdict(line, None).evidence}
 
 
 def test_a_user_adds_month_names_of_another_language() -> None:
     line = "12 listopada 2024"
-    assert not any(e.startswith("date/time line") for e in _evidence(Vocabulary.builtin(), line))
+    assert EvidenceKind.DATE not in _kinds(Vocabulary.builtin(), line)
     polish = {**BUILTIN, "months": {**BUILTIN["months"], "pl": ["listopada", "grudnia"]}}
-    assert "date/time line" in _evidence(Vocabulary.from_toml(polish), line)
+    assert EvidenceKind.DATE in _kinds(Vocabulary.from_toml(polish), line)
 
 
 def test_comment_counters_social_networks_and_list_headings_are_read_from_the_file() -> None:
     vocab = Vocabulary.builtin()
-    assert any(e.startswith("end of article") for e in _evidence(vocab, "12 комментариев"))
-    assert "social-network links" in _evidence(vocab, "Facebook Twitter")
-    assert any(e.startswith("section heading") for e in _evidence(vocab, "More great science stories"))
+    assert EvidenceKind.TERMINAL in _kinds(vocab, "12 комментариев")
+    assert EvidenceKind.SOCIAL in _kinds(vocab, "Facebook Twitter")
+    assert EvidenceKind.SECTION in _kinds(vocab, "More great science stories")
     empty = Vocabulary.from_toml({})
-    assert not any(e.startswith("end of article") for e in _evidence(empty, "12 комментариев"))
-    assert "social-network links" not in _evidence(empty, "Facebook Twitter")
-    assert not any(e.startswith("section heading") for e in _evidence(empty, "More great science stories"))
+    assert EvidenceKind.TERMINAL not in _kinds(empty, "12 комментариев")
+    assert EvidenceKind.SOCIAL not in _kinds(empty, "Facebook Twitter")
+    assert EvidenceKind.SECTION not in _kinds(empty, "More great science stories")
 
 
 def test_a_malformed_vocabulary_is_a_clear_error() -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from qc.boilerplate.blocks import BlockClassifier, describe, runs, shared_classifier
+from qc.boilerplate.blocks import BlockClassifier, shared_classifier
 from qc.boilerplate.lines import Layout
+from qc.boilerplate.messages import describe, runs
 from qc.model import Document, Finding, Severity
 from qc.rule import Rule
 

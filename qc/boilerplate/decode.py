@@ -19,6 +19,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from qc.boilerplate.evidence import Evidence, EvidenceKind
 from qc.boilerplate.features import FEATURE_NAMES, line_features
 from qc.boilerplate.lines import Layout
 from qc.boilerplate.model import LineModel
@@ -98,13 +99,14 @@ def apply_model(layout: Layout, text: str, stops: frozenset[str] | None, model: 
         else:
             region = "core"
         kind, evidence = ln.kind, ln.evidence
+        verdict = Evidence(EvidenceKind.LINE_MODEL, f"{p:.2f} ({_why(model, x[k], False)})")
         if region == "core" and z[k] < inner:
             kind = "furniture"
-            evidence = (*evidence, f"line model p(article) {p:.2f} ({_why(model, x[k], False)})")
+            evidence = (*evidence, verdict)
         elif region == "core" and kind == "furniture":
             kind, evidence = "short", ()
         elif region != "core":
-            evidence = (*evidence, f"line model p(article) {p:.2f} ({_why(model, x[k], False)})")
+            evidence = (*evidence, verdict)
         lines.append(replace(ln, kind=kind, evidence=evidence, region=region))
     return Layout(tuple(lines), core, layout.text_len,
                   doubt="kept prose the line model reads as article outside its best run" if doubt else "")

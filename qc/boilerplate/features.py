@@ -18,31 +18,33 @@ import re
 
 import numpy as np
 
+from qc.boilerplate.evidence import EvidenceKind, has_kind
 from qc.boilerplate.lines import Layout, Line
 from qc.text import WORD_RE
 
-# Evidence category of the cascade, by the start of its evidence text (the cascade's display strings).
-EVIDENCE_PREFIXES: tuple[tuple[str, str], ...] = (
-    ("ev_section", "section heading"),
-    ("ev_nav", "navigation label"),
-    ("ev_cta", "call-to-action phrase"),
-    ("ev_cookie", "cookie/privacy notice"),
-    ("ev_donation", "donation appeal"),
-    ("ev_legal", "copyright/legal notice"),
-    ("ev_comments", "comment widget"),
-    ("ev_caption", "image credit/caption"),
-    ("ev_terminal", "end of article"),
-    ("ev_social", "social-network links"),
-    ("ev_bio", "author bio"),
-    ("ev_credit", "credit or breadcrumb"),
-    ("ev_url", "URL or e-mail"),
-    ("ev_date", "date/time line"),
-    ("ev_dated_headline", "date with headline"),
-    ("ev_phone", "phone number"),
-    ("ev_story_list", "story list"),
-    ("ev_teaser_card", "teaser card"),
-    ("ev_repeated", "printed "),
-    ("ev_few_stopwords", "few stopwords"),
+# Evidence category of the cascade: one feature per evidence kind the cascade gives (the names are the model
+# file's column names).
+EVIDENCE_FEATURES: tuple[tuple[str, EvidenceKind], ...] = (
+    ("ev_section", EvidenceKind.SECTION),
+    ("ev_nav", EvidenceKind.NAV),
+    ("ev_cta", EvidenceKind.CTA),
+    ("ev_cookie", EvidenceKind.COOKIE),
+    ("ev_donation", EvidenceKind.DONATION),
+    ("ev_legal", EvidenceKind.LEGAL),
+    ("ev_comments", EvidenceKind.COMMENTS),
+    ("ev_caption", EvidenceKind.CAPTION),
+    ("ev_terminal", EvidenceKind.TERMINAL),
+    ("ev_social", EvidenceKind.SOCIAL),
+    ("ev_bio", EvidenceKind.BIO),
+    ("ev_credit", EvidenceKind.CREDIT),
+    ("ev_url", EvidenceKind.URL),
+    ("ev_date", EvidenceKind.DATE),
+    ("ev_dated_headline", EvidenceKind.DATED_HEADLINE),
+    ("ev_phone", EvidenceKind.PHONE),
+    ("ev_story_list", EvidenceKind.STORY_LIST),
+    ("ev_teaser_card", EvidenceKind.TEASER_CARD),
+    ("ev_repeated", EvidenceKind.REPEATED),
+    ("ev_few_stopwords", EvidenceKind.FEW_STOPWORDS),
 )
 
 # Shape features of one line: also read for its neighbours and its window.
@@ -54,7 +56,7 @@ LINE_NAMES: tuple[str, ...] = (
     "cascade_score", "in_cascade_core", "log_sentences", "colon_end", "has_stoplist", "link_share",
     "chars_per_word", "punct_share", "upper_share", "starts_lower", "ends_comma", "has_pipe",
     "log_repeats", "rel_position", "rel_char_position", "log_dist_core", "before_core", "after_core",
-    *(name for name, _ in EVIDENCE_PREFIXES),
+    *(name for name, _ in EVIDENCE_FEATURES),
 )
 NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
 WINDOW = 5  # lines each side for the window means
@@ -167,7 +169,7 @@ def line_features(layout: Layout, text: str, stops: frozenset[str] | None) -> np
             float(stripped[:1].islower()), float(stripped.endswith((",", ";"))), float("|" in stripped),
             math.log(counts[" ".join(raw.lower().split())]), j / max(1, m - 1), ln.start / max(1, layout.text_len),
             math.log1p(dist), before, after,
-            *(float(any(e.startswith(prefix) for e in ln.evidence)) for _, prefix in EVIDENCE_PREFIXES),
+            *(float(has_kind(ln.evidence, kind)) for _, kind in EVIDENCE_FEATURES),
         ]
         out[k, :n_line] = row
         lo, hi = max(0, j - WIDE_WINDOW), min(m, j + WIDE_WINDOW + 1)

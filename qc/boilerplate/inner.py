@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from qc.boilerplate._edge import LayoutRule
-from qc.boilerplate.blocks import describe
 from qc.boilerplate.lines import line_span
+from qc.boilerplate.messages import describe
 from qc.model import Document, Finding, Severity
 
 

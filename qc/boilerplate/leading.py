@@ -10,7 +10,8 @@ How to tune: ``lexicon`` names the phrase lexicon (``rules/lexicons/boilerplate_
 site's or a language's navigation labels and prompts there; month names, comment counters, social networks
 and list headings per language are in ``rules/lexicons/boilerplate_vocabulary.toml``); ``stopwords = false``
 drops the stopword density evidence (languages without a jusText stoplist never use it). The cascade's
-weights are constants of ``qc/boilerplate/blocks.py``, measured on the development pages.
+weights are constants of ``qc/boilerplate/classify.py`` (line scores) and ``core.py`` (the article core),
+measured on the development pages.
 The learned line model (``model = "models/boilerplate-lines.json"``, off by default: set it on all five
 rules of the family) re-decides the cascade's regions: gradient-boosted trees over per-line features
 (``qc/boilerplate/features.py``: the cascade's score, kind, evidence categories and core; length, sentence

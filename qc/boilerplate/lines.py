@@ -4,15 +4,20 @@ and the page ``Layout`` every rule of the family reads."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
+from qc.boilerplate.evidence import Evidence
 from qc.model import Document
 from qc.text import iter_lines
 
 # Typographic quotes straightened (chained str.replace: str.translate with a dict looks every character up
 # in Python and was the classifier's largest single cost).
 _QUOTE_PAIRS = (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"'), ("\u00a0", " "))
-_EDGE_PUNCT = " \t\"'()[]{}<>|•·*#>:;,.!?…-–—/\\_=+~"
-def _straighten(line: str) -> str:
+EDGE_PUNCT = " \t\"'()[]{}<>|•·*#>:;,.!?…-–—/\\_=+~"  # stripped from a folded line to normalise it
+
+
+def straighten(line: str) -> str:
+    """The line with typographic quotes and no-break spaces made plain."""
     if line.isascii():
         return line
     for a, b in _QUOTE_PAIRS:
@@ -23,14 +28,15 @@ def _straighten(line: str) -> str:
 
 def fold(line: str) -> str:
     """Case-folded line with quotes straightened and whitespace folded."""
-    return " ".join(_straighten(line).lower().split())
+    return " ".join(straighten(line).lower().split())
 
 
 def normalise(line: str) -> str:
     """Case-folded line with quotes straightened, whitespace folded and edge punctuation stripped."""
-    return fold(line).strip(_EDGE_PUNCT)
+    return fold(line).strip(EDGE_PUNCT)
 
 
+LineKind = Literal["blank", "prose", "short", "furniture"]
 LineRow = tuple[int, int, str, str, str]  # (start, end, line, folded, normalised); "" folds for blank lines
 
 
@@ -40,16 +46,16 @@ def line_table(doc: Document) -> list[LineRow]:
     key = ("boilerplate-lines",)
     table = doc.memo.get(key)
     if table is None:
-        table = doc.memo[key] = _line_table(doc.text)
+        table = doc.memo[key] = build_line_table(doc.text)
     return table
 
 
-def _line_table(text: str) -> list[LineRow]:
+def build_line_table(text: str) -> list[LineRow]:
     out: list[LineRow] = []
     for s, e, line in iter_lines(text):
         if line.strip():
             folded = fold(line)
-            out.append((s, e, line, folded, folded.strip(_EDGE_PUNCT)))
+            out.append((s, e, line, folded, folded.strip(EDGE_PUNCT)))
         else:
             out.append((s, e, line, "", ""))
     return out
@@ -64,8 +70,8 @@ class Line:
     end: int
     words: int
     score: float
-    kind: str  # "blank" | "prose" | "short" | "furniture"
-    evidence: tuple[str, ...]
+    kind: LineKind
+    evidence: tuple[Evidence, ...]  # why it is furniture (empty for prose)
     region: str = ""  # "lead" | "core" | "trail"
 
 

@@ -1,0 +1,216 @@
+"""Line verdicts: the score, kind and evidence of one line read alone, as jusText (Pomikálek 2011) judges
+HTML paragraphs: length, stopword density for the document language, sentence punctuation; plus the
+multilingual phrase lexicon (``boilerplate_phrases.toml``: call-to-action, navigation, cookie, donation,
+legal, comment-widget, caption), section headings, dates/times and dated headlines, phone numbers, URLs,
+author bios and slash-separated credits.
+
+Scores are in "words of evidence": article-like prose scores its word count, furniture a negative
+penalty, short lines without sentence punctuation (menus, headlines, labels) a small negative one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from qc.boilerplate.evidence import Evidence, EvidenceKind
+from qc.boilerplate.lines import EDGE_PUNCT, LineKind, fold
+from qc.boilerplate.phrases import PhraseMatcher, trie_pattern
+from qc.boilerplate.vocabulary import Vocabulary
+from qc.text import WORD_RE
+
+# ---------------------------------------------------------------- weights (measured on devdata)
+# All scores are in words: a prose line scores its word count.
+PROSE_MIN_WORDS = 6  # a sentence-punctuated line this long counts as prose (jusText's "short" limit is ~70
+#                      characters, about 10 words; 6 keeps short article sentences such as one-line quotes)
+LONG_WORDS = 25  # a line this long with stopwords is prose even without final punctuation
+SHORT_WORDS = 25  # lexicon hits are strong evidence on lines up to this long (banners are short)
+PROSE_SHORT_WORDS = 12  # a punctuated line longer than this needs two lexicon phrases to count as furniture
+STOP_MIN = 0.20  # stopword density below this is not prose (jusText: stopwords_low = 0.30 on HTML
+#                  paragraphs; one-paragraph lines with names and numbers run lower, 0.20 measured)
+# The penalties below were set on devdata/boilerplate (27 pages) and checked on boilerplate_snippets
+# (50 pages); the grid over REPEAT_PENALTY (in ``corrections``: 1.5, 3, 6) x SECTION_PENALTY (20, 30)
+# moved F1 between 0.907 and 0.925, LABEL/MEDIUM_PENALTY (0.5-1.5 / 0.1-0.5) by under 0.001.
+STRONG_PENALTY = 10.0  # a strong furniture line (lexicon, dated headline, URL) costs this plus half its words
+SECTION_PENALTY = 30.0  # a heading that opens a non-article section ("Related stories", "Don't miss")
+SHORT_PENALTY = 1.5  # a 1-2 word line without sentence punctuation (menu item, label)
+LABEL_PENALTY = 1.0  # a 3-7 word line without sentence punctuation (headline, label, list item)
+MEDIUM_PENALTY = 0.25  # a longer unpunctuated line with stopwords (list item, feature bullet, headline)
+SECTION_PREFIX_WORDS = 7  # "More from the Los Angeles Times": a heading, not a sentence
+
+# The lexicon's categories, each matched by its own ``PhraseMatcher``.
+CATEGORIES = ("section", "nav", "cta", "cookie", "donation", "legal", "comments", "caption", "terminal")
+# In-line phrase categories, in the order their evidence is listed.
+_PHRASE_CATEGORIES = ("cookie", "donation", "comments", "legal", "cta", "caption")
+# Categories whose hit is strong at any length when at least two distinct phrases hit (banners and
+# appeals are written as prose; one stray "cookies" in an article is not enough).
+_PROSE_BANNERS = ("cookie", "donation", "comments", "legal")
+
+_UNPUNCTUATED = Evidence(EvidenceKind.UNPUNCTUATED)
+_SENT_END_RE = re.compile(r"[.!?…。！？](?:[\"'”’»)\]]*)$")
+_SENT_INNER_RE = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s+\S")
+_DIGIT_RE = re.compile(r"\d")
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# The domain holds no ``@``: one backtrack per ``@`` instead of one per pair (``'@' * 100000``: 24 s -> 1 ms).
+_URL_RE = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@[^\s@]+\.\w+$", re.I)
+# A phone number: an international prefix, an area code in brackets, or a phone keyword before digits
+# (bare digit groups are dates as often as phones).
+_PHONE_RE = re.compile(
+    r"(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?|\(\d{2,5}\)[\s.-]?|(?:tel|phone|fax|телефон|тел)\.?:?\s*)"
+    r"\d{2,4}(?:[\s.-]?\d{2,4}){1,}",
+    re.I,
+)
+
+# An author bio at the foot of an article: "Jane Doe is a staff writer at ...".
+_BIO_RE = re.compile(
+    r"^[\w.'’-]+(?:\s[\w.'’()@-]+){0,4}\s(?:is|was)\s(?:a|an|the)\s[\w\s,-]{0,60}?"
+    r"\b(?:writer|reporter|correspondent|editor|columnist|journalist|contributor|producer|host|author)\b",
+    re.I,
+)
+# "PAP/ Jan Kowalski", "Reuters / Jane Doe", "News / World": an agency credit or a breadcrumb.
+_SLASH_CREDIT_RE = re.compile(r"^[\w.&'’-]{2,25}(?:\s?/\s?[\w.&'’ -]{2,40}){1,4}$")
+
+
+class Verdict(NamedTuple):
+    """One line read alone."""
+
+    score: float
+    kind: LineKind  # never "blank": blank lines are not scored
+    evidence: tuple[Evidence, ...]
+    words: int
+    dated: int  # 0 no date, 1 a date/time line, 2 a dated headline (story-list item)
+
+
+class LineScorer:
+    """The verdict of one line from the phrase lexicon and the vocabulary (months, counters, networks,
+    list headings)."""
+
+    def __init__(self, lexicon: Mapping[str, Any], vocabulary: Vocabulary | None = None):
+        self.vocab = vocabulary or Vocabulary.builtin()
+        self.matchers = {
+            cat: PhraseMatcher(list(lexicon.get(cat, {}).get("lines", [])),
+                               list(lexicon.get(cat, {}).get("phrases", [])))
+            for cat in CATEGORIES
+        }
+        # One regex over every category's phrases: most lines match none, and one search tells so (a
+        # superset of the categories' matches: a literal that is a stem anywhere is a stem here).
+        merged: dict[bool, dict[str, str]] = {True: {}, False: {}}
+        for m in self.matchers.values():
+            for ws, items in ((True, m.word_start), (False, m.other)):
+                for lit, right in items:
+                    merged[ws][lit] = "" if merged[ws].get(lit, right) == "" else right
+        parts = []
+        if merged[True]:
+            parts.append(r"(?<!\w)" + trie_pattern(sorted(merged[True].items())))
+        if merged[False]:
+            parts.append(trie_pattern(sorted(merged[False].items())))
+        self._any_phrase = re.compile("|".join(parts)) if parts else None
+        # multi-word section headings by first word, longest first (a line is looked up, not scanned for)
+        self._section_prefixes: dict[str, tuple[str, ...]] = {}
+        for e in sorted((e for e in self.matchers["section"].lines if " " in e), key=len, reverse=True):
+            first = e.split(" ", 1)[0]
+            self._section_prefixes[first] = (*self._section_prefixes.get(first, ()), e)
+
+    def verdict(self, line: str, stops: frozenset[str] | None, folded: str | None = None) -> Verdict:
+        """The verdict of one non-blank line. ``folded``: ``fold(line)`` when already known."""
+        if folded is None:
+            folded = fold(line)
+        norm = folded.strip(EDGE_PUNCT)
+        tokens = WORD_RE.findall(folded)
+        n = max(len(tokens), len(_CJK_RE.findall(line)) // 2)
+        stripped = line.strip()
+        sent_end = bool(_SENT_END_RE.search(stripped))
+        n_sent = len(_SENT_INNER_RE.findall(stripped)) + sent_end
+        stop = (sum(1 for t in tokens if t in stops) / len(tokens)) if stops and tokens else None
+        evidence: list[Evidence] = []
+
+        if self._any_phrase is not None and self._any_phrase.search(folded):
+            hits = {cat: m.hits(folded, norm) for cat, m in self.matchers.items()}
+        else:  # no phrase anywhere in the line: only whole-line entries can hit
+            hits = {cat: [norm] if norm in m.lines else [] for cat, m in self.matchers.items()}
+        whole = {cat for cat, m in self.matchers.items() if norm and norm in m.lines}
+
+        date_only = False
+        dated = False
+        headline_item = False
+        has_digit = _DIGIT_RE.search(folded) is not None  # dates and phone numbers need one: skip them
+        if has_digit and self.vocab.date.search(folded):
+            rest = [t for t in WORD_RE.findall(self.vocab.date.sub(" ", folded))
+                    if t not in self.vocab.date_fillers and not t.isdigit()]
+            date_only = len(rest) <= 1
+            dated = date_only or (n <= 30 and bool(self.vocab.dated_headline.search(folded)))
+        headline_item = dated and not date_only
+
+        # strong furniture evidence
+        strong: list[Evidence] = []
+        section = norm if "section" in whole else self._section_prefix(norm, n)
+        if not section and n <= SECTION_PREFIX_WORDS and self.vocab.list_heading.match(norm):
+            section = norm
+        if section:
+            strong.append(Evidence(EvidenceKind.SECTION, section))
+        colon_end = stripped.endswith(":") and n_sent >= 1  # "As usual, it knows the answer. In short:"
+        # a sentence leading into a list ("... from donations. Here is what you can borrow:") is prose too
+        sentence_like = (sent_end or colon_end) and n > PROSE_SHORT_WORDS
+        for cat in _PHRASE_CATEGORIES:
+            found = hits[cat]
+            if not found:
+                continue
+            # One phrase in a real sentence ("customers signed up for the trial") is not enough; two are
+            # ("Never miss a story again: sign up to our Telegram channel").
+            single_ok = n <= SHORT_WORDS and not sentence_like
+            many = len(found) >= 3 or (len(found) >= 2 and (n <= 2 * SHORT_WORDS or cat in _PROSE_BANNERS))
+            if single_ok or many or cat in whole:
+                strong.append(Evidence(EvidenceKind(cat), found[0]))
+        terminal = hits["terminal"] if n <= SHORT_WORDS else []
+        if terminal or self.vocab.comment_count.match(norm):
+            strong.append(Evidence(EvidenceKind.TERMINAL, terminal[0] if terminal else norm))
+        if n <= SHORT_WORDS and len(self.vocab.social_networks.intersection(tokens)) >= 2:
+            strong.append(Evidence(EvidenceKind.SOCIAL))
+        if n <= 60 and _BIO_RE.match(stripped):
+            strong.append(Evidence(EvidenceKind.BIO))
+        if n <= 8 and not sent_end and _SLASH_CREDIT_RE.match(stripped) and not _URL_RE.match(stripped):
+            strong.append(Evidence(EvidenceKind.CREDIT))
+        if _URL_RE.match(stripped):
+            strong.append(Evidence(EvidenceKind.URL))
+        if dated:
+            strong.append(Evidence(EvidenceKind.DATE if date_only else EvidenceKind.DATED_HEADLINE))
+        if has_digit and n <= SHORT_WORDS and not sent_end and _PHONE_RE.search(stripped):
+            strong.append(Evidence(EvidenceKind.PHONE))
+
+        prose = (
+            (sent_end or n_sent >= 2 or colon_end) and n >= PROSE_MIN_WORDS and (stop is None or stop >= STOP_MIN)
+        ) or (n >= LONG_WORDS and (stop is None or stop >= STOP_MIN + 0.05))
+
+        if strong:
+            evidence.extend(strong)
+            if not sent_end:
+                evidence.append(_UNPUNCTUATED)
+            penalty = SECTION_PENALTY if section else STRONG_PENALTY
+            return Verdict(-(penalty + 0.5 * n), "furniture", tuple(evidence), n, 2 if headline_item else int(dated))
+        if "nav" in whole:
+            return Verdict(-(SHORT_PENALTY + 1.0), "furniture", (Evidence(EvidenceKind.NAV, norm),), n, 0)
+        if prose:
+            return Verdict(float(n), "prose", (), n, 0)
+        # Short or list-like line: a headline, a label, a byline, a menu entry.
+        if not sent_end:
+            evidence.append(_UNPUNCTUATED)
+        if stop is not None and stop < STOP_MIN and n >= 3:
+            evidence.append(Evidence(EvidenceKind.FEW_STOPWORDS, f"{stop:.0%}"))
+        if n < PROSE_MIN_WORDS:
+            evidence.append(Evidence(EvidenceKind.SHORT, str(n)))
+        if n >= 8 and (stop is None or stop >= STOP_MIN):
+            return Verdict(-MEDIUM_PENALTY, "short", tuple(evidence), n, 0)
+        if n >= 3:
+            return Verdict(-LABEL_PENALTY, "short", tuple(evidence), n, 0)
+        return Verdict(-SHORT_PENALTY, "short", tuple(evidence), n, 0)
+
+    def _section_prefix(self, norm: str, n: int) -> str:
+        """A short line opening with a multi-word section heading ("More from The Times")."""
+        if n > SECTION_PREFIX_WORDS:
+            return ""
+        for entry in self._section_prefixes.get(norm.split(" ", 1)[0], ()):
+            if norm.startswith(entry) and norm[len(entry):len(entry) + 1] in (" ", ":"):
+                return entry
+        return ""
+
