@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import multiprocessing as mp
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
@@ -48,14 +49,18 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(pack: Pack) -> None:
+    t0 = time.perf_counter()
     rules = pack.build()
+    _WORKER["build_seconds"] = time.perf_counter() - t0
     _WORKER["rules"] = rules
     _WORKER["fix"] = fix_rule_ids(pack, rules)
     _WORKER["budget"] = pack.document_seconds
 
 
 def _run_batch(batch: Batch) -> BatchResult:
-    return audit_batch(batch, _WORKER["rules"], _WORKER["fix"], _WORKER["budget"])
+    result = audit_batch(batch, _WORKER["rules"], _WORKER["fix"], _WORKER["budget"])
+    result.build_seconds = _WORKER["build_seconds"]
+    return result
 
 
 def split_batches(splits: Iterable[Split], options: ReadOptions, batch_size: int) -> Iterator[Batch]:
