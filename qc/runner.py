@@ -95,11 +95,14 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
     t0 = time.perf_counter()
     cpu0 = time.process_time()
     pack = cfg.pack
-    rules = pack.build()
+    # With workers (pool or Ray) this process resolves corpus rules only: the document rules are built
+    # where batches run (``LocalExecutor`` builds them here on first use when it runs batches inline).
+    inline = cfg.executor == "local" and cfg.jobs <= 1
+    rules = pack.build(corpus_only=not inline)
     build_seconds = time.perf_counter() - t0
     corpus_rules = [r for r in rules if isinstance(r, CorpusRule)]
     splits = input_splits(cfg.input, cfg.read)  # input errors before any executor starts
-    executor = make_executor(pack, cfg.jobs, rules, cfg.executor, cfg.address)
+    executor = make_executor(pack, cfg.jobs, rules if inline else None, cfg.executor, cfg.address)
     cfg.out.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(cfg.out)  # a killed run's spool and temp files
     spool = make_temp_dir(cfg.out, "spool")
@@ -141,7 +144,7 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
         t2 = time.perf_counter()
 
         # ---- pass two: merge, clean, judge, write
-        fix_rules = fix_rule_ids(pack, rules)
+        fix_rules = fix_rule_ids(pack)
         writer = _Outputs(cfg, input_kind(cfg.input))
         try:
             for part in spooled:
@@ -158,7 +161,7 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
                 "write_seconds": round(t3 - t2, 3), "total_seconds": round(t3 - t0, 3),
                 "documents_per_second": round(summary["documents_in"] / max(t3 - t0, 1e-9), 1),
                 "jobs": executor.jobs,
-                **clock.record(rules, build_seconds, cpu1 - cpu0),
+                **clock.record(pack.selected, build_seconds, cpu1 - cpu0),
             }
             gate = gate_record(summary, pack.gate) if cfg.reports else None
             if gate is not None:
@@ -190,14 +193,16 @@ class _Clock:
         if batch.build_seconds is not None:
             self.worker_build_seconds[batch.pid] = batch.build_seconds
 
-    def record(self, rules: Sequence[Rule], build_seconds: float, driver_cpu: float) -> dict[str, Any]:
+    def record(self, selected: Sequence[str], build_seconds: float, driver_cpu: float) -> dict[str, Any]:
         """The timings.json keys: ``per_rule_seconds`` (every selected rule, registry order),
-        ``per_family_seconds`` (the sum of its rules), ``language_seconds``, pack builds per process and
-        the driver's CPU seconds in pass one (reading, shipping batches, spooling)."""
-        per_rule = {r.id: round(self.rule_seconds.get(r.id, 0.0), 4) for r in rules}
+        ``per_family_seconds`` (the sum of its rules), ``language_seconds``, pack builds per process
+        (the driver's: corpus rules only when workers run the batches) and the driver's CPU seconds in
+        pass one (reading, shipping batches, spooling)."""
+        per_rule = {rid: round(self.rule_seconds.get(rid, 0.0), 4) for rid in selected}
         per_family: dict[str, float] = {}
-        for r in rules:
-            per_family[r.family] = per_family.get(r.family, 0.0) + self.rule_seconds.get(r.id, 0.0)
+        for rid in selected:
+            family = rid.split("/", 1)[0]
+            per_family[family] = per_family.get(family, 0.0) + self.rule_seconds.get(rid, 0.0)
         return {
             "per_rule_seconds": per_rule,
             "per_family_seconds": {k: round(v, 4) for k, v in per_family.items()},

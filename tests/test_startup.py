@@ -1,0 +1,50 @@
+"""Start-up: a driver whose workers run the document rules builds only the corpus rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qc.executor import LocalExecutor
+from qc.pack import Pack, load_pack
+from qc.rule import CorpusRule
+from qc.runner import AuditConfig, run_audit
+
+
+def test_corpus_only_build_has_just_the_corpus_rules() -> None:
+    pack = load_pack(select=["encoding", "near-duplicate"])
+    rules = pack.build(corpus_only=True)
+    assert rules and all(isinstance(r, CorpusRule) for r in rules)
+    assert [r.id for r in rules] == [rid for rid in pack.selected if rid.startswith("near-duplicate/")]
+
+
+def _record_builds(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    calls: list[bool] = []
+    real = Pack.build
+
+    def build(self: Pack, corpus_only: bool = False) -> list:
+        calls.append(corpus_only)
+        return real(self, corpus_only)
+
+    monkeypatch.setattr(Pack, "build", build)
+    return calls
+
+
+def test_pool_driver_never_builds_document_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _record_builds(monkeypatch)  # this process only: the spawned workers build for real
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": f"d{i}", "text": f"Story {i} donâ€™t.\n"}) + "\n" for i in range(8)),
+                   encoding="utf-8")
+    pack = load_pack(select=["encoding", "near-duplicate"])
+    result = run_audit(AuditConfig(input=src, out=tmp_path / "out", pack=pack, jobs=2, batch_size=2))
+    assert calls == [True]
+    assert result.summary["documents_in"] == 8 and result.summary["timings"]["pack_build_seconds"]["workers"]
+
+
+def test_inline_executor_builds_its_rules_on_first_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _record_builds(monkeypatch)
+    executor = LocalExecutor(load_pack(select=["encoding"]), 2)
+    assert calls == []
+    assert [r.id for r in executor.rules][:1] == ["encoding/invalid-utf8"] and calls == [False]
