@@ -48,3 +48,20 @@ def test_inline_executor_builds_its_rules_on_first_use(monkeypatch: pytest.Monke
     executor = LocalExecutor(load_pack(select=["encoding"]), 2)
     assert calls == []
     assert [r.id for r in executor.rules][:1] == ["encoding/invalid-utf8"] and calls == [False]
+
+
+def test_toml_lexicons_are_parsed_once_per_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tomllib
+
+    from qc import lexicon
+
+    monkeypatch.setenv("NEWSQC_CACHE_DIR", str(tmp_path / "cache"))
+    parsed: list[str] = []
+    real = tomllib.loads
+    monkeypatch.setattr(lexicon.tomllib, "loads", lambda s: parsed.append(s) or real(s))
+    for name, body in (("a", 'x = ["one"]\n'), ("b", 'x = ["one"]\n'), ("c", 'x = ["two"]\n')):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "t.toml").write_text(body, encoding="utf-8")
+    got = [lexicon.read_toml("t.toml", (tmp_path / name,)) for name in "abc"]
+    assert got == [{"x": ["one"]}, {"x": ["one"]}, {"x": ["two"]}]
+    assert len(parsed) == 2  # b has a's bytes: read back from the cache; c's bytes differ: parsed
