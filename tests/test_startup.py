@@ -65,3 +65,17 @@ def test_toml_lexicons_are_parsed_once_per_content(tmp_path: Path, monkeypatch: 
     got = [lexicon.read_toml("t.toml", (tmp_path / name,)) for name in "abc"]
     assert got == [{"x": ["one"]}, {"x": ["one"]}, {"x": ["two"]}]
     assert len(parsed) == 2  # b has a's bytes: read back from the cache; c's bytes differ: parsed
+
+
+def test_build_turns_the_collector_back_on() -> None:
+    import gc
+
+    assert gc.isenabled()
+    assert load_pack(select=["encoding"]).build()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_pack(select=["encoding"]).build()
+        assert not gc.isenabled()  # a caller that had it off keeps it off
+    finally:
+        gc.enable()
