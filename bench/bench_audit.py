@@ -73,7 +73,8 @@ def run_measured(cmd: list[str]) -> Run:
         while stack:
             pid = stack.pop()
             stack += _children(pid)
-            if "resource_tracker" in _cmdline(pid):
+            cmd = _cmdline(pid)
+            if "multiprocessing" not in cmd or "resource_tracker" in cmd:  # pool workers only
                 continue
             workers[pid] = max(workers.get(pid, 0), _status_kb(pid, "VmHWM"))
         time.sleep(0.05)
@@ -133,7 +134,7 @@ def main() -> None:
                  ("HTML cost s", f"{html.wall - run.wall:.2f} wall difference of the two runs; "
                                  f"{written:.2f} writing report.html after summary.json"),
                  ("peak RSS driver (default)", _mb(html.driver_peak_kb))]
-    width = max(len(k) for k, _ in rows)
+    width = max(max(len(k) for k, _ in rows), *map(len, t["per_rule_seconds"]))
     for k, v in rows:
         print(f"{k:<{width}}  {v}")
     work_s = sum(t["per_family_seconds"].values()) + t["language_seconds"]
