@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import signal
 import threading
 import time
@@ -104,15 +105,25 @@ def prepare(doc: Document) -> Document:
     return dataclasses.replace(doc, lang=detect_language(doc.text))
 
 
-def check_document(doc: Document, rules: Sequence[Rule],
-                   progress: _Progress | None = None) -> tuple[list[Finding], list[str]]:
-    """Findings of every document rule, sorted; a rule that crashes is reported, not raised."""
+LANGUAGE_STEP = "language identification"  # the timers' key for the language pass (not a rule id)
+
+
+def _add_seconds(seconds: dict[str, float] | None, key: str, since: float) -> None:
+    if seconds is not None:
+        seconds[key] = seconds.get(key, 0.0) + time.perf_counter() - since
+
+
+def check_document(doc: Document, rules: Sequence[Rule], progress: _Progress | None = None,
+                   seconds: dict[str, float] | None = None) -> tuple[list[Finding], list[str]]:
+    """Findings of every document rule, sorted; a rule that crashes is reported, not raised. Each rule's
+    wall time is added to ``seconds[rule.id]`` when a dict is given (the benchmark's per-rule budget)."""
     progress = _Progress() if progress is None else progress
     findings, errors = progress.findings, progress.errors
     for rule in rules:
         if isinstance(rule, CorpusRule):
             continue
         progress.step = f"rule {rule.id}"
+        t0 = time.perf_counter()
         try:
             found = list(rule.check(doc))
             doc.memo[("findings", rule.id)] = found
@@ -121,6 +132,8 @@ def check_document(doc: Document, rules: Sequence[Rule],
             tb = traceback.extract_tb(exc.__traceback__)[-1]
             errors.append(f"rule {rule.id} crashed: {type(exc).__name__}: {exc} "
                           f"({tb.filename.rsplit('/', 1)[-1]}:{tb.lineno})")
+        finally:
+            _add_seconds(seconds, rule.id, t0)
     findings.sort(key=finding_order)
     return findings, errors
 
@@ -131,14 +144,19 @@ def clean_text(text: str, findings: Sequence[Finding], fix_rules: set[str]) -> t
     return apply_edits(text, edits), edits
 
 
-def sketch_document(doc: Document, clean: str, rules: Sequence[Rule]) -> dict[str, pl.DataFrame]:
+def sketch_document(doc: Document, clean: str, rules: Sequence[Rule],
+                    seconds: dict[str, float] | None = None) -> dict[str, pl.DataFrame]:
     """Sketch rows of every corpus rule for one document (the runner adds the ``doc`` ordinal column
-    once per batch: cheaper than a column per document)."""
+    once per batch: cheaper than a column per document); each sketch's time goes to ``seconds``."""
     out: dict[str, pl.DataFrame] = {}
     for rule in rules:
         if not isinstance(rule, CorpusRule):
             continue
-        rows = rule.sketch(doc, clean)
+        t0 = time.perf_counter()
+        try:
+            rows = rule.sketch(doc, clean)
+        finally:
+            _add_seconds(seconds, rule.id, t0)
         if rows is not None and rows.height:
             out[rule.id] = rows
     return out
@@ -161,9 +179,11 @@ class DocResult:
 
 
 def audit_document(record: Document | BadInput, ordinal: int, rules: Sequence[Rule],
-                   fix_rules: set[str], budget: float = DEFAULT_DOCUMENT_SECONDS) -> DocResult:
+                   fix_rules: set[str], budget: float = DEFAULT_DOCUMENT_SECONDS,
+                   seconds: dict[str, float] | None = None) -> DocResult:
     """Pass one for a single record: language, document findings, provisional cleaning, sketches, all
-    within ``budget`` seconds (see the module docstring)."""
+    within ``budget`` seconds (see the module docstring). ``seconds`` accumulates the time of each rule
+    (by id) and of the language pass (``LANGUAGE_STEP``)."""
     if isinstance(record, BadInput):
         return DocResult(ordinal, record.id, record.source, "", dict(record.meta), "und", [], [],
                          record.error, {})
@@ -174,9 +194,11 @@ def audit_document(record: Document | BadInput, ordinal: int, rules: Sequence[Ru
     try:
         with time_budget(budget):
             if any(r.needs_lang for r in rules):
-                progress.step = "language identification"
+                progress.step = LANGUAGE_STEP
+                t_lang = time.perf_counter()
                 doc = prepare(record)
-            check_document(doc, rules, progress)
+                _add_seconds(seconds, LANGUAGE_STEP, t_lang)
+            check_document(doc, rules, progress, seconds)
             if any(isinstance(r, CorpusRule) for r in rules):
                 progress.step = "cleaning"
                 clean, _ = clean_text(doc.text, progress.findings, fix_rules)
@@ -184,7 +206,7 @@ def audit_document(record: Document | BadInput, ordinal: int, rules: Sequence[Ru
                 doc.memo["quality"] = score_of(progress.findings, len(doc.text))
                 progress.step = "corpus sketches"
                 try:
-                    sketches = sketch_document(doc, clean, rules)
+                    sketches = sketch_document(doc, clean, rules, seconds)
                 except Exception as exc:
                     progress.errors.append(f"corpus sketch crashed: {type(exc).__name__}: {exc}")
     except DocumentTimeout:
@@ -205,6 +227,9 @@ class BatchResult:
 
     results: list[DocResult]
     sketches: dict[str, pl.DataFrame]
+    seconds: dict[str, float] = dataclasses.field(default_factory=dict)  # per rule id (and LANGUAGE_STEP)
+    pid: int = 0  # the process that ran the batch
+    build_seconds: float | None = None  # that process's pack build, where its executor measured it
 
 
 def tag_ordinals(items: list[tuple[int, pl.DataFrame]]) -> pl.DataFrame:
@@ -217,10 +242,12 @@ def tag_ordinals(items: list[tuple[int, pl.DataFrame]]) -> pl.DataFrame:
 def audit_batch(batch: Sequence[tuple[int, Document | BadInput]], rules: Sequence[Rule],
                 fix_rules: set[str], budget: float = DEFAULT_DOCUMENT_SECONDS) -> BatchResult:
     """Pass one over a batch; pure, so any executor (process pool, Ray) can run it."""
-    results = [audit_document(rec, ordinal, rules, fix_rules, budget) for ordinal, rec in batch]
+    seconds: dict[str, float] = {}
+    results = [audit_document(rec, ordinal, rules, fix_rules, budget, seconds) for ordinal, rec in batch]
     per_rule: dict[str, list[tuple[int, pl.DataFrame]]] = {}
     for res in results:
         for rid, frame in res.sketches.items():
             per_rule.setdefault(rid, []).append((res.ordinal, frame))
         res.sketches = {}
-    return BatchResult(results, {rid: tag_ordinals(items) for rid, items in per_rule.items()})
+    return BatchResult(results, {rid: tag_ordinals(items) for rid, items in per_rule.items()}, seconds,
+                       os.getpid())

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import multiprocessing as mp
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
@@ -48,14 +49,18 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(pack: Pack) -> None:
+    t0 = time.perf_counter()
     rules = pack.build()
+    _WORKER["build_seconds"] = time.perf_counter() - t0
     _WORKER["rules"] = rules
     _WORKER["fix"] = fix_rule_ids(pack, rules)
     _WORKER["budget"] = pack.document_seconds
 
 
 def _run_batch(batch: Batch) -> BatchResult:
-    return audit_batch(batch, _WORKER["rules"], _WORKER["fix"], _WORKER["budget"])
+    result = audit_batch(batch, _WORKER["rules"], _WORKER["fix"], _WORKER["budget"])
+    result.build_seconds = _WORKER["build_seconds"]
+    return result
 
 
 def split_batches(splits: Iterable[Split], options: ReadOptions, batch_size: int) -> Iterator[Batch]:
@@ -71,8 +76,10 @@ def split_batches(splits: Iterable[Split], options: ReadOptions, batch_size: int
         yield batch
 
 
-def fix_rule_ids(pack: Pack, rules: Sequence[Rule]) -> set[str]:
-    return {r.id for r in rules if pack.fix_enabled(r.id)}
+def fix_rule_ids(pack: Pack, rules: Sequence[Rule] | None = None) -> set[str]:
+    """The rules (default: the pack's selected ones, built or not) whose fixes cleaning applies."""
+    ids = pack.selected if rules is None else [r.id for r in rules]
+    return {rid for rid in ids if pack.fix_enabled(rid)}
 
 
 class LocalExecutor:
@@ -83,9 +90,16 @@ class LocalExecutor:
     def __init__(self, pack: Pack, jobs: int, rules: Sequence[Rule] | None = None):
         self.pack = pack
         self.jobs = max(1, jobs)
-        self.rules = list(rules) if rules is not None else pack.build()
-        self.fix = fix_rule_ids(pack, self.rules)
+        self._rules = list(rules) if rules is not None else None
+        self.fix = fix_rule_ids(pack)
         self._pool: Any = None
+
+    @property
+    def rules(self) -> list[Rule]:
+        """The rules for batches run here, built on first use: with a pool, this process never builds them."""
+        if self._rules is None:
+            self._rules = self.pack.build()
+        return self._rules
 
     def map_splits(self, splits: Sequence[Split], options: ReadOptions,
                    batch_size: int) -> Iterator[BatchResult]:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import tomllib
 from pathlib import Path
 from typing import Any
+
+from qc.cache import cached
 
 
 class LexiconNotFound(FileNotFoundError):
@@ -45,8 +48,11 @@ def read_lines(name: str, search_path: tuple[Path, ...]) -> list[str]:
 
 @functools.lru_cache(maxsize=64)
 def _read_toml(path: Path) -> dict[str, Any]:
-    with open(path, "rb") as fh:
-        return tomllib.load(fh)
+    """The parsed file, from the on-disk cache when these exact bytes were parsed before: parsing the
+    pack's large TOML lexicons (transliteration tables, calques) is most of their load time."""
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    return cached("toml", (path.name, digest), lambda: tomllib.loads(data.decode("utf-8")))
 
 
 def read_toml(name: str, search_path: tuple[Path, ...]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from qc.engine import DocResult, clean_text, finding_order
+from qc.engine import LANGUAGE_STEP, BatchResult, DocResult, clean_text, finding_order
 from qc.executor import Executor, ExecutorError, LocalExecutor, fix_rule_ids
 from qc.gate import gate_record
 from qc.model import Finding, excerpt
@@ -93,11 +93,16 @@ def make_executor(pack: Pack, jobs: int, rules: Sequence[Rule], kind: str = "loc
 
 def run_audit(cfg: AuditConfig) -> AuditResult:
     t0 = time.perf_counter()
+    cpu0 = time.process_time()
     pack = cfg.pack
-    rules = pack.build()
+    # With workers (pool or Ray) this process resolves corpus rules only: the document rules are built
+    # where batches run (``LocalExecutor`` builds them here on first use when it runs batches inline).
+    inline = cfg.executor == "local" and cfg.jobs <= 1
+    rules = pack.build(corpus_only=not inline)
+    build_seconds = time.perf_counter() - t0
     corpus_rules = [r for r in rules if isinstance(r, CorpusRule)]
     splits = input_splits(cfg.input, cfg.read)  # input errors before any executor starts
-    executor = make_executor(pack, cfg.jobs, rules, cfg.executor, cfg.address)
+    executor = make_executor(pack, cfg.jobs, rules if inline else None, cfg.executor, cfg.address)
     cfg.out.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(cfg.out)  # a killed run's spool and temp files
     spool = make_temp_dir(cfg.out, "spool")
@@ -107,19 +112,24 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
         ids: list[str] = []
         spooled: list[Path] = []
         done = 0
+        clock = _Clock()
         for batch in executor.map_splits(splits, cfg.read, cfg.batch_size):
+            clock.add_batch(batch)
             results = batch.results
             ids.extend(res.id for res in results)
             for rid, frame in batch.sketches.items():
                 sketches[rid].append(frame)
             part = spool / f"{len(spooled):08d}.pkl"
+            t_spool = time.perf_counter()
             with open(part, "wb") as fh:
                 pickle.dump(results, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            clock.spool_seconds += time.perf_counter() - t_spool
             spooled.append(part)
             done += len(results)
             if cfg.progress:
                 cfg.progress(done)
         t1 = time.perf_counter()
+        cpu1 = time.process_time()
 
         # ---- corpus rules
         corpus: dict[str, CorpusResult] = {}
@@ -134,7 +144,7 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
         t2 = time.perf_counter()
 
         # ---- pass two: merge, clean, judge, write
-        fix_rules = fix_rule_ids(pack, rules)
+        fix_rules = fix_rule_ids(pack)
         writer = _Outputs(cfg, input_kind(cfg.input))
         try:
             for part in spooled:
@@ -151,6 +161,7 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
                 "write_seconds": round(t3 - t2, 3), "total_seconds": round(t3 - t0, 3),
                 "documents_per_second": round(summary["documents_in"] / max(t3 - t0, 1e-9), 1),
                 "jobs": executor.jobs,
+                **clock.record(pack.selected, build_seconds, cpu1 - cpu0),
             }
             gate = gate_record(summary, pack.gate) if cfg.reports else None
             if gate is not None:
@@ -165,6 +176,43 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
     finally:
         executor.close()
         shutil.rmtree(spool, ignore_errors=True)
+
+
+@dataclass
+class _Clock:
+    """Pass one's timers summed over batches: seconds per rule (from every worker), each process's pack
+    build, and the driver's own spooling. Timings go to ``timings.json`` only (they change every run)."""
+
+    rule_seconds: dict[str, float] = field(default_factory=dict)
+    worker_build_seconds: dict[int, float] = field(default_factory=dict)
+    spool_seconds: float = 0.0
+
+    def add_batch(self, batch: BatchResult) -> None:
+        for key, sec in batch.seconds.items():
+            self.rule_seconds[key] = self.rule_seconds.get(key, 0.0) + sec
+        if batch.build_seconds is not None:
+            self.worker_build_seconds[batch.pid] = batch.build_seconds
+
+    def record(self, selected: Sequence[str], build_seconds: float, driver_cpu: float) -> dict[str, Any]:
+        """The timings.json keys: ``per_rule_seconds`` (every selected rule, registry order),
+        ``per_family_seconds`` (the sum of its rules), ``language_seconds``, pack builds per process
+        (the driver's: corpus rules only when workers run the batches) and the driver's CPU seconds in
+        pass one (reading, shipping batches, spooling)."""
+        per_rule = {rid: round(self.rule_seconds.get(rid, 0.0), 4) for rid in selected}
+        per_family: dict[str, float] = {}
+        for rid in selected:
+            family = rid.split("/", 1)[0]
+            per_family[family] = per_family.get(family, 0.0) + self.rule_seconds.get(rid, 0.0)
+        return {
+            "per_rule_seconds": per_rule,
+            "per_family_seconds": {k: round(v, 4) for k, v in per_family.items()},
+            "language_seconds": round(self.rule_seconds.get(LANGUAGE_STEP, 0.0), 4),
+            "pack_build_seconds": {"driver": round(build_seconds, 3),
+                                   "workers": [round(self.worker_build_seconds[p], 3)
+                                               for p in sorted(self.worker_build_seconds)]},
+            "driver_cpu_seconds_pass_one": round(driver_cpu, 3),
+            "spool_seconds": round(self.spool_seconds, 3),
+        }
 
 
 @dataclass
