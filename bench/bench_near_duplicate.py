@@ -41,6 +41,16 @@ import polars as pl
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+
+def devdata_docs() -> list[Path]:
+    """The ``shared/devdata/*/docs`` folders of the nearest ancestor of the checkout that has them (the
+    main checkout and a worktree under ``wt/`` sit at different depths: the same corpus from both)."""
+    for up in REPO.parents:
+        if (up / "shared" / "devdata").is_dir():
+            return sorted((up / "shared" / "devdata").glob("*/docs"))
+    return []
+
+
 from qc.model import Document  # noqa: E402
 from qc.near_duplicate.near_duplicate import NearDuplicate  # noqa: E402
 
@@ -335,7 +345,7 @@ def main() -> None:
         with open(a.jsonl, encoding="utf-8") as fh:
             _TEXTS = [json.loads(line)["text"] for line in fh if line.strip()][: a.docs]
     else:
-        source = a.source or [REPO / "seeds", *sorted((REPO.parent / "shared" / "devdata").glob("*/docs"))]
+        source = a.source or [REPO / "seeds", *devdata_docs()]
         _TEXTS = generate(a.docs, [s for s in source if s.is_dir()])
     n = len(_TEXTS)
     out: dict = {"docs": n, "avg_chars": round(sum(map(len, _TEXTS)) / max(1, n)), "jobs": a.jobs,

@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from bench_near_duplicate import _pool  # noqa: E402
+from bench_near_duplicate import _pool, devdata_docs  # noqa: E402
 
 NAV = ["Home", "World", "Business", "Politics", "Sport", "Culture", "Opinion", "Science", "Tech", "Video"]
 
@@ -55,7 +55,7 @@ def _site_template(rng: random.Random, site: int, vocab: list[str]) -> tuple[str
 def generate(n: int, sites: int, seed: int = 1) -> tuple[list[dict], dict[int, int]]:
     """Documents ``{id, text, site}`` and ``{copy ordinal: original ordinal}``."""
     rng = random.Random(seed)
-    pool, vocab = _pool([REPO / "seeds", *sorted((REPO.parent.parent / "shared" / "devdata").glob("*/docs"))])
+    pool, vocab = _pool([REPO / "seeds", *devdata_docs()])
 
     def sentence() -> str:
         return " ".join(w if rng.random() > 0.15 else rng.choice(vocab) for w in rng.choice(pool).split())

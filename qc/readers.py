@@ -321,10 +321,20 @@ def sanitize_text(text: str) -> tuple[str, DecodeErrors]:
     the (start, end, raw bytes) of each run: a surrogate escape (``\\udcff``, from ``surrogateescape``)
     is the invalid byte it stands for; a lone surrogate (a JSON ``"\\ud83d"`` without its pair) is its
     ``surrogatepass`` bytes. Strings from ``json.loads`` pair valid escapes, so only lone ones remain."""
-    if text.isascii() or not _SURROGATE_RE.search(text):
+    if text.isascii() or _is_valid_unicode(text):
         return text, ()
     errors = [(m.start(), m.end(), _surrogate_bytes(m.group())) for m in _SURROGATE_RE.finditer(text)]
     return _SURROGATE_RE.sub(lambda m: "\ufffd" * len(m.group()), text), tuple(errors)
+
+
+def _is_valid_unicode(text: str) -> bool:
+    """No surrogate code point: strict UTF-8 encoding fails on exactly those (10x faster than the
+    regex search on a 3 KB non-ASCII text)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _surrogate_bytes(run: str) -> bytes:

@@ -8,7 +8,7 @@ import unicodedata
 
 import numpy as np
 
-from qc.near_duplicate.shingle import Shingler, exact_hash, token_bytes, token_hash, tokens
+from qc.near_duplicate.shingle import _PUNCT, Shingler, exact_hash, token_bytes, token_hash, tokens
 
 
 def reference_tokens(text: str, fold_digits: bool = False) -> list[str]:
@@ -40,6 +40,35 @@ def test_ascii_fast_path_equals_regex_path_on_random_text() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80)))
         for fold in (False, True):
             assert tokens(text, fold) == reference_tokens(text, fold), repr(text)
+
+
+def test_fast_path_punctuation_gives_the_regex_tokens() -> None:
+    # ASCII text with only the replaced punctuation (a footer's copyright sign, guillemets, ...) takes
+    # the byte-table path; it must read the same tokens as NFKC + casefold + \w+
+    rng = random.Random(5)
+    alphabet = "abcXYZ019 _-'.,\n" + "".join(_PUNCT)
+    for ch in _PUNCT:
+        text = f"\u00a9 2026 Daily{ch}News{ch} 10{ch}30 x{ch}"
+        assert tokens(text) == reference_tokens(text), repr(ch)
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        for fold in (False, True):
+            assert tokens(text, fold) == reference_tokens(text, fold), repr(text)
+
+
+def test_memo_shares_token_hashes_between_rules_of_a_document() -> None:
+    sh5, sh1 = Shingler(5), Shingler(1)
+    text, other = "The rain in Spain falls mainly on the plain, said Ana.", "Another text entirely, of words."
+    memo: dict = {}
+    assert sh1.exact(text, memo) == sh1.exact(text)
+    cached = memo[("token_hashes", False)][1]
+    hashes, exact = sh5.analyse(text, memo)
+    assert sh5.token_hashes(text, memo) is cached  # computed once for both rules
+    assert np.array_equal(hashes, sh5.hashes(text)) and exact == sh1.exact(text)
+    assert np.array_equal(sh5.analyse(other, memo)[0], sh5.hashes(other))  # another text: recomputed
+    assert sh5.exact(text, memo) == exact
+    assert ("token_hashes", True) not in memo and Shingler(1, fold_digits=True).exact("a 1", memo) is not None
+    assert ("token_hashes", True) in memo
 
 
 def test_token_bytes_separates_with_spaces_only() -> None:

@@ -99,3 +99,14 @@ def test_invalid_utf8_runs_are_separate() -> None:
     text, errors = decode_utf8(b"a\xe9b\xe9")
     assert text == "a\ufffdb\ufffd"
     assert [e[:2] for e in errors] == [(1, 2), (3, 4)]
+
+
+def test_sanitize_text_finds_every_surrogate_in_non_ascii_text() -> None:
+    from qc.readers import sanitize_text
+
+    valid = "© 2026 Ünïcode — 中文 😀 text"
+    assert sanitize_text(valid) == (valid, ())
+    for bad, raw in (("\ud83d", "\ud83d".encode("utf-8", "surrogatepass")), ("\udcff", b"\xff"),
+                     ("\udfff", "\udfff".encode("utf-8", "surrogatepass"))):
+        text, errors = sanitize_text(f"© x{bad}y")
+        assert text == "© x\ufffdy" and errors == ((3, 4, raw),)

@@ -49,12 +49,12 @@ class ExactDuplicate(CorpusRule):
 
     def sketch(self, doc: Document, clean: str) -> pl.DataFrame | None:
         o = self.options
-        exact = self.shingler.exact(text_to_compare(doc, clean, o.text, o.min_clean_fraction))
+        exact = self.shingler.exact(text_to_compare(doc, clean, o.text, o.min_clean_fraction), doc.memo)
         if exact is None:
             return None
-        return pl.DataFrame([pl.Series("exact", np.array([exact], dtype=np.uint64)),
-                             pl.Series("chars", np.array([len(doc.text)], dtype=np.int64)),
-                             pl.Series("score", np.array([doc.memo.get("quality", 1.0)], dtype=np.float32))])
+        return pl.DataFrame([pl.Series("exact", [exact], dtype=pl.UInt64),
+                             pl.Series("chars", [len(doc.text)], dtype=pl.Int64),
+                             pl.Series("score", [doc.memo.get("quality", 1.0)], dtype=pl.Float32)])
 
     def resolve(self, rows: pl.DataFrame, ids: list[str], tasks: ResolveTasks | None = None) -> CorpusResult:
         if rows.height == 0:

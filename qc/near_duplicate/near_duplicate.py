@@ -145,7 +145,7 @@ class NearDuplicate(CorpusRule):
     def sketch(self, doc: Document, clean: str) -> pl.DataFrame | None:
         o = self.options
         text = text_to_compare(doc, clean, o.text, o.min_clean_fraction)
-        hashes, exact = self.shingler.analyse(text)
+        hashes, exact = self.shingler.analyse(text, doc.memo)
         if hashes.size == 0:
             return None
         sig = self.hasher.signature(hashes).astype(np.uint32)
@@ -264,19 +264,29 @@ def sketch_frame(sig: np.ndarray, n: int, exact: int, chars: int, score: float =
     """One sketch row: the signature (Array of uint32), shingle count, exact hash, document length,
     the document rules' quality score (for ``keep = "best-score"``), the stored shingle hashes with
     their sample level (the evidence verification is made on), and those of them that cleaning
-    removed when the raw text stood in for the cleaned one (``rm``, else empty)."""
-    sh = np.empty(0, dtype=np.uint32) if shingles is None else shingles.astype(np.uint32, copy=False)
-    rm = np.empty(0, dtype=np.uint32) if removed is None else removed.astype(np.uint32, copy=False)
+    removed when the raw text stood in for the cleaned one (``rm``, else empty). Built from one-row
+    Series without ``implode`` (a lazy query per call): 64 us a row instead of 161 us."""
     return pl.DataFrame([
-        pl.Series("sh", sh, dtype=pl.UInt32).implode(),
-        pl.Series("rm", rm, dtype=pl.UInt32).implode(),
-        pl.Series("lvl", np.array([level], dtype=np.uint8)),
-        pl.Series("sig", sig[None, :]),
-        pl.Series("n", np.array([n], dtype=np.uint32)),
-        pl.Series("exact", np.array([exact], dtype=np.uint64)),
-        pl.Series("chars", np.array([chars], dtype=np.int64)),
-        pl.Series("score", np.array([score], dtype=np.float32)),
+        _one_list("sh", shingles),
+        _one_list("rm", removed),
+        pl.Series("lvl", [level], dtype=pl.UInt8),
+        pl.Series("sig", sig).reshape((1, sig.size)),  # Array(UInt32, num_perm): 2x cheaper than from 2-D
+        pl.Series("n", [n], dtype=pl.UInt32),
+        pl.Series("exact", [exact], dtype=pl.UInt64),
+        pl.Series("chars", [chars], dtype=pl.Int64),
+        pl.Series("score", [score], dtype=pl.Float32),
     ])
+
+
+_U32_LIST = pl.List(pl.UInt32)
+_EMPTY_LIST = pl.Series("", [[]], dtype=_U32_LIST)
+
+
+def _one_list(name: str, values: np.ndarray | None) -> pl.Series:
+    """A one-row ``List(UInt32)`` Series holding ``values`` (an empty list for ``None``)."""
+    if values is None or values.size == 0:
+        return _EMPTY_LIST.alias(name)
+    return pl.Series(name, values.astype(np.uint32, copy=False)).reshape((1, -1)).cast(_U32_LIST)
 
 
 def quality(rows: pl.DataFrame) -> np.ndarray | None:
