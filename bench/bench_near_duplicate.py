@@ -33,6 +33,7 @@ import re
 import resource
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -92,25 +93,31 @@ def generate(n: int, source: list[Path], seed: int = 1) -> list[str]:
     return docs
 
 
-def _variant(text: str, rng: random.Random, pool: list[str]) -> str:
+def edit_text(text: str, rng: random.Random, new_sentence: Callable[[], str], ops: list[str]) -> str:
+    """The body edits of a planted copy (``swap``, ``sentence``, ``truncate``, ``typos``, ``numbers``),
+    in that order; shared with bench_near_duplicate_scale so both plant the same kinds of copies."""
     sents = re.split(r"(?<=[.!?])\s+", text)
-    ops = rng.sample(["typos", "numbers", "swap", "sentence", "truncate", "wrapper"], k=rng.randint(1, 3))
     if "swap" in ops and len(sents) > 3:
         i = rng.randrange(len(sents) - 1)
         sents[i], sents[i + 1] = sents[i + 1], sents[i]
     if "sentence" in ops:
-        sents[rng.randrange(len(sents))] = rng.choice(pool)
+        sents[rng.randrange(len(sents))] = new_sentence()
     if "truncate" in ops:
         sents = sents[: max(3, int(len(sents) * rng.uniform(0.6, 0.9)))]
     out = " ".join(sents)
     if "typos" in ops:
         chars = list(out)
         for _ in range(8):
-            i = rng.randrange(len(chars))
-            chars[i] = rng.choice("etaoinshr")
+            chars[rng.randrange(len(chars))] = rng.choice("etaoinshr")
         out = "".join(chars)
     if "numbers" in ops:
         out = re.sub(r"\d+", lambda m: str(int(m.group()) + 1), out)
+    return out
+
+
+def _variant(text: str, rng: random.Random, pool: list[str]) -> str:
+    ops = rng.sample(["typos", "numbers", "swap", "sentence", "truncate", "wrapper"], k=rng.randint(1, 3))
+    out = edit_text(text, rng, lambda: rng.choice(pool), ops)
     if "wrapper" in ops:
         head, foot = rng.choice(WRAPPERS)
         out = f"{head}\n{out}\n{foot}"

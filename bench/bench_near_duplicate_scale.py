@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import subprocess
 import sys
 import time
@@ -35,7 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from bench_near_duplicate import _pool, devdata_docs  # noqa: E402
+from bench_near_duplicate import _pool, devdata_docs, edit_text  # noqa: E402
 
 NAV = ["Home", "World", "Business", "Politics", "Sport", "Culture", "Opinion", "Science", "Tech", "Video"]
 
@@ -93,24 +92,8 @@ def generate(n: int, sites: int, seed: int = 1) -> tuple[list[dict], dict[int, i
 
 
 def _edit(body: str, rng: random.Random, sentence) -> str:
-    sents = re.split(r"(?<=[.!?])\s+", body)
     ops = rng.sample(["typos", "numbers", "swap", "sentence", "truncate"], k=rng.randint(1, 3))
-    if "swap" in ops and len(sents) > 3:
-        i = rng.randrange(len(sents) - 1)
-        sents[i], sents[i + 1] = sents[i + 1], sents[i]
-    if "sentence" in ops:
-        sents[rng.randrange(len(sents))] = sentence()
-    if "truncate" in ops:
-        sents = sents[: max(3, int(len(sents) * rng.uniform(0.6, 0.9)))]
-    out = " ".join(sents)
-    if "typos" in ops:
-        chars = list(out)
-        for _ in range(8):
-            chars[rng.randrange(len(chars))] = rng.choice("etaoinshr")
-        out = "".join(chars)
-    if "numbers" in ops:
-        out = re.sub(r"\d+", lambda m: str(int(m.group()) + 1), out)
-    return out
+    return edit_text(body, rng, sentence, ops)
 
 
 DATASKETCH = r'''
