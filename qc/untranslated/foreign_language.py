@@ -201,9 +201,8 @@ class ForeignLanguage(Rule):
             if words:
                 alts = "|".join(re.escape(w) for w in words)
                 self._loanwords = re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
-        # langdetect loads its 55 language profiles (~0.5 s) on first use: here, once, not inside the first
-        # document's check.
-        _langdetect_factory()
+        # langdetect's 55 language profiles (~0.4 s) load on the first document that needs them (once per
+        # process): a process that never asks langdetect does not pay for them.
         if self.options.min_foreign_words > 0 and "en" in _wordfreq_langs():
             from wordfreq import zipf_frequency
 
