@@ -37,13 +37,17 @@ the phrase list alone; ``source_lang`` picks the files.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from qc.cache import cached
 from qc.model import Document, Finding, Severity
-from qc.mt_artifact._common import applies, word_zipf
+from qc.mt_artifact._common import _wordfreq_version, applies, word_zipf
 from qc.rule import Rule
 
 
@@ -199,6 +203,23 @@ def _cost(literals: set[str]) -> float:
     return total
 
 
+def _flags(entry: dict[str, Any]) -> int:
+    return re.MULTILINE | (0 if entry.get("case") else re.IGNORECASE)
+
+
+def prefilters(specs: list[tuple[str, int, bool]]) -> list[tuple[tuple[frozenset[str], ...], int | None]]:
+    """(literal groups, max width) per (pattern, flags, anchored?); an anchored pattern gets no groups.
+
+    Read from the on-disk cache when this module, Python (its regex parser) and wordfreq (the
+    groups' order) are unchanged: parsing ~200 patterns and ranking literals by English frequency
+    (which loads the English word index) cost ~0.35 s per process."""
+    key = (hashlib.sha256(Path(__file__).read_bytes()).hexdigest(), sys.version_info[:2], _wordfreq_version(),
+           tuple(specs))
+    return cached("calque-prefilters", key, lambda: [
+        (() if anchored else literal_groups(pattern, flags), max_width(pattern, flags))
+        for pattern, flags, anchored in specs])
+
+
 class Calque(Rule):
     id = "mt-artifact/calque"
     summary = "Calques: source-language phrases rendered word for word (according to the words of, depends from)."
@@ -212,11 +233,9 @@ class Calque(Rule):
             entries += expand_constructions(self.resources.toml(f"mt_constructions_{lang}.toml"))
         # (regex, entry, literal groups, case-folded?, longest match or None when unbounded)
         self.entries: list[tuple[re.Pattern[str], dict[str, Any], tuple[frozenset[str], ...], bool, int | None]] = []
-        for e in entries:
-            fold = not e.get("case")
-            flags = re.MULTILINE | (re.IGNORECASE if fold else 0)
-            groups = () if e.get("anchor") else literal_groups(e["pattern"], flags)
-            self.entries.append((re.compile(e["pattern"], flags), e, groups, fold, max_width(e["pattern"], flags)))
+        specs = [(e["pattern"], _flags(e), bool(e.get("anchor"))) for e in entries]
+        for e, (pattern, flags, _), (groups, width) in zip(entries, specs, prefilters(specs), strict=True):
+            self.entries.append((re.compile(pattern, flags), e, groups, not e.get("case"), width))
 
     def check(self, doc: Document) -> Iterator[Finding]:
         if not applies(doc):
