@@ -65,3 +65,18 @@ def test_calque_prefilters_are_read_back_from_the_cache(tmp_path: Path, monkeypa
     monkeypatch.setattr(calque, "literal_groups", no_parse)
     monkeypatch.setattr(calque, "max_width", no_parse)
     assert calque.prefilters(specs) == first
+
+
+def test_lazy_pattern_matches_like_the_compiled_one() -> None:
+    text = "It depends from the weather. DEPENDS FROM nothing."
+    lazy = calque.LazyPattern(r"depends from", re.IGNORECASE)
+    expected = [m.span() for m in re.compile(r"depends from", re.IGNORECASE).finditer(text)]
+    assert [m.span() for m in lazy.finditer(text)] == expected
+    assert getattr(lazy.finditer, "__self__", None) == re.compile(r"depends from", re.IGNORECASE)
+    assert len(expected) == 2 and [m.span() for m in lazy.finditer(text, 0, 25)] == [expected[0]]
+
+
+def test_a_broken_calque_pattern_fails_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSQC_CACHE_DIR", str(tmp_path))
+    with pytest.raises(re.error):
+        calque.prefilters([(r"depends (from", re.MULTILINE, False)])
