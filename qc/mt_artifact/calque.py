@@ -37,13 +37,17 @@ the phrase list alone; ``source_lang`` picks the files.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from qc.cache import cached
 from qc.model import Document, Finding, Severity
-from qc.mt_artifact._common import applies, word_zipf
+from qc.mt_artifact._common import _wordfreq_version, applies, word_zipf
 from qc.rule import Rule
 
 
@@ -199,6 +203,41 @@ def _cost(literals: set[str]) -> float:
     return total
 
 
+def _flags(entry: dict[str, Any]) -> int:
+    return re.MULTILINE | (0 if entry.get("case") else re.IGNORECASE)
+
+
+def prefilters(specs: list[tuple[str, int, bool]]) -> list[tuple[tuple[frozenset[str], ...], int | None]]:
+    """(literal groups, max width) per (pattern, flags, anchored?); an anchored pattern gets no groups.
+
+    Read from the on-disk cache when this module, Python (its regex parser) and wordfreq (the
+    groups' order) are unchanged: parsing ~200 patterns and ranking literals by English frequency
+    (which loads the English word index) cost ~0.35 s per process."""
+    key = (hashlib.sha256(Path(__file__).read_bytes()).hexdigest(), sys.version_info[:2], _wordfreq_version(),
+           tuple(specs))
+
+    def build() -> list[tuple[tuple[frozenset[str], ...], int | None]]:
+        for pattern, flags, _ in specs:  # a broken pattern fails the build, not the first document
+            re.compile(pattern, flags)
+        return [(() if anchored else literal_groups(pattern, flags), max_width(pattern, flags))
+                for pattern, flags, anchored in specs]
+
+    return cached("calque-prefilters", key, build)
+
+
+class LazyPattern:
+    """A regex compiled on its first search: the prefilters keep most patterns off every document
+    of a typical process, so compiling all ~200 in setup (~0.1 s) is mostly wasted. After the first
+    search, ``finditer`` is the compiled pattern's own method."""
+
+    def __init__(self, pattern: str, flags: int):
+        self.pattern, self.flags = pattern, flags
+
+    def finditer(self, text: str, *bounds: int) -> Iterator[re.Match[str]]:
+        finditer = self.finditer = re.compile(self.pattern, self.flags).finditer  # type: ignore[method-assign]
+        return finditer(text, *bounds)
+
+
 class Calque(Rule):
     id = "mt-artifact/calque"
     summary = "Calques: source-language phrases rendered word for word (according to the words of, depends from)."
@@ -211,12 +250,10 @@ class Calque(Rule):
         if self.options.constructions:
             entries += expand_constructions(self.resources.toml(f"mt_constructions_{lang}.toml"))
         # (regex, entry, literal groups, case-folded?, longest match or None when unbounded)
-        self.entries: list[tuple[re.Pattern[str], dict[str, Any], tuple[frozenset[str], ...], bool, int | None]] = []
-        for e in entries:
-            fold = not e.get("case")
-            flags = re.MULTILINE | (re.IGNORECASE if fold else 0)
-            groups = () if e.get("anchor") else literal_groups(e["pattern"], flags)
-            self.entries.append((re.compile(e["pattern"], flags), e, groups, fold, max_width(e["pattern"], flags)))
+        self.entries: list[tuple[LazyPattern, dict[str, Any], tuple[frozenset[str], ...], bool, int | None]] = []
+        specs = [(e["pattern"], _flags(e), bool(e.get("anchor"))) for e in entries]
+        for e, (pattern, flags, _), (groups, width) in zip(entries, specs, prefilters(specs), strict=True):
+            self.entries.append((LazyPattern(pattern, flags), e, groups, not e.get("case"), width))
 
     def check(self, doc: Document) -> Iterator[Finding]:
         if not applies(doc):

@@ -39,7 +39,6 @@ from qc.mt_artifact._common import (
     TOKEN_RE,
     Transliterator,
     applies,
-    english_edit_index,
     english_typo,
     freeze_table,
     is_sentence_start,
@@ -142,8 +141,6 @@ class Transliteration(Rule):
         self.exact, self.loose = source_index(o.source_lang, freeze_table(table), o.min_source_zipf)
         self.en = word_zipf("en")
         self.model = translit_model(str(locate(f"models/translit_{o.source_lang}.json", self.resources.search_path)))
-        english_edit_index(3.5)  # the typo index (cached per process): built here, not in the first check
-        english_edit_index(4.5)
         try:
             self.loanwords = {w.lower() for w in self.resources.lexicon(f"mt_loanwords_{o.source_lang}.txt")}
         except FileNotFoundError:

@@ -201,13 +201,8 @@ class ForeignLanguage(Rule):
             if words:
                 alts = "|".join(re.escape(w) for w in words)
                 self._loanwords = re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
-        # langdetect loads its 55 language profiles (~0.5 s) on first use: here, once, not inside the first
-        # document's check.
-        _langdetect_factory()
-        if self.options.min_foreign_words > 0 and "en" in _wordfreq_langs():
-            from wordfreq import zipf_frequency
-
-            zipf_frequency("the", "en")  # loads English's list (~0.15 s) here; other languages on first use
+        # langdetect's 55 language profiles (~0.4 s) and wordfreq's lists (~0.2 s each) load on the first
+        # document that needs them (once per process): a process that never asks does not pay for them.
         # the lexicon the pack gives untranslated/ui-string, so that both rules name the same strings
         self._ui = UiLexicon.configured(self.resources) if self.options.defer_ui_strings else None
 
