@@ -144,24 +144,6 @@ def clean_text(text: str, findings: Sequence[Finding], fix_rules: set[str]) -> t
     return apply_edits(text, edits), edits
 
 
-def sketch_document(doc: Document, clean: str, rules: Sequence[Rule],
-                    seconds: dict[str, float] | None = None) -> dict[str, pl.DataFrame]:
-    """Sketch rows of every corpus rule for one document (the runner adds the ``doc`` ordinal column
-    once per batch: cheaper than a column per document); each sketch's time goes to ``seconds``."""
-    out: dict[str, pl.DataFrame] = {}
-    for rule in rules:
-        if not isinstance(rule, CorpusRule):
-            continue
-        t0 = time.perf_counter()
-        try:
-            rows = rule.sketch(doc, clean)
-        finally:
-            _add_seconds(seconds, rule.id, t0)
-        if rows is not None and rows.height:
-            out[rule.id] = rows
-    return out
-
-
 @dataclasses.dataclass(slots=True)
 class DocResult:
     """Everything the per-document pass learns about one record (the text is carried for pass two)."""
@@ -175,21 +157,38 @@ class DocResult:
     findings: list[Finding]
     errors: list[str]
     input_error: str | None
-    sketches: dict[str, pl.DataFrame]
+
+
+@dataclasses.dataclass(slots=True)
+class _ToSketch:
+    """A document that finished its per-document pass in time: what its corpus sketches need."""
+
+    result: DocResult
+    doc: Document
+    clean: str
 
 
 def audit_document(record: Document | BadInput, ordinal: int, rules: Sequence[Rule],
                    fix_rules: set[str], budget: float = DEFAULT_DOCUMENT_SECONDS,
                    seconds: dict[str, float] | None = None) -> DocResult:
-    """Pass one for a single record: language, document findings, provisional cleaning, sketches, all
-    within ``budget`` seconds (see the module docstring). ``seconds`` accumulates the time of each rule
-    (by id) and of the language pass (``LANGUAGE_STEP``)."""
+    """Pass one for a single record, without the corpus sketches (``audit_batch`` adds them)."""
+    return _audit_document(record, ordinal, rules, fix_rules, budget, seconds).result
+
+
+def _audit_document(record: Document | BadInput, ordinal: int, rules: Sequence[Rule],
+                    fix_rules: set[str], budget: float = DEFAULT_DOCUMENT_SECONDS,
+                    seconds: dict[str, float] | None = None) -> _ToSketch:
+    """Pass one for a single record: language, document findings, provisional cleaning, all within
+    ``budget`` seconds (see the module docstring). ``seconds`` accumulates the time of each rule (by id)
+    and of the language pass (``LANGUAGE_STEP``). The document and its cleaned text are returned for the
+    corpus sketches only when it has corpus rules to feed and finished in time (``clean`` is ``None``
+    otherwise)."""
     if isinstance(record, BadInput):
-        return DocResult(ordinal, record.id, record.source, "", dict(record.meta), "und", [], [],
-                         record.error, {})
+        return _ToSketch(DocResult(ordinal, record.id, record.source, "", dict(record.meta), "und", [], [],
+                                   record.error), None, None)  # type: ignore[arg-type]
     progress = _Progress()
     doc = record
-    sketches: dict[str, pl.DataFrame] = {}
+    clean: str | None = None
     t0 = time.perf_counter()
     try:
         with time_budget(budget):
@@ -204,19 +203,14 @@ def audit_document(record: Document | BadInput, ordinal: int, rules: Sequence[Ru
                 clean, _ = clean_text(doc.text, progress.findings, fix_rules)
                 # the quality so far (document rules only), for corpus rules that prefer the better copy
                 doc.memo["quality"] = score_of(progress.findings, len(doc.text))
-                progress.step = "corpus sketches"
-                try:
-                    sketches = sketch_document(doc, clean, rules, seconds)
-                except Exception as exc:
-                    progress.errors.append(f"corpus sketch crashed: {type(exc).__name__}: {exc}")
     except DocumentTimeout:
         progress.findings.sort(key=finding_order)
         progress.errors.append(f"time budget exceeded: {time.perf_counter() - t0:.1f} s > {budget:g} s "
                                f"per document, in {progress.step}")
-        sketches = {}
+        clean = None
     findings, errors = progress.findings, progress.errors
-    return DocResult(ordinal, doc.id, doc.source, doc.text, dict(doc.meta), doc.lang, findings, errors,
-                     None, sketches)
+    return _ToSketch(DocResult(ordinal, doc.id, doc.source, doc.text, dict(doc.meta), doc.lang, findings,
+                               errors, None), doc, clean)  # type: ignore[arg-type]
 
 
 @dataclasses.dataclass(slots=True)
@@ -243,11 +237,54 @@ def audit_batch(batch: Sequence[tuple[int, Document | BadInput]], rules: Sequenc
                 fix_rules: set[str], budget: float = DEFAULT_DOCUMENT_SECONDS) -> BatchResult:
     """Pass one over a batch; pure, so any executor (process pool, Ray) can run it."""
     seconds: dict[str, float] = {}
-    results = [audit_document(rec, ordinal, rules, fix_rules, budget, seconds) for ordinal, rec in batch]
-    per_rule: dict[str, list[tuple[int, pl.DataFrame]]] = {}
-    for res in results:
-        for rid, frame in res.sketches.items():
-            per_rule.setdefault(rid, []).append((res.ordinal, frame))
-        res.sketches = {}
-    return BatchResult(results, {rid: tag_ordinals(items) for rid, items in per_rule.items()}, seconds,
-                       os.getpid())
+    done = [_audit_document(rec, ordinal, rules, fix_rules, budget, seconds) for ordinal, rec in batch]
+    todo = [d for d in done if d.clean is not None]
+    sketches: dict[str, pl.DataFrame] = {}
+    for rule in rules:
+        if isinstance(rule, CorpusRule) and todo:
+            frame = sketch_rule_batch(rule, todo, budget, seconds)
+            if frame is not None and frame.height:
+                sketches[rule.id] = frame
+    return BatchResult([d.result for d in done], sketches, seconds, os.getpid())
+
+
+def sketch_rule_batch(rule: CorpusRule, todo: list[_ToSketch], budget: float,
+                      seconds: dict[str, float]) -> pl.DataFrame | None:
+    """One corpus rule's sketch rows of a batch, ``doc`` holding each row's document ordinal.
+
+    The batch is sketched at once (``sketch_batch``) within the budget of all its documents; if that
+    crashes or runs out of time, it is sketched again one document at a time, so that only the guilty
+    document loses its rows and carries the error."""
+    t0 = time.perf_counter()
+    try:
+        with time_budget(budget * len(todo)):
+            frame = rule.sketch_batch([d.doc for d in todo], [d.clean for d in todo])  # type: ignore[misc]
+    except (Exception, DocumentTimeout):
+        frame = _sketch_one_by_one(rule, todo, budget)
+    finally:
+        _add_seconds(seconds, rule.id, t0)
+    if frame is None or frame.height == 0:
+        return None
+    ordinals = np.array([d.result.ordinal for d in todo], dtype=np.int64)
+    return frame.with_columns(pl.Series("doc", ordinals[frame["doc"].to_numpy()], dtype=pl.Int64))
+
+
+def _sketch_one_by_one(rule: CorpusRule, todo: list[_ToSketch], budget: float) -> pl.DataFrame | None:
+    """``sketch_batch``'s rows made per document, each within its own budget; a document whose
+    sketch crashes or runs out of time gets the error and no rows of this rule."""
+    items: list[tuple[int, pl.DataFrame]] = []
+    for pos, d in enumerate(todo):
+        t0 = time.perf_counter()
+        try:
+            with time_budget(budget):
+                rows = rule.sketch(d.doc, d.clean)  # type: ignore[arg-type]
+        except DocumentTimeout:
+            d.result.errors.append(f"time budget exceeded: {time.perf_counter() - t0:.1f} s > {budget:g} s "
+                                   f"per document, in corpus sketches ({rule.id})")
+            continue
+        except Exception as exc:
+            d.result.errors.append(f"corpus sketch crashed: {type(exc).__name__}: {exc}")
+            continue
+        if rows is not None and rows.height:
+            items.append((pos, rows))
+    return tag_ordinals(items) if items else None

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
+import numpy as np
 import polars as pl
 
 from qc.model import Document, Finding, Severity, excerpt
@@ -178,6 +179,21 @@ class CorpusRule(Rule):
 
     def sketch(self, doc: Document, clean: str) -> pl.DataFrame | None:
         raise NotImplementedError
+
+    def sketch_batch(self, docs: Sequence[Document], cleans: Sequence[str]) -> pl.DataFrame | None:
+        """The sketch rows of a batch in one frame, its ``doc`` column the position in ``docs``.
+
+        One frame per batch instead of one per document: building and concatenating small frames
+        was a third of a near-duplicate run. The default loops over ``sketch``; a rule overrides it
+        when it can build its columns at once. Rows must equal those of ``sketch``, in order.
+        """
+        frames = [(i, f) for i, (doc, clean) in enumerate(zip(docs, cleans, strict=True))
+                  if (f := self.sketch(doc, clean)) is not None and f.height]
+        if not frames:
+            return None
+        frame = pl.concat([f for _, f in frames], how="diagonal_relaxed")
+        pos = np.repeat(np.array([i for i, _ in frames], dtype=np.int64), [f.height for _, f in frames])
+        return frame.with_columns(pl.Series("doc", pos, dtype=pl.Int64))
 
     def resolve(self, rows: pl.DataFrame, ids: list[str], tasks: ResolveTasks | None = None) -> CorpusResult:
         raise NotImplementedError

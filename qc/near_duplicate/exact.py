@@ -13,6 +13,7 @@ How to tune: ``text`` (``clean``: after the per-document fixes; ``raw``: as read
 from __future__ import annotations
 
 import collections
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,6 +56,20 @@ class ExactDuplicate(CorpusRule):
         return pl.DataFrame([pl.Series("exact", [exact], dtype=pl.UInt64),
                              pl.Series("chars", [len(doc.text)], dtype=pl.Int64),
                              pl.Series("score", [doc.memo.get("quality", 1.0)], dtype=pl.Float32)])
+
+    def sketch_batch(self, docs: Sequence[Document], cleans: Sequence[str]) -> pl.DataFrame | None:
+        o = self.options
+        rows = [(i, exact, len(doc.text), doc.memo.get("quality", 1.0))
+                for i, (doc, clean) in enumerate(zip(docs, cleans, strict=True))
+                if (exact := self.shingler.exact(text_to_compare(doc, clean, o.text, o.min_clean_fraction),
+                                                 doc.memo)) is not None]
+        if not rows:
+            return None
+        pos, exact, chars, score = zip(*rows, strict=True)
+        return pl.DataFrame([pl.Series("exact", exact, dtype=pl.UInt64),
+                             pl.Series("chars", chars, dtype=pl.Int64),
+                             pl.Series("score", score, dtype=pl.Float32),
+                             pl.Series("doc", pos, dtype=pl.Int64)])
 
     def resolve(self, rows: pl.DataFrame, ids: list[str], tasks: ResolveTasks | None = None) -> CorpusResult:
         if rows.height == 0:

@@ -34,7 +34,9 @@ shingle (max_shingles).
 from __future__ import annotations
 
 import collections
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import polars as pl
@@ -143,6 +145,16 @@ class NearDuplicate(CorpusRule):
             self.bands, self.rows = choose_bands(o.threshold, o.num_perm, o.lsh_recall)
 
     def sketch(self, doc: Document, clean: str) -> pl.DataFrame | None:
+        row = self._sketch_row(doc, clean)
+        return None if row is None else sketch_frame(*row)
+
+    def sketch_batch(self, docs: Sequence[Document], cleans: Sequence[str]) -> pl.DataFrame | None:
+        rows = [(i, row) for i, (doc, clean) in enumerate(zip(docs, cleans, strict=True))
+                if (row := self._sketch_row(doc, clean)) is not None]
+        return batch_frame([row for _, row in rows], [i for i, _ in rows]) if rows else None
+
+    def _sketch_row(self, doc: Document, clean: str) -> SketchRow | None:
+        """The values of one sketch row (see ``sketch_frame``); ``None`` for a text without shingles."""
         o = self.options
         text = text_to_compare(doc, clean, o.text, o.min_clean_fraction)
         hashes, exact = self.shingler.analyse(text, doc.memo)
@@ -155,8 +167,8 @@ class NearDuplicate(CorpusRule):
             # the raw text stands in for a cleaning that kept too little: remember which of its
             # shingles the cleaning removed (two such documents sharing only those share furniture)
             removed = kept[~np.isin(kept, self.shingler.hashes(clean), assume_unique=True)]
-        return sketch_frame(sig, hashes.size, exact, len(doc.text), doc.memo.get("quality", 1.0), kept, level,
-                            removed)
+        return SketchRow(sig, hashes.size, exact, len(doc.text), doc.memo.get("quality", 1.0), kept, level,
+                         removed)
 
     def resolve(self, rows: pl.DataFrame, ids: list[str], tasks: ResolveTasks | None = None) -> CorpusResult:
         o = self.options
@@ -278,7 +290,48 @@ def sketch_frame(sig: np.ndarray, n: int, exact: int, chars: int, score: float =
     ])
 
 
+class SketchRow(NamedTuple):
+    """The arguments of ``sketch_frame`` for one document."""
+
+    sig: np.ndarray
+    n: int
+    exact: int
+    chars: int
+    score: float = 1.0
+    shingles: np.ndarray | None = None
+    level: int = 0
+    removed: np.ndarray | None = None
+
+
+def batch_frame(rows: Sequence[SketchRow], positions: Sequence[int]) -> pl.DataFrame:
+    """The rows of ``sketch_frame`` for many documents in one frame, built column by column, with
+    the ``doc`` column holding each row's position in its batch (equal to concatenating the
+    one-row frames: a test checks it)."""
+    k = len(rows)
+    sig = np.vstack([r.sig for r in rows]).astype(np.uint32, copy=False)
+    return pl.DataFrame([
+        _lists("sh", [r.shingles for r in rows]),
+        _lists("rm", [r.removed for r in rows]),
+        pl.Series("lvl", [r.level for r in rows], dtype=pl.UInt8),
+        pl.Series("sig", sig.ravel()).reshape((k, sig.shape[1])),
+        pl.Series("n", [r.n for r in rows], dtype=pl.UInt32),
+        pl.Series("exact", [r.exact for r in rows], dtype=pl.UInt64),
+        pl.Series("chars", [r.chars for r in rows], dtype=pl.Int64),
+        pl.Series("score", [r.score for r in rows], dtype=pl.Float32),
+        pl.Series("doc", positions, dtype=pl.Int64),
+    ])
+
+
 _U32_LIST = pl.List(pl.UInt32)
+_NO_SHINGLES = np.zeros(0, dtype=np.uint32)
+
+
+def _lists(name: str, values: Sequence[np.ndarray | None]) -> pl.Series:
+    """A ``List(UInt32)`` Series with one list per array (an empty list for ``None``). Arrays all of
+    one length come out as an ``Array`` column whatever the dtype asked (zero-width ones do not even
+    pickle), hence the cast."""
+    return pl.Series(name, [_NO_SHINGLES if v is None else v.astype(np.uint32, copy=False) for v in values],
+                     dtype=_U32_LIST).cast(_U32_LIST)
 _EMPTY_LIST = pl.Series("", [[]], dtype=_U32_LIST)
 
 
