@@ -33,7 +33,7 @@ import re
 import resource
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -208,15 +208,14 @@ def phase_datasketch_signatures(n: int) -> dict:
             "peak_mb": _peak_mb()}
 
 
-def phase_datasketch_end_to_end(n: int) -> dict:
+def datasketch_duplicates(shingles: Iterable[list[bytes]], threshold: float) -> int:
+    """Documents a plain datasketch pipeline flags: ``MinHash.bulk`` (128 permutations), ``MinHashLSH``
+    at ``threshold``, union-find over every candidate pair (what users write instead of newsqc)."""
     from datasketch import MinHash, MinHashLSH
 
-    t, c = time.perf_counter(), _cpu()
-    sigs = MinHash.bulk((_ds_shingles(x) for x in _TEXTS[:n]), num_perm=128)
-    lsh = MinHashLSH(threshold=0.5, num_perm=128)
-    for i, m in enumerate(sigs):
-        lsh.insert(i, m)
-    parent = list(range(n))
+    sigs = MinHash.bulk(shingles, num_perm=128)
+    lsh = MinHashLSH(threshold=threshold, num_perm=128)
+    parent = list(range(len(sigs)))
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -226,13 +225,19 @@ def phase_datasketch_end_to_end(n: int) -> dict:
 
     for i, m in enumerate(sigs):
         for j in lsh.query(m):
-            a, b = find(i), find(j)
+            a, b = find(i), find(int(j))
             if a != b:
                 parent[max(a, b)] = min(a, b)
-    roots = [find(i) for i in range(n)]
+        lsh.insert(i, m)
+    return len(sigs) - len({find(i) for i in range(len(sigs))})
+
+
+def phase_datasketch_end_to_end(n: int) -> dict:
+    t, c = time.perf_counter(), _cpu()
+    duplicates = datasketch_duplicates((_ds_shingles(x) for x in _TEXTS[:n]), 0.5)
     dt = time.perf_counter() - t
     return {"docs_per_s": n / dt, "docs_per_cpu_s": n / (_cpu() - c), "seconds": dt,
-            "duplicates": n - len(set(roots)), "peak_mb": _peak_mb()}
+            "duplicates": duplicates, "peak_mb": _peak_mb()}
 
 
 def _resolve_rows(n: int, path: Path) -> None:

@@ -98,27 +98,13 @@ def _edit(body: str, rng: random.Random, sentence) -> str:
 
 DATASKETCH = r'''
 import json, sys
-from datasketch import MinHash, MinHashLSH
 sys.path.insert(0, sys.argv[2])
+sys.path.insert(0, sys.argv[2] + "/bench")
+from bench_near_duplicate import datasketch_duplicates
 from qc.near_duplicate.shingle import Shingler
 sh = Shingler(5)
 texts = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8")]
-sigs = MinHash.bulk(([g.encode() for g in sh.shingles(t)] for t in texts), num_perm=128)
-lsh = MinHashLSH(threshold=0.8, num_perm=128)
-parent = list(range(len(texts)))
-def find(x):
-    while parent[x] != x:
-        parent[x] = parent[parent[x]]
-        x = parent[x]
-    return x
-for i, m in enumerate(sigs):
-    for j in lsh.query(m):
-        a, b = find(i), find(int(j))
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-    lsh.insert(i, m)
-roots = [find(i) for i in range(len(texts))]
-print(json.dumps({"flagged": len(texts) - len(set(roots))}))
+print(json.dumps({"flagged": datasketch_duplicates(([g.encode() for g in sh.shingles(t)] for t in texts), 0.8)}))
 '''
 
 
