@@ -39,7 +39,11 @@ def test_first_access_of_any_kind_loads() -> None:
         assert m._data == {"cat": 1}
 
 
-def test_pack_build_leaves_indexes_and_langdetect_unloaded() -> None:
+def test_pack_build_leaves_indexes_and_langdetect_unloaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the on-disk cache holds the derived artefacts (the first build on a machine writes them, and
+    that build may read the indexes), a build loads neither index nor langdetect."""
+    monkeypatch.setenv("NEWSQC_CACHE_DIR", str(tmp_path))  # a new machine's empty cache
+    load_pack(select=["mt-artifact", "untranslated"]).build()  # fills it
     _common.word_zipf.cache_clear()
     _common.source_index.cache_clear()
     foreign_language._langdetect_factory.cache_clear()
