@@ -468,7 +468,10 @@ def _object_record(obj: dict[str, Any], where: str, options: ReadOptions) -> Rec
         raw_id = None
     doc_id = escape_id(str(raw_id)) if raw_id is not None and str(raw_id) != "" else where
     text = obj.get(options.text_field)
-    meta = {escape_id(str(k)): json_safe(v) for k, v in obj.items() if k != options.text_field}
+    try:
+        meta = {escape_id(str(k)): json_safe(v) for k, v in obj.items() if k != options.text_field}
+    except RecursionError:  # json.loads accepts deeper nesting than a recursive copy (or json.dumps) can take
+        return BadInput(doc_id, where, "a field is nested too deep to carry over")
     if not isinstance(text, str):
         return BadInput(doc_id, where, f"field {options.text_field!r} missing or not a string", meta)
     if not text.strip():

@@ -35,7 +35,8 @@ def _records(path: Path, **kw: object) -> list:
 
 
 def _rows(out: Path) -> list[dict]:
-    return [json.loads(line) for line in (out / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
+    # split at "\n" only: str.splitlines also splits inside strings holding U+2028, U+0085, \x1c...
+    return [json.loads(line) for line in (out / "reports.jsonl").read_text(encoding="utf-8").split("\n") if line]
 
 
 def _strict_json(line: str) -> dict:
@@ -155,6 +156,18 @@ def test_nan_in_jsonl_is_written_as_null(tmp_path: Path) -> None:
     [line] = (out / "clean.jsonl").read_text(encoding="utf-8").splitlines()
     obj = _strict_json(line)
     assert obj["x"] is None and obj["y"] == [None, 1]
+
+
+def test_a_field_nested_too_deep_is_an_error_row_not_a_crash(tmp_path: Path) -> None:
+    p = tmp_path / "deep.jsonl"
+    deep = "[" * 700 + "]" * 700  # json.loads takes it; a recursive copy of the field does not
+    p.write_text('{"id": "a", "text": "' + SENTENCE + '", "m": ' + deep + '}\n'
+                 '{"id": "b", "text": "' + SENTENCE + '"}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["audit", str(p), "--out", str(out), "--quiet", "--jobs", "1", "--select", "encoding"]) in (0, 1)
+    rows = _rows(out)
+    assert [r["id"] for r in rows] == ["a", "b"]
+    assert "nested too deep" in rows[0]["error"] and rows[1]["error"] is None
 
 
 def test_nan_id_is_no_id(tmp_path: Path) -> None:
