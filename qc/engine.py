@@ -30,7 +30,7 @@ from qc.fixes import Edit, apply_edits, choose_edits
 from qc.lang import detect_language
 from qc.model import Document, Finding
 from qc.readers import BadInput
-from qc.rule import CorpusRule, Rule
+from qc.rule import CorpusRule, Rule, tag_ordinals
 from qc.scoring import score_of
 
 DEFAULT_DOCUMENT_SECONDS = 10.0  # per document (the pack's document_seconds); bench/bench_fuzz.py measures
@@ -168,13 +168,6 @@ class _ToSketch:
     clean: str
 
 
-def audit_document(record: Document | BadInput, ordinal: int, rules: Sequence[Rule],
-                   fix_rules: set[str], budget: float = DEFAULT_DOCUMENT_SECONDS,
-                   seconds: dict[str, float] | None = None) -> DocResult:
-    """Pass one for a single record, without the corpus sketches (``audit_batch`` adds them)."""
-    return _audit_document(record, ordinal, rules, fix_rules, budget, seconds).result
-
-
 def _audit_document(record: Document | BadInput, ordinal: int, rules: Sequence[Rule],
                     fix_rules: set[str], budget: float = DEFAULT_DOCUMENT_SECONDS,
                     seconds: dict[str, float] | None = None) -> _ToSketch:
@@ -224,13 +217,6 @@ class BatchResult:
     seconds: dict[str, float] = dataclasses.field(default_factory=dict)  # per rule id (and LANGUAGE_STEP)
     pid: int = 0  # the process that ran the batch
     build_seconds: float | None = None  # that process's pack build, where its executor measured it
-
-
-def tag_ordinals(items: list[tuple[int, pl.DataFrame]]) -> pl.DataFrame:
-    """One frame of sketch rows, with the ``doc`` column holding each row's document ordinal."""
-    frame = pl.concat([f for _, f in items], how="diagonal_relaxed")
-    doc = np.repeat(np.array([o for o, _ in items], dtype=np.int64), [f.height for _, f in items])
-    return frame.with_columns(pl.Series("doc", doc, dtype=pl.Int64))
 
 
 def audit_batch(batch: Sequence[tuple[int, Document | BadInput]], rules: Sequence[Rule],

@@ -189,11 +189,7 @@ class CorpusRule(Rule):
         """
         frames = [(i, f) for i, (doc, clean) in enumerate(zip(docs, cleans, strict=True))
                   if (f := self.sketch(doc, clean)) is not None and f.height]
-        if not frames:
-            return None
-        frame = pl.concat([f for _, f in frames], how="diagonal_relaxed")
-        pos = np.repeat(np.array([i for i, _ in frames], dtype=np.int64), [f.height for _, f in frames])
-        return frame.with_columns(pl.Series("doc", pos, dtype=pl.Int64))
+        return tag_ordinals(frames) if frames else None
 
     def resolve(self, rows: pl.DataFrame, ids: list[str], tasks: ResolveTasks | None = None) -> CorpusResult:
         raise NotImplementedError
@@ -209,3 +205,11 @@ def default_resources() -> Resources:
 
         _DEFAULT = Resources((builtin_rules_dir(),))
     return _DEFAULT
+
+
+def tag_ordinals(items: list[tuple[int, pl.DataFrame]]) -> pl.DataFrame:
+    """One frame of sketch rows, with the ``doc`` column holding each row's number (batch position or
+    document ordinal)."""
+    frame = pl.concat([f for _, f in items], how="diagonal_relaxed")
+    doc = np.repeat(np.array([o for o, _ in items], dtype=np.int64), [f.height for _, f in items])
+    return frame.with_columns(pl.Series("doc", doc, dtype=pl.Int64))

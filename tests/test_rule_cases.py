@@ -30,11 +30,11 @@ from typing import Any
 import polars as pl
 import pytest
 
-from qc.engine import clean_text, prepare, tag_ordinals
+from qc.engine import clean_text, prepare
 from qc.model import Document
 from qc.readers import decode_utf8
 from qc.registry import RULES
-from qc.rule import CorpusRule, Rule
+from qc.rule import CorpusRule, Rule, tag_ordinals
 
 CASES = Path(__file__).parent / "cases"
 

@@ -9,11 +9,11 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from qc.engine import audit_batch, tag_ordinals
+from qc.engine import audit_batch
 from qc.model import Document, Severity
 from qc.near_duplicate.exact import ExactDuplicate
 from qc.near_duplicate.near_duplicate import NearDuplicate
-from qc.rule import CorpusRule
+from qc.rule import CorpusRule, tag_ordinals
 
 VOCAB = [f"w{i}" for i in range(3000)]
 

@@ -280,13 +280,11 @@ class Verification:
 @dataclass(slots=True)
 class Clusters:
     """Outcome of ``cluster_rows``: each row's kept row (itself when kept or alone), the measured
-    pair that made it a copy (``via``; ``-1``: kept, alone, or an exact copy of its kept row), the
-    measured pairs and their evidence."""
+    pair that made it a copy (``via``, an index into ``evidence``; ``-1``: kept, alone, or an exact
+    copy of its kept row), and the evidence of every measured pair."""
 
     kept: np.ndarray
     via: np.ndarray
-    a: np.ndarray
-    b: np.ndarray
     evidence: Overlap
     stats: dict[str, int]
 
@@ -321,7 +319,7 @@ def cluster_rows(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, sets: S
     stats = {"candidates": 0, "measured": 0, "verified": 0, "exact_pairs": 0, "template_shingles": 0}
     empty = np.empty(0, dtype=np.int64)
     if n == 0:
-        return Clusters(empty, empty, empty, empty, sets.overlap(empty, empty), stats)
+        return Clusters(empty, empty, sets.overlap(empty, empty), stats)
     order = np.lexsort((rank, exact))
     head = np.r_[True, exact[order][1:] != exact[order][:-1]]
     rep_of = np.empty(n, dtype=np.int64)
@@ -368,4 +366,4 @@ def cluster_rows(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, sets: S
     kept = kept_rep[rep_of]
     via = np.where(rep_of == np.arange(n), via_rep, via_rep[rep_of])
     via[(rep_of != np.arange(n)) & (kept == rep_of)] = -1  # an exact copy of its kept row
-    return Clusters(kept, via, pa, pb, evidence, stats)
+    return Clusters(kept, via, evidence, stats)

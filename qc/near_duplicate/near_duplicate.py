@@ -18,7 +18,9 @@ Example: a story and its syndicated copy in another site's wrapper -> the copy i
 How to tune: ``shingle_size``; LSH only proposes candidates (``threshold``/``lsh_recall``, or
 ``bands``/``rows``; a signature prefilter ``prefilter_jaccard``/``prefilter_containment``);
 acceptance is ``jaccard_min`` or ``containment_min`` (with ``min_shingles`` in the smaller document)
-on non-template shingles; ``template_groups`` and the ``sure_*`` bars decide what is template;
+on non-template shingles; ``template_groups``, ``template_docs`` and the ``sure_*`` bars decide what is
+template (``min_kept``: a cleaning that kept fewer shingles says nothing about furniture);
+``max_shingles`` (hashes stored per document, 4 bytes each; a consistent sample above it);
 ``text`` (``clean``: after the per-document fixes such as boilerplate removal; ``raw``: as read),
 ``min_clean_fraction``, ``fold_digits``, ``keep`` (``first`` | ``longest`` | ``best-score``), ``index``.
 Measured trade-off (devdata, ``--select near-duplicate`` / whole pack): site_dedup false-duplicate
@@ -131,7 +133,7 @@ class NearDuplicate(CorpusRule):
         self.shingler = Shingler(o.shingle_size, fold_digits=o.fold_digits, hash=o.hash)
         self.hasher = MinHasher(o.num_perm, o.seed, o.scheme)
         if o.max_shingles < 1 or o.template_groups < 1 or o.template_docs < 1:
-            raise RuleConfigError(f"{self.id}: max_shingles and template_groups must be positive")
+            raise RuleConfigError(f"{self.id}: max_shingles, template_groups and template_docs must be positive")
         self.bars = Verification(prefilter_jaccard=o.prefilter_jaccard, prefilter_containment=o.prefilter_containment,
                                  sure_jaccard=o.sure_jaccard, sure_containment=o.sure_containment,
                                  template_groups=o.template_groups, template_docs=o.template_docs,
