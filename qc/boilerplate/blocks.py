@@ -25,7 +25,7 @@ from qc.boilerplate.core import find_core
 from qc.boilerplate.corrections import keep_embedded_prose, mark_repeats, merge_wrapped
 from qc.boilerplate.decode import apply_model
 from qc.boilerplate.language import body_language, stoplist
-from qc.boilerplate.lines import Layout, Line, LineRow, build_line_table, line_table
+from qc.boilerplate.lines import Layout, Line, LineRow, build_line_table, line_table, region_of
 from qc.boilerplate.model import LineModel, load_model
 from qc.boilerplate.rows import Row
 from qc.boilerplate.story_lists import mark_story_lists, mark_teaser_cards
@@ -68,13 +68,8 @@ class BlockClassifier:
         core = find_core(rows, text, stops)
         lines = []
         for row in rows:
-            if core is None or row.index < core[0]:
-                region = "lead"
-            elif row.index > core[1]:
-                region = "trail"
-            else:
-                region = "core"
-            lines.append(Line(row.index, row.start, row.end, row.words, row.score, row.kind, row.evidence, region))
+            lines.append(Line(row.index, row.start, row.end, row.words, row.score, row.kind, row.evidence,
+                              region_of(row.index, core)))
         layout = Layout(tuple(lines), core, len(text))
         if self.model is None:
             return layout

@@ -21,7 +21,7 @@ import numpy as np
 
 from qc.boilerplate.evidence import Evidence, EvidenceKind
 from qc.boilerplate.features import FEATURE_NAMES, line_features
-from qc.boilerplate.lines import Layout
+from qc.boilerplate.lines import Layout, region_of
 from qc.boilerplate.model import LineModel
 
 DEFAULTS = {"bias": 0.0, "clip": 4.0, "inner": -2.0, "max_loss": 0.35}
@@ -67,12 +67,11 @@ def sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def _why(model: LineModel, row: np.ndarray, toward_article: bool, limit: int = 2) -> str:
-    """The features that pushed a line's log-odds most the way it went."""
-    contrib = model.contributions(row) * (1.0 if toward_article else -1.0)
+def _why(model: LineModel, row: np.ndarray, limit: int = 2) -> str:
+    """The features that pushed a line's log-odds most toward furniture."""
+    contrib = -model.contributions(row)
     order = [i for i in np.argsort(-contrib, kind="stable")[:limit] if contrib[i] > 0]
-    sign = 1.0 if toward_article else -1.0
-    return ", ".join(f"{FEATURE_NAMES[i]} {sign * contrib[i]:+.1f}" for i in order) or "no single feature"
+    return ", ".join(f"{FEATURE_NAMES[i]} {-contrib[i]:+.1f}" for i in order) or "no single feature"
 
 
 def apply_model(layout: Layout, text: str, stops: frozenset[str] | None, model: LineModel) -> Layout:
@@ -87,25 +86,17 @@ def apply_model(layout: Layout, text: str, stops: frozenset[str] | None, model: 
     inner = model.decoding.get("inner", DEFAULTS["inner"])
     lines = []
     for k, ln in enumerate(layout.lines):
+        region = region_of(k, core)
         if ln.kind == "blank":
-            lines.append(replace(ln, region="core" if core and core[0] <= k <= core[1] else
-                                 ("lead" if core is None or k < core[0] else "trail")))
+            lines.append(replace(ln, region=region))
             continue
-        p = sigmoid(float(z[k]))
-        if core is None or k < core[0]:
-            region = "lead"
-        elif k > core[1]:
-            region = "trail"
-        else:
-            region = "core"
         kind, evidence = ln.kind, ln.evidence
-        verdict = Evidence(EvidenceKind.LINE_MODEL, f"{p:.2f} ({_why(model, x[k], False)})")
-        if region == "core" and z[k] < inner:
-            kind = "furniture"
-            evidence = (*evidence, verdict)
-        elif region == "core" and kind == "furniture":
+        if region == "core" and kind == "furniture" and z[k] >= inner:
             kind, evidence = "short", ()
-        elif region != "core":
+        elif region != "core" or z[k] < inner:  # only these lines carry the model's verdict
+            if region == "core":
+                kind = "furniture"
+            verdict = Evidence(EvidenceKind.LINE_MODEL, f"{sigmoid(float(z[k])):.2f} ({_why(model, x[k])})")
             evidence = (*evidence, verdict)
         lines.append(replace(ln, kind=kind, evidence=evidence, region=region))
     return Layout(tuple(lines), core, layout.text_len,

@@ -6,7 +6,8 @@ headings and the links after them, inline subscribe prompts, ``Advertisement`` l
 Why it matters: captions and inline prompts interrupt the article's sentences; they are page layout, not text.
 Example: ``He said.\nImage copyright Reuters\nShe replied.`` -> ``He said.\nShe replied.`` (when fixing is on)
 How to tune: the default pack flags these but does not remove them (``fix = false``): a short line
-inside an article is sometimes a subheading. Same ``lexicon`` / ``stopwords`` options as ``leading``.
+inside an article is sometimes a subheading. Same ``lexicon`` / ``stopwords`` / ``model`` options as
+``leading`` (``model``: the same value on all five boilerplate rules).
 """
 
 from __future__ import annotations

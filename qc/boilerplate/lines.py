@@ -75,6 +75,14 @@ class Line:
     region: str = ""  # "lead" | "core" | "trail"
 
 
+def region_of(index: int, core: tuple[int, int] | None) -> str:
+    """``lead``, ``core`` or ``trail``: where line ``index`` lies relative to the article core (no core:
+    every line leads)."""
+    if core is None or index < core[0]:
+        return "lead"
+    return "trail" if index > core[1] else "core"
+
+
 @dataclass(frozen=True, slots=True)
 class Layout:
     lines: tuple[Line, ...]

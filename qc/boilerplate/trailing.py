@@ -7,7 +7,8 @@ Why it matters: trailing lists of other stories carry whole sentences of other a
 fake near-duplicates and pollute training data with prompts such as "Never miss a story again".
 Example: ``... said the minister.\nRead more\nSign up to our newsletter\n© 2024 News Ltd``
 -> ``... said the minister.\n``
-How to tune: as ``boilerplate/leading`` (the same classifier and lexicon): ``lexicon`` and ``stopwords``.
+How to tune: as ``boilerplate/leading`` (the same classifier and lexicon): ``lexicon``, ``stopwords`` and the
+opt-in line ``model`` (set the same value on all five boilerplate rules).
 """
 
 from __future__ import annotations

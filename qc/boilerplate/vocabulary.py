@@ -14,7 +14,6 @@ from typing import Any
 from qc.lexicon import builtin_rules_dir, read_toml
 
 DEFAULT_FILE = "boilerplate_vocabulary.toml"
-SECTIONS = ("months", "date_fillers", "social_networks", "comment_counters", "list_headings")
 
 
 def _words(data: Mapping[str, Any], section: str) -> list[str]:
