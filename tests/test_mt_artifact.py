@@ -292,6 +292,10 @@ def _constructions() -> list[re.Pattern[str]]:
 ])
 def test_constructions_catch_calques_no_phrase_names(text: str) -> None:
     assert any(p.search(text) for p in _constructions())
+    rule = Calque()  # and the rule finds it through its constructions alone (anchors and prefilters included)
+    constructions = {p.pattern for p in _constructions()}
+    rule.entries = [e for e in rule.entries if e[0].pattern in constructions]
+    assert list(rule.check(en(text)))
 
 
 @pytest.mark.parametrize("text", [

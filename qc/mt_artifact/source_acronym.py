@@ -152,6 +152,7 @@ class SourceAcronym(Rule):
 
     def _generic(self, doc: Document, skip: set[int]) -> Iterator[Finding]:
         o, text = self.options, doc.text
+        caps: dict[int, bool] = {}  # _shouting's per-line cache, one per document
         for m in _RF.finditer(text):
             if not _free(text, m.start()) or sum(c.isupper() for c in m.group()[:-3]) < 2:
                 continue  # the prefix is a word (Canon RF), not an acronym (MVD RF, MChS RF)
@@ -195,7 +196,7 @@ class SourceAcronym(Rule):
             back = self.read_back(tok)
             if back is None or back[1] < need:
                 continue
-            if self._shouting(text, m.start(1), {}):
+            if self._shouting(text, m.start(1), caps):
                 continue
             yield self.finding(
                 doc, m.start(1), m.end(1),
@@ -207,6 +208,7 @@ class SourceAcronym(Rule):
 
     def _two_letter(self, doc: Document, skip: set[int]) -> Iterator[Finding]:
         text = doc.text
+        caps: dict[int, bool] = {}  # _shouting's per-line cache, one per document
         for m in _TWO_LETTER.finditer(text):
             tok = m.group(1)
             cue = _CUE.search(text, max(0, m.start() - 20), m.start())
@@ -215,7 +217,7 @@ class SourceAcronym(Rule):
                 continue
             if f"({tok})" in text or re.search(rf"\b{tok[0]}[a-z]+ {tok[1]}[a-z]+", text):
                 continue  # spelt out in the document (Inspector General ... the IG): the writer's own
-            if self._shouting(text, m.start(1), {}):
+            if self._shouting(text, m.start(1), caps):
                 continue
             source = "".join(self.letters[c][0] for c in tok).upper()
             skip.add(m.start(1))

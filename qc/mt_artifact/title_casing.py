@@ -21,7 +21,10 @@ How to tune: ``mt_casing_en.toml`` lists the head nouns (Ministry, Council, ...)
 open such names (foreign, security, prime, ...), the word classes standing for the others (``pre_name``,
 ``title_words``, ``modifier_suffixes``), the heads taken only after a capitalised modifier
 (``lower_heads``: Vice president; the club President is English) and the lower-case uses English
-allows (``the state Supreme Court``). ``lexicon`` names another file.
+allows (``the state Supreme Court``). ``lexicon`` names another file. Options: ``min_modifier_zipf``
+(how common in English a modifier no list names must be), ``person_heads`` (heads that follow company and
+person names in native English: taken only after a listed modifier), ``adjective_suffixes`` (lower-case
+adjectives that describe a name rather than open it), ``max_run``.
 """
 
 from __future__ import annotations

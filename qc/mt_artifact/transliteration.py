@@ -22,7 +22,8 @@ informal web, German) against English and Western European words (wordfreq en, e
 held out by word: accuracy 0.93, AUC 0.98 (wordfreq 3.1.1). ``min_lone_score`` is its threshold (mean
 n-gram log-odds). A run of capitalised words only (Pavlina Petkova) is a name and never flagged; a
 capitalised word is flagged alone only in an oblique case after a preposition (``in Moskve`` = в Москве,
-``from Rossii``: read-back ending -е/-и/-у/-ой/..., model score >= ``case_min_score``), never a nominative
+``from Rossii``: read-back ending -е/-и/-у/-ой/..., model score >= ``case_min_score``, the read-back
+form at least ``case_source_zipf`` common in the source language), never a nominative
 (Bryansk) or a surname form (Ivanova).
 Retrain: ``PYTHONPATH=$PWD python bench/train_translit.py`` (deterministic for one wordfreq version).
 """
