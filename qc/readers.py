@@ -398,13 +398,19 @@ def _read_jsonl(path: Path, options: ReadOptions) -> Iterator[Record]:
 def _jsonl_lines(fh: IO[bytes], name: str, source: str, options: ReadOptions) -> Iterator[Record]:
     name = escape_id(name)
     ids = _UniqueIds()
-    try:
-        for lineno, raw in _bounded_lines(fh, options.max_bytes):
-            if raw is not None and not raw.strip():
-                continue
-            yield ids.check(_jsonl_record(raw, f"{name}:{lineno}", options))
-    except (OSError, EOFError, gzip.BadGzipFile, ValueError) as exc:
-        yield BadInput(f"{name}:end", source, f"input truncated or corrupt after the last line read: {exc}")
+    lines = _bounded_lines(fh, options.max_bytes)
+    while True:
+        try:  # only reading is guarded: a fault in handling a record must not pass for a corrupt input
+            item = next(lines, None)
+        except (OSError, EOFError, gzip.BadGzipFile, ValueError) as exc:
+            yield BadInput(f"{name}:end", source, f"input truncated or corrupt after the last line read: {exc}")
+            return
+        if item is None:
+            return
+        lineno, raw = item
+        if raw is not None and not raw.strip():
+            continue
+        yield ids.check(_jsonl_record(raw, f"{name}:{lineno}", options))
 
 
 def _bounded_lines(fh: IO[bytes], max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
