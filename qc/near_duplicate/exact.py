@@ -49,13 +49,8 @@ class ExactDuplicate(CorpusRule):
         self.shingler = Shingler(1, fold_digits=self.options.fold_digits)
 
     def sketch(self, doc: Document, clean: str) -> pl.DataFrame | None:
-        o = self.options
-        exact = self.shingler.exact(text_to_compare(doc, clean, o.text, o.min_clean_fraction), doc.memo)
-        if exact is None:
-            return None
-        return pl.DataFrame([pl.Series("exact", [exact], dtype=pl.UInt64),
-                             pl.Series("chars", [len(doc.text)], dtype=pl.Int64),
-                             pl.Series("score", [doc.memo.get("quality", 1.0)], dtype=pl.Float32)])
+        frame = self.sketch_batch([doc], [clean])
+        return None if frame is None else frame.drop("doc")
 
     def sketch_batch(self, docs: Sequence[Document], cleans: Sequence[str]) -> pl.DataFrame | None:
         o = self.options
