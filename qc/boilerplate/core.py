@@ -12,6 +12,8 @@ Corrections to the maximum-sum core, each for article text the block scores alon
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from qc.boilerplate.classify import SHORT_PENALTY, STRONG_PENALTY
 from qc.boilerplate.evidence import EvidenceKind, has_kind
 from qc.boilerplate.rows import Row
@@ -39,22 +41,26 @@ LIST_INTRO_WORDS = 4  # an intro has this many words ("Here is the list:"; "Ingr
 LIST_MAX_SCAN = 400  # lines looked at beyond the core (bounded work on huge pages)
 
 
-def max_segment(rows: list[Row], lo: int, hi: int) -> tuple[int, int] | None:
-    """Kadane's maximum-sum run of non-blank rows in ``rows[lo:hi]`` (by their scores)."""
-    best = 0.0
-    best_span: tuple[int, int] | None = None
-    cur = 0.0
-    cur_start = lo
-    for k in range(lo, hi):
-        row = rows[k]
-        if row.kind == "blank":
+def max_run(weights: Sequence[float], blank: Sequence[bool], lo: int = 0,
+            hi: int | None = None) -> tuple[int, int] | None:
+    """Kadane's maximum-sum run of non-blank lines in ``[lo, hi)`` (inclusive indices), None when no
+    run sums above 0. The cascade runs it on line scores, the line model on its weights."""
+    best, cur, start = 0.0, 0.0, lo
+    span: tuple[int, int] | None = None
+    for k in range(lo, len(weights) if hi is None else hi):
+        if blank[k]:
             continue
         if cur <= 0:
-            cur, cur_start = 0.0, k
-        cur += row.score
+            cur, start = 0.0, k
+        cur += float(weights[k])
         if cur > best:
-            best, best_span = cur, (cur_start, k)
-    return best_span
+            best, span = cur, (start, k)
+    return span
+
+
+def max_segment(rows: list[Row], lo: int, hi: int) -> tuple[int, int] | None:
+    """``max_run`` over the rows' scores."""
+    return max_run([r.score for r in rows], [r.kind == "blank" for r in rows], lo, hi)
 
 
 def find_core(rows: list[Row], text: str, stops: frozenset[str] | None) -> tuple[int, int] | None:

@@ -19,6 +19,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from qc.boilerplate.core import max_run
 from qc.boilerplate.evidence import Evidence, EvidenceKind
 from qc.boilerplate.features import FEATURE_NAMES, line_features
 from qc.boilerplate.lines import Layout, region_of
@@ -32,21 +33,6 @@ def line_weights(log_odds: np.ndarray, words: Sequence[int], params: dict[str, f
     clip = params.get("clip", DEFAULTS["clip"])
     z = np.clip(np.nan_to_num(log_odds + params.get("bias", DEFAULTS["bias"]), nan=0.0), -clip, clip)
     return z * (1.0 + np.log1p(np.asarray(words, dtype=np.float64)))
-
-
-def max_run(weights: np.ndarray, blank: Sequence[bool]) -> tuple[int, int] | None:
-    """Kadane's maximum-sum run of non-blank lines (inclusive indices), None when every weight is <= 0."""
-    best, cur, start = 0.0, 0.0, 0
-    span: tuple[int, int] | None = None
-    for k, w in enumerate(weights):
-        if blank[k]:
-            continue
-        if cur <= 0:
-            cur, start = 0.0, k
-        cur += float(w)
-        if cur > best:
-            best, span = cur, (start, k)
-    return span
 
 
 def decode_core(log_odds: np.ndarray, words: Sequence[int], blank: Sequence[bool], prose: Sequence[bool],
