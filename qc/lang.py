@@ -76,12 +76,20 @@ def _has_letters(text: str) -> bool:
 
 def segment_probs(text: str, k: int = 3) -> list[tuple[str, float]]:
     """Top-``k`` (language, probability) for one short segment (a sentence or a clause), as given."""
+    return list(_segment_probs(text, k))
+
+
+# The same segment recurs across a corpus (a site's lines, a story's sentences, the windows of
+# untranslated/foreign-language over them) and fastText is deterministic: one prediction per distinct
+# segment and process. 32,768 entries of <= ~200 characters: a few MB.
+@functools.lru_cache(maxsize=32768)
+def _segment_probs(text: str, k: int) -> tuple[tuple[str, float], ...]:
     # fastText reads a no-break space (frequent in scraped news: ``in\xa0Russia``) as part of a word, and
     # such an English sentence reads as Russian (p=0.73); plain spaces give English (p=0.80).
     text = _SPACE_RE.sub(" ", text)
     if not _has_letters(text):
-        return [("und", 0.0)]
-    return _predict(text, k)
+        return (("und", 0.0),)
+    return tuple(_predict(text, k))
 
 
 def identify(text: str, k: int = 1) -> list[tuple[str, float]]:

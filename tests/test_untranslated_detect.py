@@ -229,3 +229,51 @@ def test_many_short_runs_in_one_long_sentence_are_linear() -> None:
     t0 = time.perf_counter()
     assert len(script_runs(text, "LATIN")) == 10000
     assert time.perf_counter() - t0 < 3
+
+
+def test_a_repeated_sentence_is_read_once_and_found_at_its_offsets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-sentence memo: the second document holding the same foreign sentence costs no fastText
+    call, and its finding stands at that document's own offsets, as a fresh rule reports it."""
+    import qc.untranslated.foreign_language as fl
+
+    calls: list[str] = []
+    real = fl.segment_probs
+    monkeypatch.setattr(fl, "segment_probs", lambda t, k=3: calls.append(t) or real(t, k))
+    foreign = "La police a ouvert une enquête pour déterminer les causes de l'incendie."
+    first = ENGLISH + foreign + "\n"
+    second = "Breaking news from the region.\n" + ENGLISH + "He left. " + foreign + " Then he came back.\n"
+    rule = ForeignLanguage()
+    a = list(rule.check(prepare(Document(id="a", text=first, lang="en"))))
+    n = len(calls)
+    assert n > 0 and [first[f.start:f.end].strip() for f in a] == [foreign]
+    doc = prepare(Document(id="b", text=second, lang="en"))
+    b = list(rule.check(doc))
+    assert len(calls) == n  # every sentence of the second document was read before
+    fresh = list(ForeignLanguage().check(prepare(Document(id="b", text=second, lang="en"))))
+    assert [(f.start, f.end, f.message) for f in b] == [(f.start, f.end, f.message) for f in fresh]
+    assert [second[f.start:f.end].strip() for f in b] == [foreign]
+
+
+def test_masks_are_applied_where_their_characters_stand() -> None:
+    """``_masked`` tries the URL, hashtag and glossed-term patterns only on sentences holding a character
+    each needs; where one stands, it is blanked as before."""
+    from qc.untranslated._common import tokens
+    from qc.untranslated.foreign_language import _masked
+
+    text = "Voir www.exemple.fr/page et #marché puis “el barrio viejo” (the old quarter) ici."
+    got = _masked(text, 0, len(text), tokens(text), "LATIN")
+    assert len(got) == len(text)
+    for gone in ("www.exemple.fr/page", "#marché", "el barrio viejo"):
+        assert gone not in got and " " * len(gone) in got
+    assert "Voir" in got and "(the old quarter) ici." in got
+    plain = "Nothing here to blank, only words."
+    assert _masked(plain, 0, len(plain), tokens(plain), "LATIN") == plain
+
+
+def test_segment_probs_are_shared_but_each_call_gets_its_own_list() -> None:
+    from qc.lang import _segment_probs, segment_probs
+
+    line = "The council approved the budget after a long debate on Tuesday."
+    first = segment_probs(line)
+    first.clear()  # a caller's list is its own: the memo keeps the prediction
+    assert segment_probs(line) == list(_segment_probs.__wrapped__(line, 3)) != []

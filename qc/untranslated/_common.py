@@ -40,7 +40,7 @@ URL_RE = re.compile(r"(?:https?://|www\.)\S+|(?<![^\s@])[^\s@]++@[^\s@]+\.\w+"
                     r"|(?<![\w.-])[\w.-]+\.(?:com|org|net|ru|de|fr|рф|uk|io)\b\S*")
 HASHTAG_RE = re.compile(r"[#@]\w+")
 # Every URL_RE match holds one of these.
-_URL_HINT_RE = re.compile(r"://|www\.|@|\.(?:com|org|net|ru|de|fr|рф|uk|io)\b")
+URL_HINT_RE = re.compile(r"://|www\.|@|\.(?:com|org|net|ru|de|fr|рф|uk|io)\b")
 # Openers and closers that enclose a quoted or glossed term.
 OPEN_Q = "\"'“‘«„‚‹([{"
 CLOSE_Q = "\"'”’»“‘›)]}"
@@ -145,16 +145,18 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Word tokens of ``text[start:end]``; URLs, e-mail addresses, hashtags and @handles are left out."""
     end = len(text) if end is None else end
     chunk = text[start:end]
-    masked = sorted((m.start(), m.end()) for m in HASHTAG_RE.finditer(chunk))
-    if _URL_HINT_RE.search(chunk):  # URL_RE tries ``\S+@`` at every position: only where one may be
+    masked = sorted((m.start(), m.end()) for m in HASHTAG_RE.finditer(chunk)) \
+        if "#" in chunk or "@" in chunk else []
+    if URL_HINT_RE.search(chunk):  # URL_RE tries ``\S+@`` at every position: only where one may be
         masked = sorted([*masked, *((m.start(), m.end()) for m in URL_RE.finditer(chunk))])
-    out = []
-    if not masked:
+    out: list[Token] = []
+    add, script = out.append, token_script
+    if not masked:  # most chunks: every word, in one tight loop
         for m in WORD_RE.finditer(chunk):
             w = m.group()
+            a, b = m.span()
             # Plain ASCII words (most of them) are Latin without a look at the cache.
-            out.append(Token(start + m.start(), start + m.end(), w,
-                             "LATIN" if len(w) > 1 and w.isascii() and w.isalpha() else token_script(w)))
+            add(Token(start + a, start + b, w, "LATIN" if len(w) > 1 and w.isascii() and w.isalpha() else script(w)))
         return out
     merged: list[list[int]] = []
     for a, b in masked:  # disjoint, so one look (the last interval starting at or before a word) suffices
@@ -168,8 +170,8 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         if i >= 0 and m.start() < merged[i][1]:
             continue
         w = m.group()
-        out.append(Token(start + m.start(), start + m.end(), w,
-                         "LATIN" if len(w) > 1 and w.isascii() and w.isalpha() else token_script(w)))
+        add(Token(start + m.start(), start + m.end(), w,
+                  "LATIN" if len(w) > 1 and w.isascii() and w.isalpha() else script(w)))
     return out
 
 

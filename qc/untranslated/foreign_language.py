@@ -40,6 +40,7 @@ from qc.rule import Rule
 from qc.text import WORD_RE
 from qc.untranslated._common import (
     HASHTAG_RE,
+    URL_HINT_RE,
     URL_RE,
     Token,
     check_remove_at,
@@ -152,6 +153,9 @@ class ForeignLanguageOptions:
     own_zipf: float = 3.0
 
 
+# Distinct sentences whose verdict a process keeps (~100 bytes each plus the text): emptied when full.
+_SENTENCE_MEMO_SIZE = 50_000
+
 _WRAP = " \t\"'“”‘’«»„‚‹›()[]{}"
 
 # A quoted term right before its parenthesised gloss: “el barrio de las flores” (the flower quarter); and
@@ -160,6 +164,8 @@ _WRAP = " \t\"'“”‘’«»„‚‹›()[]{}"
 _GLOSSED_RE = re.compile(r"[“\"«„‘‚‹]([^“”\"«»„‘’‚‹›\n]{1,80})[”\"»“’‘›]\s*,?\s*\("
                          r"|(?:(?<=\w )|(?<=\w, ))[“\"«„‚‹]((?:[^\W\d_]+[ \-']){0,5}[^\W\d_]+)[”\"»“‘›](?!\w)")
 
+_GLOSS_OPENERS = "“\"«„‘‚‹"  # every _GLOSSED_RE match opens with one of these
+
 
 def _masked(text: str, s: int, e: int, toks: list[Token], dscript: str,
             legit: re.Pattern[str] | None = None) -> str:
@@ -167,9 +173,16 @@ def _masked(text: str, s: int, e: int, toks: list[Token], dscript: str,
     terms and ``legit`` matches (loanwords) blanked, same length. Numbers and one-letter words (``à``,
     ``é``: no script of their own) stay: they are part of the language (blanking ``à`` made a French
     sentence read as English at p=0.2)."""
+    # An ASCII token is Latin or has no script, and no mojibake.
     spans = [(t.start, t.end) for t in toks
-             if (t.script and t.script != dscript) or (not t.script and looks_mojibake(t.text))]
-    for rx in (URL_RE, HASHTAG_RE, _GLOSSED_RE, legit):
+             if (t.script and t.script != dscript) or (not t.script and not t.text.isascii()
+                                                       and looks_mojibake(t.text))]
+    # Each pattern is tried only where a character every match of it holds is present (most sentences:
+    # none of them).
+    chunk = text[s:e]
+    for rx in (URL_RE if URL_HINT_RE.search(text, s, e) else None,
+               HASHTAG_RE if "#" in chunk or "@" in chunk else None,
+               _GLOSSED_RE if any(q in chunk for q in _GLOSS_OPENERS) else None, legit):
         for m in rx.finditer(text, s, e) if rx is not None else ():
             spans.append(m.span(m.lastindex or 0) if rx is _GLOSSED_RE else m.span())
     if not spans:
@@ -205,6 +218,8 @@ class ForeignLanguage(Rule):
         # document that needs them (once per process): a process that never asks does not pay for them.
         # the lexicon the pack gives untranslated/ui-string, so that both rules name the same strings
         self._ui = UiLexicon.configured(self.resources) if self.options.defer_ui_strings else None
+        # (sentence, document language, document script) -> its candidates, in the sentence's offsets
+        self._sentence_memo: dict[tuple[str, str, str], tuple[tuple[int, int, str, float], ...]] = {}
 
     # --- identification -------------------------------------------------------------------------
     def _names(self, words: list[Token], lang: str) -> bool:
@@ -328,44 +343,65 @@ class ForeignLanguage(Rule):
 
     def candidates(self, doc: Document) -> list[tuple[int, int, str, float]]:
         """(start, end, language, probability) of foreign-language segments, adjacent ones merged."""
-        o = self.options
         text, lang = doc.text, doc.lang
         dscript = doc_script(doc)
-        weights = self._evidence(lang) if o.prefilter else None
+        weights = self._evidence(lang) if self.options.prefilter else None
+        memo = self._sentence_memo
+        if len(memo) >= _SENTENCE_MEMO_SIZE:
+            memo.clear()
         found: list[tuple[int, int, str, float]] = []
-        w = o.window_words
         for s, e in doc_sentences(doc):
-            if weights is not None and self._plain(text, s, e, weights):
-                continue
-            toks = tokens(text, s, e)
-            words = [t for t in toks if t.script == dscript]
-            other = sum(1 for t in toks if t.script and t.script != dscript)
-            if len(words) < o.min_words or other >= len(words):
-                continue  # too short to judge, or another script's (foreign-script's) business
-            # Identification reads the sentence with other scripts' words, URLs and hashtags blanked out
-            # (same offsets): a glossed ``(Государственная дума)`` must not make it read as Russian.
-            seg = _masked(text, s, e, toks, dscript, self._loanwords)
-            ev = [weights.get(t.text.lower(), 0) for t in words] if weights is not None else None
-            if ev is None or sum(ev) < o.prefilter_ratio * len(words):
-                hit = self._foreign(seg, lang, len(words), words=words)
-                if hit is not None:
-                    found.append((s, e, *hit))
-                    continue
-            if len(words) < o.scan_min_words:
-                continue
-            # Injected text runs into its neighbour where a full stop is missing, so a foreign run inside
-            # a sentence touches one of its ends: probe the first and last words before a full scan (ends
-            # holding the document language's frequent words are not probed).
-            ends = [(0, w), (len(words) - w, len(words))]
-            if ev is not None:
-                ends = [(a, b) for a, b in ends if sum(ev[a:b]) < o.prefilter_window]
-            if not any(self._probe(seg[words[a].start - s:words[b - 1].end - s], lang) for a, b in ends):
-                continue
-            full = text[:s] + seg + text[e:]  # the scan takes document offsets
-            for k, m in self._scan(full, words, lang):
-                best = self._best_trim(full, words, k, m, lang)
-                if best is not None:
-                    found.append(best)
+            sentence = text[s:e]
+            key = (sentence, lang, dscript)
+            hits = memo.get(key)
+            if hits is None:
+                hits = memo[key] = self._sentence_candidates(sentence, lang, dscript, weights)
+            found += [(s + a, s + b, lg, p) for a, b, lg, p in hits]
+        return self._merge(text, found)
+
+    def _sentence_candidates(self, text: str, lang: str, dscript: str, weights: dict[str, int] | None
+                             ) -> tuple[tuple[int, int, str, float], ...]:
+        """(start, end, language, probability) of the foreign segments of one sentence ``text``, in its own
+        offsets. A sentence's verdict depends on its text alone (its splitter leaves white space or the
+        text's start before it, which is what every look-behind of the masks sees), so it is kept per
+        distinct sentence: a site's repeated lines and a story's syndicated copies are read once."""
+        o = self.options
+        s, e = 0, len(text)
+        w = o.window_words
+        if weights is not None and self._plain(text, s, e, weights):
+            return ()
+        toks = tokens(text, s, e)
+        words = [t for t in toks if t.script == dscript]
+        other = sum(1 for t in toks if t.script and t.script != dscript)
+        if len(words) < o.min_words or other >= len(words):
+            return ()  # too short to judge, or another script's (foreign-script's) business
+        # Identification reads the sentence with other scripts' words, URLs and hashtags blanked out
+        # (same offsets): a glossed ``(Государственная дума)`` must not make it read as Russian.
+        seg = _masked(text, s, e, toks, dscript, self._loanwords)
+        ev = [weights.get(t.text.lower(), 0) for t in words] if weights is not None else None
+        if ev is None or sum(ev) < o.prefilter_ratio * len(words):
+            hit = self._foreign(seg, lang, len(words), words=words)
+            if hit is not None:
+                return ((s, e, *hit),)
+        if len(words) < o.scan_min_words:
+            return ()
+        # Injected text runs into its neighbour where a full stop is missing, so a foreign run inside
+        # a sentence touches one of its ends: probe the first and last words before a full scan (ends
+        # holding the document language's frequent words are not probed).
+        ends = [(0, w), (len(words) - w, len(words))]
+        if ev is not None:
+            ends = [(a, b) for a, b in ends if sum(ev[a:b]) < o.prefilter_window]
+        if not any(self._probe(seg[words[a].start - s:words[b - 1].end - s], lang) for a, b in ends):
+            return ()
+        found = []
+        for k, m in self._scan(seg, words, lang):
+            best = self._best_trim(seg, words, k, m, lang)
+            if best is not None:
+                found.append(best)
+        return tuple(found)
+
+    def _merge(self, text: str, found: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str, float]]:
+        """Adjacent segments (only white space between them, on one line) as one."""
         merged: list[tuple[int, int, str, float]] = []
         for s, e, lg, p in found:
             if merged and not text[merged[-1][1]:s].strip() and "\n" not in text[merged[-1][1]:s]:
