@@ -340,3 +340,13 @@ def test_blind_pack_drops_exactly_the_items_a_truth_span_names(tmp_path: Path) -
     assert "MID" not in acr and "MVD" in acr
     casing = read_toml("mt_casing_en.toml", (tmp_path / "pack",))
     assert "justice" not in casing["modifiers"] and "foreign" in casing["modifiers"]
+
+
+def test_a_capitalised_source_word_is_judged_where_it_stands_in_each_document() -> None:
+    """The fast path keeps each token text's verdict per process, but a capitalised source word counts
+    only after a preposition or at a sentence start: seen first as a name, it is still found later."""
+    rule = Transliteration()
+    assert list(rule.check(en("The Moskve Group said the plant would close in May."))) == []
+    [f] = rule.check(en("The talks in Moskve ended on Friday and the delegations left."))
+    assert f.start == len("The talks in ") and f.end == f.start + len("Moskve")
+    assert rule._kinds["Moskve"] == 2  # placed: its text alone decides nothing

@@ -277,3 +277,15 @@ def test_segment_probs_are_shared_but_each_call_gets_its_own_list() -> None:
     first = segment_probs(line)
     first.clear()  # a caller's list is its own: the memo keeps the prediction
     assert segment_probs(line) == list(_segment_probs.__wrapped__(line, 3)) != []
+
+
+def test_the_three_rules_share_one_ui_lexicon() -> None:
+    """Built once per process (its patterns compiled once), not once per rule."""
+    from qc.pack import load_pack
+    from qc.untranslated.ui_string import UiString
+
+    rules = {r.id: r for r in load_pack(None, select=["untranslated"]).build()}
+    ui = rules["untranslated/ui-string"]
+    assert isinstance(ui, UiString)
+    assert rules["untranslated/foreign-script"]._ui is ui.lexicon  # type: ignore[attr-defined]
+    assert rules["untranslated/foreign-language"]._ui is ui.lexicon  # type: ignore[attr-defined]

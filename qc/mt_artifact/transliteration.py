@@ -102,6 +102,8 @@ _GLOSS = re.compile(r"[\"”’»]?\s*\(")
 
 
 _UNSET = object()
+# Distinct token texts whose kind a process keeps (a corpus vocabulary; ~100 bytes each): emptied when full.
+_KIND_MEMO_SIZE = 200_000
 
 
 class _Tok:
@@ -146,6 +148,7 @@ class Transliteration(Rule):
             self.loanwords = {w.lower() for w in self.resources.lexicon(f"mt_loanwords_{o.source_lang}.txt")}
         except FileNotFoundError:
             self.loanwords = set()
+        self._kinds: dict[str, int] = {}  # token text -> _word_kind, per process
 
     def _source_word(self, t: _Tok) -> tuple[str, float] | None:
         return self._source_word_of(t.text, t.low, t.en)
@@ -195,27 +198,46 @@ class Transliteration(Rule):
         """A lowercase non-word next to a transliterated word: a misspelt transliteration (ettogo)."""
         return t.src is None and t.text.islower() and len(t.text) >= self.options.min_strong_len and t.en < 1.0
 
+    def _word_kind(self, w: str) -> int:
+        """What a token's text alone says about a run through it: 0 none (common English, or no source
+        word), 1 it may hold one wherever it stands (lower case), 2 only where it opens a sentence or
+        follows a preposition (a capitalised word inside a sentence is a name)."""
+        kind = self._kinds.get(w)
+        if kind is None:
+            if len(self._kinds) >= _KIND_MEMO_SIZE:
+                self._kinds.clear()
+            low = w.lower().replace("’", "'")
+            en = self.en.get(low, 0.0)
+            kind = 0 if en >= self.options.english_zipf or not self._source_word_of(w, low, en) else (
+                1 if w.islower() else 2)
+            self._kinds[w] = kind
+        return kind
+
+    def _may_hold_run(self, text: str) -> bool:
+        """The fast path: every accepted run holds a token rarer than ``english_zipf`` that reads as a
+        source word and is lower case, opens a sentence or follows a preposition. Most English documents
+        have none, and then no token objects are built; the verdict of a token's text is kept per
+        process, so a document costs one ``findall`` and a look-up per distinct word."""
+        placed = set()
+        for w in set(TOKEN_RE.findall(text)):
+            kind = self._word_kind(w)
+            if kind == 1:
+                return True
+            if kind == 2:
+                placed.add(w)
+        if not placed:
+            return False
+        return any(m.group() in placed and (is_sentence_start(text, m.start())
+                                            or _PREPOSITION.search(text, max(0, m.start() - 7), m.start()))
+                   for m in TOKEN_RE.finditer(text))
+
     def check(self, doc: Document) -> Iterator[Finding]:
         if not applies(doc):
             return
         text = doc.text
         o = self.options
-        en_get, limit = self.en.get, o.english_zipf
-        # Fast path: every accepted run holds a token rarer than english_zipf that reads as a source
-        # word and is lower case or opens a sentence;
-        # most English documents have none, and then no token objects are built (measured: halves the
-        # rule's time on the perf corpus).
-        for m in TOKEN_RE.finditer(text):  # not kept: most documents end here
-            w = m.group()
-            low = w.lower().replace("’", "'")
-            en = en_get(low, 0.0)
-            # a capitalised token inside a sentence (a name) can neither start an accepted run nor
-            # join one, so it needs no lookup
-            if en < limit and (w.islower() or is_sentence_start(text, m.start())
-                               or _PREPOSITION.search(text, max(0, m.start() - 7), m.start())) \
-                    and self._source_word_of(w, low, en):
-                break
-        else:
+        en_get = self.en.get
+        if not self._may_hold_run(text):
             return
         toks = []
         for m in TOKEN_RE.finditer(text):
