@@ -350,3 +350,49 @@ def test_a_capitalised_source_word_is_judged_where_it_stands_in_each_document() 
     [f] = rule.check(en("The talks in Moskve ended on Friday and the delegations left."))
     assert f.start == len("The talks in ") and f.end == f.start + len("Moskve")
     assert rule._kinds["Moskve"] == 2  # placed: its text alone decides nothing
+
+
+def test_number_patterns_match_as_their_look_behind_first_forms() -> None:
+    """The decimal-comma and space-group patterns open with the digit (scanned faster); they find what
+    the plain forms (look-behind first) find, on seeded random strings of digits, separators and letters."""
+    import random
+    import re
+
+    from qc.mt_artifact import number_format as nf
+
+    plain = {
+        nf._DECIMAL: re.compile(r"(?<![\w.,])\d{1,3},\d{1,2}(?![\d]|,\d)"),
+        nf._GROUPS: re.compile(rf"(?<![\w.,+(])(?<![\d)] )\d{{1,3}}(?:{nf._SP}\d{{3}})+(?![\w]|[,.]\d|{nf._SP}\d)"),
+    }
+    rng = random.Random(14)
+    alphabet = "0123456789,. \u00a0\u2009\u202f+()]a\n"
+    samples = ["1,5 mln", "(2,25)", "x1,5", "12 345 678", "1 234,5", "5) 100 000", "+7 900 123"]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 16))) for _ in range(20000)]
+    for fast, slow in plain.items():
+        for s in samples:
+            assert [m.span() for m in fast.finditer(s)] == [m.span() for m in slow.finditer(s)], (fast.pattern, s)
+    assert [m.group() for m in nf._DECIMAL.finditer("rose 1,5 % and 2,25")] == ["1,5", "2,25"]
+    assert [m.group() for m in nf._GROUPS.finditer("paid 1 234 567 rubles")] == ["1 234 567"]
+
+
+def test_quote_patterns_match_as_their_look_behind_first_forms() -> None:
+    """The speech-dash and glued-quote patterns open with their literal (scanned faster); they find what
+    the plain forms (look-behind first) find, on seeded random strings."""
+    import random
+    import re
+
+    from qc.mt_artifact import quote_marks as qm
+
+    plain = {
+        qm._DASH: re.compile(r"(?<=[”\"»]),\s?[–—-](?=\s)"),
+        qm._RESUME: re.compile(r"(?<=[a-z][.,]) [–—-](?= [A-Z])"),
+        qm._GLUED: re.compile(r"(?<=[a-z])\" (?=[A-Z][^\"\n]{0,40}\")"),
+    }
+    rng = random.Random(14)
+    alphabet = "aZ.,”\"» –—-\n"
+    samples = ['”, – said', 'said. - Due', 'corvette" Stoyky"', "«Ростех», — сказал"]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 16))) for _ in range(20000)]
+    for fast, slow in plain.items():
+        for s in samples:
+            assert [m.span() for m in fast.finditer(s)] == [m.span() for m in slow.finditer(s)], (fast.pattern, s)
+    assert [m.span() for m in qm._GLUED.finditer('the corvette" Stoyky" sailed')] == [(12, 14)]

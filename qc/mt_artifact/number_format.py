@@ -36,9 +36,14 @@ class Options:
     thousand_word: bool = True
 
 
-_DECIMAL = re.compile(r"(?<![\w.,])\d{1,3},\d{1,2}(?![\d]|,\d)")
+# The number patterns open with the digit and look behind it (``\d(?<![\w.,]\d)`` is ``(?<![\w.,])\d``):
+# a pattern that starts with a character class is scanned for that class by the regex engine, one that
+# starts with a look-behind is tried at every position (~2x slower on a 3 KB document).
+_DECIMAL = re.compile(r"\d(?<![\w.,]\d)\d{0,2},\d{1,2}(?![\d]|,\d)")
 _SP = "[ \u00a0\u2009\u202f]"  # space, no-break space, thin space, narrow no-break space
-_GROUPS = re.compile(rf"(?<![\w.,+(])(?<![\d)] )\d{{1,3}}(?:{_SP}\d{{3}})+(?![\w]|[,.]\d|{_SP}\d)")
+_GROUPS = re.compile(rf"\d(?<![\w.,+(]\d)(?<![\d)] \d)\d{{0,2}}(?:{_SP}\d{{3}})+(?![\w]|[,.]\d|{_SP}\d)")
+# Every _DATE match holds a digit, a full stop and a digit: documents without one are not scanned.
+_DATE_HINT = re.compile(r"\d\.\d")
 _DATE = re.compile(r"(?<![\w.])(?:0?[1-9]|[12]\d|3[01])\.(?:0[1-9]|1[0-2])\.(?:\d{4}|\d{2})(?![\w]|\.\d)")
 _SPACES = re.compile(_SP)
 _THOUSAND = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?[ \u00a0](thousand)\b(?! (?:and|or|of)\b)")
@@ -88,7 +93,7 @@ class NumberFormat(Rule):
                                    f"source-language unit abbreviation {m.group(1)!r} after a number; "
                                    "English writes million/billion/thousand",
                                    data={"kind": "abbreviation", "weight": 0.2})
-        if o.dates:
+        if o.dates and _DATE_HINT.search(text):
             for m in _DATE.finditer(text):
                 if _line_start(text, m.start()):
                     continue  # "29.03.2017 - Press release ..." is a site's listing, not translated prose
@@ -99,7 +104,7 @@ class NumberFormat(Rule):
             for m in _NUMERO.finditer(text):
                 yield self.finding(doc, m.start(), m.end(), "numero sign '№'; English writes 'No.'",
                                    data={"kind": "numero", "weight": 0.8})
-        if o.thousand_word:
+        if o.thousand_word and "thousand" in text:  # every match holds the word
             for m in _THOUSAND.finditer(text):
                 yield self.finding(doc, m.start(), m.end(),
                                    f"number with the word 'thousand' {m.group()!r} (Russian тыс.); English "

@@ -30,12 +30,15 @@ class Options:
 
 
 _MOJIBAKE = re.compile(r"[ÃÂâ€™¬‚ž]{2}|[ÃÂ]")
-_DASH = re.compile(r"(?<=[”\"»]),\s?[–—-](?=\s)")
+# The patterns open with a character and look behind it (``,(?<=[”"»],)`` is ``(?<=[”"»]),``): the regex
+# engine scans for a leading literal, while a leading look-behind is tried at every position.
+_DASH = re.compile(r",(?<=[”\"»],)\s?[–—-](?=\s)")
 # The Russian dash that resumes quoted speech after the attribution: ..." the doctor said. - Due to ...
-_RESUME = re.compile(r"(?<=[a-z][.,]) [–—-](?= [A-Z])")
+_RESUME = re.compile(r" (?<=[a-z][.,] )[–—-](?= [A-Z])")
 # A straight quote glued to the word before it and spaced from the quoted word (the corvette" Stoyky"):
 # guillemets converted by machine without their spacing.
-_GLUED = re.compile(r"(?<=[a-z])\" (?=[A-Z][^\"\n]{0,40}\")")
+_GLUED = re.compile(r"\"(?<=[a-z]\") (?=[A-Z][^\"\n]{0,40}\")")
+_QUOTES = "«»„"  # every match of the rule's quote pattern holds one
 
 
 class QuoteMarks(Rule):
@@ -52,7 +55,7 @@ class QuoteMarks(Rule):
         if not applies(doc):
             return
         text = doc.text
-        for m in self.quote.finditer(text):
+        for m in self.quote.finditer(text) if any(q in text for q in _QUOTES) else ():
             if not m.group()[1:-1].isascii() or cyrillic_near(text, m.start(), m.end(), 3):
                 continue  # quoting a foreign-language name or sentence («Ростех»): foreign text, not English
             if _MOJIBAKE.search(text, max(0, m.start() - 2), min(len(text), m.end() + 2)):
