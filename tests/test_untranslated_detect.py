@@ -289,3 +289,29 @@ def test_the_three_rules_share_one_ui_lexicon() -> None:
     assert isinstance(ui, UiString)
     assert rules["untranslated/foreign-script"]._ui is ui.lexicon  # type: ignore[attr-defined]
     assert rules["untranslated/foreign-language"]._ui is ui.lexicon  # type: ignore[attr-defined]
+
+
+def test_tokens_are_the_word_matches_with_their_scripts_and_offsets() -> None:
+    """``tokens`` builds its tuples from a split and running lengths: the same tokens as one per
+    WORD_RE match, at the same code-point offsets (emoji, combining marks, Cyrillic), inside any slice."""
+    import random
+
+    from qc.text import WORD_RE
+    from qc.untranslated._common import Token, tokens
+
+    def one_per_match(text: str, start: int, end: int) -> list[Token]:
+        return [Token(start + m.start(), start + m.end(), m.group(), token_script(m.group()))
+                for m in WORD_RE.finditer(text[start:end])]
+
+    rng = random.Random(14)
+    alphabet = "ab Z1_'’-.\nжЖé😀\u0301 ,"
+    for _ in range(5000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))
+        a = rng.randint(0, len(s))
+        b = rng.randint(a, len(s))
+        got = tokens(s, a, b)
+        assert got == one_per_match(s, a, b) and all(type(t) is Token for t in got)
+    text = "😀 Café́ naïve Москва's co-op 42"
+    # a combining mark is no word character: the word ends before it, as WORD_RE says
+    assert [text[t.start:t.end] for t in tokens(text)] == ["Café", "naïve", "Москва's", "co-op", "42"]
+    assert [t.script for t in tokens(text)] == ["LATIN", "LATIN", "CYRILLIC", "LATIN", ""]

@@ -141,6 +141,10 @@ class Token(NamedTuple):
         return self.text[:1].isupper()
 
 
+_WORD_SPLIT_RE = re.compile(f"({WORD_RE.pattern})")
+_new_token = functools.partial(tuple.__new__, Token)
+
+
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Word tokens of ``text[start:end]``; URLs, e-mail addresses, hashtags and @handles are left out."""
     end = len(text) if end is None else end
@@ -149,15 +153,16 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         if "#" in chunk or "@" in chunk else []
     if URL_HINT_RE.search(chunk):  # URL_RE tries ``\S+@`` at every position: only where one may be
         masked = sorted([*masked, *((m.start(), m.end()) for m in URL_RE.finditer(chunk))])
+    if not masked:
+        # Most chunks: every word. Split (words at the odd places), running lengths for the offsets, the
+        # scripts from token_script's cache and the tuples built without a Python call per word: ~2x
+        # cheaper than a loop over the matches.
+        parts = _WORD_SPLIT_RE.split(chunk)
+        bounds = list(itertools.accumulate(map(len, parts), initial=start))
+        words = parts[1::2]
+        return list(map(_new_token, zip(bounds[1:-1:2], bounds[2::2], words, map(token_script, words), strict=True)))
     out: list[Token] = []
     add, script = out.append, token_script
-    if not masked:  # most chunks: every word, in one tight loop
-        for m in WORD_RE.finditer(chunk):
-            w = m.group()
-            a, b = m.span()
-            # Plain ASCII words (most of them) are Latin without a look at the cache.
-            add(Token(start + a, start + b, w, "LATIN" if len(w) > 1 and w.isascii() and w.isalpha() else script(w)))
-        return out
     merged: list[list[int]] = []
     for a, b in masked:  # disjoint, so one look (the last interval starting at or before a word) suffices
         if merged and a <= merged[-1][1]:
