@@ -315,3 +315,27 @@ def test_tokens_are_the_word_matches_with_their_scripts_and_offsets() -> None:
     # a combining mark is no word character: the word ends before it, as WORD_RE says
     assert [text[t.start:t.end] for t in tokens(text)] == ["Café", "naïve", "Москва's", "co-op", "42"]
     assert [t.script for t in tokens(text)] == ["LATIN", "LATIN", "CYRILLIC", "LATIN", ""]
+
+
+def test_the_loanword_hint_finds_every_loanword_the_pattern_finds_in_ascii_text() -> None:
+    """Sentences without a loanword skip the case-folded loanword pattern: its ASCII hint must find, in
+    the lower-cased text, every phrase the pattern matches, in any case."""
+    from qc.untranslated.foreign_language import _ascii_hint
+
+    rule = ForeignLanguage()
+    assert rule._loanwords is not None and rule._loanword_hint is not None
+    phrases = rule.resources.lexicon(rule.options.loanwords)
+    for phrase in (p for p in phrases if p.isascii()):
+        for form in (phrase, phrase.upper(), phrase.title()):
+            text = f"They called it {form} again."
+            assert rule._loanwords.search(text) and rule._loanword_hint.search(text.lower()), form
+    assert rule._loanword_hint.search("nothing borrowed here.") is None
+    # a non-ASCII letter that case-folds to an ASCII one (long s, Kelvin sign): no hint, the pattern runs
+    assert _ascii_hint(["ſans souci"]) is None and _ascii_hint(["\u212aitsch"]) is None
+    assert _ascii_hint(["déjà vu", "de facto"]) is not None
+    # an ASCII sentence whose loanwords are blanked through the hint's path reads as English
+    text = ("Prices went up again this spring. "
+            "The menu offered croissants, pain au chocolat, hors d'oeuvre and creme brulee.")
+    assert text.isascii() and list(rule.check(prepare(Document(id="d", text=text, lang="en")))) == []
+    bare = ForeignLanguage(options=ForeignLanguage.options_from({"loanwords": ""}))
+    assert len(list(bare.check(prepare(Document(id="d", text=text, lang="en"))))) == 1

@@ -164,6 +164,20 @@ _WRAP = " \t\"'“”‘’«»„‚‹›()[]{}"
 _GLOSSED_RE = re.compile(r"[“\"«„‘‚‹]([^“”\"«»„‘’‚‹›\n]{1,80})[”\"»“’‘›]\s*,?\s*\("
                          r"|(?:(?<=\w )|(?<=\w, ))[“\"«„‚‹]((?:[^\W\d_]+[ \-']){0,5}[^\W\d_]+)[”\"»“‘›](?!\w)")
 
+def _ascii_hint(phrases: list[str]) -> re.Pattern[str] | None:
+    r"""A case-sensitive pattern of the lower-cased ASCII ``phrases`` that finds one in a lower-cased ASCII
+    text wherever the case-folded ``(?<!\w)(?:phrases)(?!\w)`` can match it (a literal alternation is
+    scanned by its first characters; the case-folded one is tried at every position). None when a
+    non-ASCII character of a phrase case-folds to an ASCII one (``ſ``, the Kelvin sign), which would
+    let a non-ASCII phrase match ASCII text."""
+    ascii_chars = [chr(c) for c in range(128)]
+    for ch in {c for p in phrases for c in p if not c.isascii()}:
+        if any(re.fullmatch(re.escape(ch), a, re.IGNORECASE) for a in ascii_chars):
+            return None
+    lowered = sorted({p.lower() for p in phrases if p.isascii()}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, lowered)) or r"(?!x)x")
+
+
 _GLOSS_OPENERS = "“\"«„‘‚‹"  # every _GLOSSED_RE match opens with one of these
 
 
@@ -209,11 +223,13 @@ class ForeignLanguage(Rule):
             for lang, words in data.get("distinctive", {}).items():
                 self._words.setdefault(lang, {}).update((str(x), 2) for x in words)
         self._loanwords = None
+        self._loanword_hint: re.Pattern[str] | None = None
         if self.options.loanwords:
             words = sorted(self.resources.lexicon(self.options.loanwords), key=len, reverse=True)
             if words:
                 alts = "|".join(re.escape(w) for w in words)
                 self._loanwords = re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
+                self._loanword_hint = _ascii_hint(words)
         # langdetect's 55 language profiles (~0.4 s) and wordfreq's lists (~0.2 s each) load on the first
         # document that needs them (once per process): a process that never asks does not pay for them.
         # the lexicon the pack gives untranslated/ui-string, so that both rules name the same strings
@@ -377,7 +393,11 @@ class ForeignLanguage(Rule):
             return ()  # too short to judge, or another script's (foreign-script's) business
         # Identification reads the sentence with other scripts' words, URLs and hashtags blanked out
         # (same offsets): a glossed ``(Государственная дума)`` must not make it read as Russian.
-        seg = _masked(text, s, e, toks, dscript, self._loanwords)
+        legit = self._loanwords
+        if legit is not None and self._loanword_hint is not None and text.isascii() \
+                and self._loanword_hint.search(text.lower()) is None:
+            legit = None  # no loanword in it (the case-folded pattern costs ~20 us a sentence)
+        seg = _masked(text, s, e, toks, dscript, legit)
         ev = [weights.get(t.text.lower(), 0) for t in words] if weights is not None else None
         if ev is None or sum(ev) < o.prefilter_ratio * len(words):
             hit = self._foreign(seg, lang, len(words), words=words)
