@@ -29,6 +29,7 @@ adjectives that describe a name rather than open it), ``max_run``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -63,7 +64,10 @@ class Options:
 
 
 # words, and abbreviations with their periods (U.S.: not a sentence end before the next word)
-_WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*")
+# ``(?:[A-Z]\.){2,}|[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*`` with the first letter taken out of both branches:
+# a pattern that opens with a character class is scanned for it, an alternation is tried at every position.
+_WORD = re.compile(r"[A-Za-z](?:(?<=[A-Z])\.(?:[A-Z]\.)+|[A-Za-z'’]*(?:-[A-Za-z]+)*)")
+_WORD_SPLIT = re.compile(f"({_WORD.pattern})")  # words at the odd places
 _JOINERS = {"and", "of", "for"}
 _ARTICLES = {"the", "a", "an"}
 _ABBREV = re.compile(r"(?:[A-Z]\.){2,}$")
@@ -124,7 +128,11 @@ class TitleCasing(Rule):
         if not applies(doc):
             return
         text = doc.text
-        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+        # the words from one split: the running lengths give the offsets (no Python call per word)
+        parts = _WORD_SPLIT.split(text)
+        bounds = list(itertools.accumulate(map(len, parts)))
+        toks = parts[1::2]
+        words = list(zip(bounds[:-1:2], bounds[1::2], toks, strict=True))
         n = len(words)
 
         def adjacent(i: int) -> bool:  # words i and i+1 separated by exactly one space
@@ -135,15 +143,21 @@ class TitleCasing(Rule):
             return w[:1].isupper() and not w.isupper()
 
         taken: list[tuple[int, int]] = []
-        for i in range(n - 1):
+        heads, b_heads = self.heads, self.b_heads
+        # Where a pattern can start (the loop's first test, for every word in one comprehension): most
+        # words are not.
+        starts = [i for i, (w, nxt) in enumerate(itertools.pairwise(toks)) if (
+            ("A" <= nxt[0] <= "Z" or nxt in _JOINERS) and w.islower()) or (
+            "A" <= w[0] <= "Z" and nxt.islower() and (
+                (toks[i + 2] if i + 2 < n else "") in heads or (i + 3 < n and toks[i + 3] in heads)))
+            or nxt in b_heads]
+        for i in starts:
             s, _e, w = words[i]
             nxt = words[i + 1][2]
             after = words[i + 2][2] if i + 2 < n else ""
             may_open = ("A" <= nxt[0] <= "Z" or nxt in _JOINERS) and w.islower()
             inner = "A" <= w[0] <= "Z" and nxt.islower() and (
                 after in self.heads or (i + 3 < n and words[i + 3][2] in self.heads))
-            if not may_open and not inner and nxt not in self.b_heads:
-                continue  # no pattern can start here (most words: one cheap test)
             low = w.lower()
             # D: capitalised modifier, lower-case words, capitalised head (the Emergency situations Ministry)
             if inner and self._cap_modifier(w) and not self._inside(taken, s):
@@ -208,7 +222,6 @@ class TitleCasing(Rule):
                     yield self.finding(doc, s0, end, f"broken title casing in {text[s0:end]!r}: capitalised "
                                        f"{w!r} before lower-case {head!r}")
         # C: capitalised head + "of" + lower-case modifier (Department of defense)
-        toks = [w for _s, _e, w in words]
         k = 0
         while True:
             try:
