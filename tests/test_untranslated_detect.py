@@ -339,3 +339,18 @@ def test_the_loanword_hint_finds_every_loanword_the_pattern_finds_in_ascii_text(
     assert text.isascii() and list(rule.check(prepare(Document(id="d", text=text, lang="en")))) == []
     bare = ForeignLanguage(options=ForeignLanguage.options_from({"loanwords": ""}))
     assert len(list(bare.check(prepare(Document(id="d", text=text, lang="en"))))) == 1
+
+
+def test_letter_counts_of_ascii_lines_are_the_patterns_counts() -> None:
+    """The line vote counts an ASCII line's letters from its bytes: the same count as the letter
+    pattern's runs, for ASCII and other text (digits, underscores, superscripts, accents, Cyrillic)."""
+    import random
+
+    from qc.lang import _LETTERS_RE, _count, _letters
+
+    rng = random.Random(14)
+    samples = ["", "Hello, world 42_x", "naïve Москва ²½", "\t- * -"]
+    samples += ["".join(rng.choice("aZm1_ .-\t²½éж") for _ in range(rng.randint(0, 12))) for _ in range(20000)]
+    for s in samples:
+        assert _letters(s) == _count(_LETTERS_RE, s), s
+    assert _letters("Hello, world 42_x") == 11
