@@ -124,3 +124,20 @@ def test_seed_nbsp_and_glued_word_are_found_and_fixed() -> None:
         assert "\xa0" not in clean, name
         if name.startswith("000"):
             assert "mediabankFlag" not in clean and "mediabank Flag" in clean
+
+
+def test_codec_bytes_and_utf8_runs_are_the_plain_forms() -> None:
+    """``as_bytes`` (one charmap pass) gives ``translate(table).encode("latin-1", "replace")`` and
+    ``utf8_runs`` (the run pattern tried only at lead bytes) gives ``UTF8_RUN_RE.finditer``, on seeded
+    random text drawn from every table, ASCII, U+FFFD, CJK and a lone surrogate."""
+    from qc.encoding._scan import CODECS, UTF8_RUN_RE, as_bytes, utf8_runs
+
+    rng = random.Random(14)
+    pool = sorted({chr(c) for _name, table in CODECS for c in table} | set("ab \n\x1a\ufffd漢\ud83d\u00e9\u00a0"))
+    samples = ["CafÃ© â€œquotedâ€\x9d", "Ð¢Ð°ÐºÐ¶Ðµ", "plain ascii"]
+    samples += ["".join(rng.choice(pool) for _ in range(rng.randint(0, 12))) for _ in range(5000)]
+    for s in samples:
+        for name, table in CODECS:
+            raw = s.translate(table).encode("latin-1", "replace")
+            assert as_bytes(s, name) == raw, (name, s)
+            assert [m.span() for m in utf8_runs(raw)] == [m.span() for m in UTF8_RUN_RE.finditer(raw)], (name, s)

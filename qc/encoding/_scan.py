@@ -17,9 +17,11 @@ share it so their fixes never overlap.
 from __future__ import annotations
 
 import bisect
+import codecs
 import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-*" and "utf-8-variants" codecs)
@@ -54,6 +56,16 @@ CODECS: tuple[tuple[str, dict[int, int]], ...] = (
     ("iso-8859-2", _table(("iso-8859-2",))),
     ("cp437", _table(("cp437",))),
 )
+
+
+# Each table as a charmap encoding map (Latin-1 for the rest, ``?`` beyond it): ``as_bytes`` is
+# ``text.translate(table).encode("latin-1", "replace")`` in one C pass, ~2x cheaper on a 3 KB document.
+_ENCODING_MAPS = {name: {**{c: c for c in range(256)}, **table} for name, table in CODECS}
+
+
+def as_bytes(text: str, codec: str) -> bytes:
+    """The bytes ``text`` came from if it is UTF-8 misread as ``codec`` (one of ``CODECS``)."""
+    return codecs.charmap_encode(text, "replace", _ENCODING_MAPS[codec])[0]
 
 
 def _suspect_re() -> re.Pattern[str]:
@@ -98,6 +110,21 @@ _LOSSY_SEQ = (
 LOSSY_RE = re.compile(_LOSSY_SEQ)
 UTF8_RUN_RE = re.compile(rb"(?:" + _UTF8_SEQ + rb"|" + _LOSSY_SEQ + rb")+")
 _UTF8_FULL_RE = re.compile(rb"(?:" + _UTF8_SEQ + rb"|[\x00-\x7f])+")
+# Every run opens with a lead byte: found by a one-class scan, which the regex engine does in a tight
+# loop, while the run's alternation is tried at every byte (~6 scans of each suspect document).
+_LEAD_RE = re.compile(rb"[\xc2-\xf4]")
+
+
+def utf8_runs(raw: bytes) -> Iterator[re.Match[bytes]]:
+    """``UTF8_RUN_RE.finditer(raw)``: the run pattern is tried only where a lead byte stands."""
+    pos = 0
+    while (lead := _LEAD_RE.search(raw, pos)) is not None:
+        m = UTF8_RUN_RE.match(raw, lead.start())
+        if m is None:
+            pos = lead.start() + 1
+            continue
+        yield m
+        pos = m.end()
 
 # Blocks a repaired run may decode to (news text: Latin, Greek, Cyrillic, Hebrew, Arabic, CJK,
 # punctuation, symbols, emoji). Anything else (IPA, Armenian, NKo, Hangul from three Latin-1 letters,
@@ -164,8 +191,8 @@ def _redecode(s: str, layers: list[str]) -> str:
     for _ in range(3):
         if s.isascii():
             break
-        for name, table in CODECS:
-            raw = s.translate(table).encode("latin-1", "replace")
+        for name, _table in CODECS:
+            raw = as_bytes(s, name)
             if b"\x00" in raw or not _UTF8_FULL_RE.fullmatch(raw) or not UTF8_RUN_RE.search(raw):
                 continue
             out = _decode(raw)
@@ -245,9 +272,9 @@ def utf8_repairs(text: str, start: int = 0, end: int | None = None) -> list[Repa
     if seg.isascii() or not SUSPECT_RE.search(seg):
         return []
     cands: list[tuple[int, int, int, str, str, bool]] = []
-    for prio, (name, table) in enumerate(CODECS):
-        raw = seg.translate(table).encode("latin-1", "replace")
-        for m in UTF8_RUN_RE.finditer(raw):
+    for prio, (name, _table) in enumerate(CODECS):
+        raw = as_bytes(seg, name)
+        for m in utf8_runs(raw):
             i, j = m.span()
             out = _decode(m.group())
             if out is None:
