@@ -10,7 +10,7 @@ import pytest
 from qc.engine import clean_text, prepare
 from qc.lang import detect_language, identify
 from qc.model import Document
-from qc.untranslated._common import URL_RE, placement, token_script
+from qc.untranslated._common import URL_RE, document_script, placement, token_script
 from qc.untranslated.foreign_language import ForeignLanguage, langdetect_probs
 from qc.untranslated.foreign_script import ForeignScript
 
@@ -354,3 +354,26 @@ def test_letter_counts_of_ascii_lines_are_the_patterns_counts() -> None:
     for s in samples:
         assert _letters(s) == _count(_LETTERS_RE, s), s
     assert _letters("Hello, world 42_x") == 11
+
+
+def test_script_counts_are_per_letter_counts_in_first_appearance_order() -> None:
+    """The document's script counts (bytes for ASCII letters, one count of the non-ASCII characters) are
+    the per-letter counts, their scripts in the order a per-letter pass meets them (ties follow it)."""
+    import random
+    from collections import Counter
+
+    from qc.untranslated._common import _script_counts, char_script
+
+    def per_letter(text: str) -> list[tuple[str, int]]:
+        c: Counter[str] = Counter()
+        if n := sum(ch.isascii() and ch.isalpha() for ch in text):
+            c["LATIN"] = n
+        c.update(s for ch in text if not ch.isascii() and (s := char_script(ch)))
+        return list(c.items())
+
+    rng = random.Random(14)
+    samples = ["abc Ωмир 漢字 ", "ж a ω", "Ωж", "1234 !?"]
+    samples += ["".join(rng.choice("aZ 1жЖΩωé漢٣\u0301") for _ in range(rng.randint(0, 12))) for _ in range(5000)]
+    for s in samples:
+        assert list(_script_counts(s).items()) == per_letter(s), s
+    assert document_script("ж ω", "en") == "CYRILLIC"  # a tie: the script met first
