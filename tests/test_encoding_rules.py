@@ -141,3 +141,29 @@ def test_codec_bytes_and_utf8_runs_are_the_plain_forms() -> None:
             raw = s.translate(table).encode("latin-1", "replace")
             assert as_bytes(s, name) == raw, (name, s)
             assert [m.span() for m in utf8_runs(raw)] == [m.span() for m in UTF8_RUN_RE.finditer(raw)], (name, s)
+
+
+def test_suspect_and_case_change_prefilters_find_what_their_plain_forms_find() -> None:
+    """The byte-scan prefilter and glued-words' case-change test open with one character class (scanned
+    faster); they match where the plain alternations match, on seeded random text."""
+    import re
+
+    from qc.encoding import _scan
+    from qc.encoding.glued_words import _CASE_CHANGE_RE
+
+    leads = {chr(cp) for _n, t in _scan.CODECS for cp, b in t.items() if 0xC2 <= b <= 0xF4}
+    conts = {chr(cp) for _n, t in _scan.CODECS for cp, b in t.items() if 0x80 <= b <= 0xBF} | {"\ufffd"}
+    typo = set("’‘“”—–…«»•\xa0")
+
+    def cls(chars: set[str]) -> str:
+        return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+
+    plain_suspect = re.compile(f"{cls(leads - typo)}{cls(conts)}|{cls(leads & typo)}{cls(conts - typo)}")
+    plain_case = re.compile("[a-z][A-Z]|[а-яё][А-ЯЁ]")
+    rng = random.Random(14)
+    pool = sorted(leads | conts | set("aZ яЯёЁ\n"))
+    for _ in range(20000):
+        s = "".join(rng.choice(pool) for _ in range(rng.randint(0, 8)))
+        assert [m.span() for m in _scan.SUSPECT_RE.finditer(s)] == [m.span() for m in plain_suspect.finditer(s)], s
+        assert bool(_CASE_CHANGE_RE.search(s)) == bool(plain_case.search(s)), s
+    assert _scan.SUSPECT_RE.search("CafÃ©") and not _scan.SUSPECT_RE.search("It’s\xa0fine — “yes”")

@@ -88,7 +88,10 @@ def _suspect_re() -> re.Pattern[str]:
     # Typography next to typography (``’\xa0``, ``—\xa0``, ``”…``) is how clean text looks; such a pair
     # only decodes to odd letters (``“•`` -> U+04A5), so it need not trigger the scan.
     typo = set("’‘“”—–…«»•\xa0")
-    return re.compile(f"{cls(leads - typo)}{cls(conts)}|{cls(leads & typo)}{cls(conts - typo)}")
+    # ``L1 C1|L2 C2`` written as ``[L1 L2](?:(?<=L1)C1|(?<=L2)C2)``: the same matches, but a pattern that
+    # opens with one class is scanned for it in a tight loop (an alternation is tried at every position).
+    first, second = f"(?<={cls(leads - typo)}){cls(conts)}", f"(?<={cls(leads & typo)}){cls(conts - typo)}"
+    return re.compile(f"{cls(leads)}(?:{first}|{second})")
 
 
 SUSPECT_RE = _suspect_re()

@@ -41,7 +41,9 @@ def glued_re(min_left: int, min_right: int) -> re.Pattern[str]:
 
 
 GLUED_RE = glued_re(2, 3)
-_CASE_CHANGE_RE = re.compile("[a-z][A-Z]|[а-яё][А-ЯЁ]")
+# A lower-case letter followed by a capital, found from the capital (~3 % of a text's characters, so the
+# regex engine's scan for a leading class skips the rest; ``[a-z][A-Z]|...`` stopped at every letter).
+_CASE_CHANGE_RE = re.compile("[A-ZА-ЯЁ](?<=[a-z][A-Z]|[а-яё][А-ЯЁ])")
 
 
 class GluedWords(Rule):
