@@ -149,7 +149,7 @@ def test_suspect_and_case_change_prefilters_find_what_their_plain_forms_find() -
     import re
 
     from qc.encoding import _scan
-    from qc.encoding.glued_words import _CASE_CHANGE_RE
+    from qc.encoding.glued_words import CASE_CHANGE_RE
 
     leads = {chr(cp) for _n, t in _scan.CODECS for cp, b in t.items() if 0xC2 <= b <= 0xF4}
     conts = {chr(cp) for _n, t in _scan.CODECS for cp, b in t.items() if 0x80 <= b <= 0xBF} | {"\ufffd"}
@@ -165,5 +165,18 @@ def test_suspect_and_case_change_prefilters_find_what_their_plain_forms_find() -
     for _ in range(20000):
         s = "".join(rng.choice(pool) for _ in range(rng.randint(0, 8)))
         assert [m.span() for m in _scan.SUSPECT_RE.finditer(s)] == [m.span() for m in plain_suspect.finditer(s)], s
-        assert bool(_CASE_CHANGE_RE.search(s)) == bool(plain_case.search(s)), s
+        assert bool(CASE_CHANGE_RE.search(s)) == bool(plain_case.search(s)), s
     assert _scan.SUSPECT_RE.search("CafÃ©") and not _scan.SUSPECT_RE.search("It’s\xa0fine — “yes”")
+
+
+def test_nbsp_keeps_off_glued_and_homoglyph_words() -> None:
+    """other_spans tries the glued-word and homoglyph patterns only where a capital follows a lower-case
+    letter and a Cyrillic or Greek letter stands; where they do, their words are still in the spans."""
+    from qc.encoding.nbsp import other_spans
+
+    text = "Visit mediabankFlag\xa0today in M\u043escow\xa0now"
+    spans = other_spans(text)
+    glued = (text.index("mediabankFlag"), text.index("mediabankFlag") + len("mediabankFlag"))
+    mixed = (text.index("M\u043escow"), text.index("M\u043escow") + len("M\u043escow"))
+    assert glued in spans and mixed in spans
+    assert other_spans("plain\xa0text here\xa0and there") == []

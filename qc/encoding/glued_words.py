@@ -43,7 +43,7 @@ def glued_re(min_left: int, min_right: int) -> re.Pattern[str]:
 GLUED_RE = glued_re(2, 3)
 # A lower-case letter followed by a capital, found from the capital (~3 % of a text's characters, so the
 # regex engine's scan for a leading class skips the rest; ``[a-z][A-Z]|...`` stopped at every letter).
-_CASE_CHANGE_RE = re.compile("[A-ZА-ЯЁ](?<=[a-z][A-Z]|[а-яё][А-ЯЁ])")
+CASE_CHANGE_RE = re.compile("[A-ZА-ЯЁ](?<=[a-z][A-Z]|[а-яё][А-ЯЁ])")
 
 
 class GluedWords(Rule):
@@ -61,7 +61,7 @@ class GluedWords(Rule):
         self.prefixes = tuple(e[:-1] for e in entries if e.endswith("-"))
 
     def check(self, doc: Document) -> Iterator[Finding]:
-        if not _CASE_CHANGE_RE.search(doc.text):
+        if not CASE_CHANGE_RE.search(doc.text):
             return  # no lowercase letter followed by a capital: the common case, one C-speed scan
         for m in self.pattern.finditer(doc.text):
             token = m.group()

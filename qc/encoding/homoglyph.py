@@ -27,7 +27,7 @@ from qc.rule import Rule
 
 _CYR = "\u0400-\u052f"
 _GRK = "\u0370-\u03ff"
-_OTHER_SCRIPT_RE = re.compile(f"[{_CYR}{_GRK}]")
+OTHER_SCRIPT_RE = re.compile(f"[{_CYR}{_GRK}]")
 # A word (letters only) holding at least one ASCII Latin letter and one Cyrillic or Greek letter.
 MIXED_RE = re.compile(rf"(?<![^\W\d_])(?=[^\W\d_]*[A-Za-z])(?=[^\W\d_]*[{_CYR}{_GRK}])[^\W\d_]+")
 _CYR_LETTERS_RE = re.compile(f"[{_CYR}]")
@@ -74,7 +74,7 @@ class Homoglyph(Rule):
 
     def check(self, doc: Document) -> Iterator[Finding]:
         text = doc.text
-        if text.isascii() or not _OTHER_SCRIPT_RE.search(text):
+        if text.isascii() or not OTHER_SCRIPT_RE.search(text):
             return
         mojibake: list[tuple[int, int]] | None = None
         for m in MIXED_RE.finditer(text):

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 
 from qc.encoding._scan import NbspContext, all_repairs
 from qc.encoding.control_char import CONTROL_RE
-from qc.encoding.glued_words import GLUED_RE
-from qc.encoding.homoglyph import MIXED_RE
+from qc.encoding.glued_words import CASE_CHANGE_RE, GLUED_RE
+from qc.encoding.homoglyph import MIXED_RE, OTHER_SCRIPT_RE
 from qc.encoding.html_entity import ENTITY_RE
 from qc.model import Document, Finding, Severity
 from qc.rule import Rule
@@ -51,8 +51,12 @@ def other_spans(text: str) -> list[tuple[int, int]]:
     """Spans other encoding rules may edit, merged and sorted: a no-break-space finding must not overlap
     them."""
     spans = [(r.start, r.end) for r in all_repairs(text)]
-    for rx in (ENTITY_RE, CONTROL_RE, MIXED_RE, GLUED_RE, _FFFD_RE):
-        spans.extend(m.span() for m in rx.finditer(text))
+    # The homoglyph and glued-word patterns are tried at every position: only where their matches can
+    # be (each holds a Cyrillic or Greek letter, and a lower-case letter before a capital).
+    for rx in (ENTITY_RE, CONTROL_RE, MIXED_RE if OTHER_SCRIPT_RE.search(text) else None,
+               GLUED_RE if CASE_CHANGE_RE.search(text) else None, _FFFD_RE):
+        if rx is not None:
+            spans.extend(m.span() for m in rx.finditer(text))
     spans.sort()
     merged: list[tuple[int, int]] = []  # union of the spans, so one bisect finds the one holding a point
     for s, e in spans:
