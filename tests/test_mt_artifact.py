@@ -416,3 +416,21 @@ def test_title_casing_words_are_the_plain_patterns_words() -> None:
         bounds = list(itertools.accumulate(map(len, parts)))
         words = list(zip(bounds[:-1:2], bounds[1::2], parts[1::2], strict=True))
         assert words == [(m.start(), m.end(), m.group()) for m in plain.finditer(s)], s
+
+
+def test_name_pattern_and_key_memo_keep_name_variants_per_document() -> None:
+    """name-variants finds names from their capital (the plain ``\\b[A-Z][a-z]+\\b`` matches) and keeps
+    each name's key per process, but the variants it compares stay those of one document."""
+    import random
+    import re
+
+    from qc.mt_artifact.name_variants import _NAME, NameVariants
+
+    plain = re.compile(r"\b[A-Z][a-z]+\b")
+    rng = random.Random(14)
+    for s in ["Yablonsky and Jablonski", *("".join(rng.choice("aZb Q1_é-") for _ in range(12)) for _ in range(20000))]:
+        assert [m.span() for m in _NAME.finditer(s)] == [m.span() for m in plain.finditer(s)], s
+    rule = NameVariants()
+    both = "Mayor Yablonsky spoke on Monday. Later Jablonski said the plan would go ahead."
+    assert [f.data["variants"] for f in rule.check(en(both))] == [["Yablonsky", "Jablonski"]]
+    assert list(rule.check(en("Jablonski said the plan would go ahead on Monday."))) == []

@@ -31,7 +31,10 @@ class Options:
     min_len: int = 4
 
 
-_NAME = re.compile(r"\b[A-Z][a-z]+\b")
+# ``\b[A-Z][a-z]+\b`` opening with its capital (scanned for it; a leading ``\b`` is tried at every position).
+_NAME = re.compile(r"[A-Z](?<=\b[A-Z])[a-z]+\b")
+# Distinct names whose key a process keeps (a corpus's capitalised words): emptied when full.
+_KEY_MEMO_SIZE = 100_000
 
 
 def _squeeze(word: str) -> str:
@@ -55,6 +58,21 @@ class NameVariants(Rule):
     def setup(self) -> None:
         self.tr = Transliterator(self.resources.toml(f"mt_translit_{self.options.source_lang}.toml"))
         self.en = word_zipf("en")
+        self._keys: dict[str, str | None] = {}  # name -> _key(name), per process
+
+    def _key(self, w: str) -> str | None:
+        """The loose transliteration key of name ``w``; None for a short word, an English word or one
+        without a key. Kept per distinct name and process (the same names recur across a corpus)."""
+        if w in self._keys:
+            return self._keys[w]
+        if len(self._keys) >= _KEY_MEMO_SIZE:
+            self._keys.clear()
+        key = None
+        if len(w) >= self.options.min_len and self.en.get(w.lower(), 0.0) < self.options.english_zipf:
+            raw = self.tr.latin_key(w.lower())
+            key = self.tr.loose(raw) if raw else None
+        self._keys[w] = key
+        return key
 
     def check(self, doc: Document) -> Iterator[Finding]:
         if not applies(doc):
@@ -63,12 +81,9 @@ class NameVariants(Rule):
         flagged: set[str] = set()
         for m in _NAME.finditer(doc.text):
             w = m.group()
-            if len(w) < self.options.min_len or self.en.get(w.lower(), 0.0) >= self.options.english_zipf:
+            key = self._key(w)
+            if key is None:
                 continue
-            key = self.tr.latin_key(w.lower())
-            if not key:
-                continue
-            key = self.tr.loose(key)
             seen = first.setdefault(key, w)
             if seen != w and w not in flagged and not _house_style(seen, w) \
                     and _squeeze(seen.lower()) != _squeeze(w.lower()):  # Scooteer: a typo, not a respelling
