@@ -34,7 +34,7 @@ class Options:
 # ``\b[A-Z][a-z]+\b`` opening with its capital (scanned for it; a leading ``\b`` is tried at every position).
 _NAME = re.compile(r"[A-Z](?<=\b[A-Z])[a-z]+\b")
 # Distinct names whose key a process keeps (a corpus's capitalised words): emptied when full.
-_KEY_MEMO_SIZE = 100_000
+_KEY_MEMO_SIZE = 50_000
 
 
 def _squeeze(word: str) -> str:

@@ -103,7 +103,7 @@ _GLOSS = re.compile(r"[\"”’»]?\s*\(")
 
 _UNSET = object()
 # Distinct token texts whose kind a process keeps (a corpus vocabulary; ~100 bytes each): emptied when full.
-_KIND_MEMO_SIZE = 200_000
+_KIND_MEMO_SIZE = 100_000
 
 
 class _Tok:
