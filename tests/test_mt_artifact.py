@@ -434,3 +434,24 @@ def test_name_pattern_and_key_memo_keep_name_variants_per_document() -> None:
     both = "Mayor Yablonsky spoke on Monday. Later Jablonski said the plan would go ahead."
     assert [f.data["variants"] for f in rule.check(en(both))] == [["Yablonsky", "Jablonski"]]
     assert list(rule.check(en("Jablonski said the plan would go ahead on Monday."))) == []
+
+
+def test_calque_automaton_names_the_entries_whose_rarest_group_is_present() -> None:
+    """The Aho-Corasick pass gives the entries a substring test of each entry's rarest group gives (every
+    entry without groups too), in the entries' order; and the rule still finds its calques through it."""
+    from qc.mt_artifact.calque import _has_all
+
+    rule = Calque()
+    texts = [
+        "The outcome depends from the weather, reported the agency, according to the words of the mayor.",
+        "In the nearest time tens of residents received injuries, as it is known, the ministry informed.",
+        "Nothing to see here: a plain English sentence about the weather.",
+        (SEEDS / sorted(p.name for p in SEEDS.glob("*.txt"))[0]).read_text(encoding="utf-8"),
+    ]
+    for text in texts:
+        lowered = text.lower()
+        brute = [i for i, (_p, e, groups, fold, _w) in enumerate(rule.entries)
+                 if e.get("anchor") or not groups or _has_all(lowered if fold else text, groups[:1])]
+        assert rule._live(text, lowered) == brute
+    found = {f.data["source"] for f in rule.check(en(texts[0] + " " + texts[1]))}
+    assert len(found) >= 3

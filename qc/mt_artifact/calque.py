@@ -45,6 +45,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import ahocorasick
+
 from qc.cache import cached
 from qc.model import Document, Finding, Severity
 from qc.mt_artifact._common import _wordfreq_version, applies, word_zipf
@@ -254,6 +256,36 @@ class Calque(Rule):
         specs = [(e["pattern"], _flags(e), bool(e.get("anchor"))) for e in entries]
         for e, (pattern, flags, _), (groups, width) in zip(entries, specs, prefilters(specs), strict=True):
             self.entries.append((LazyPattern(pattern, flags), e, groups, not e.get("case"), width))
+        self._indexed: list[Any] | None = None  # the entries list _index was built for (on first use)
+
+    def _index(self) -> None:
+        """The prefilter turned around: (case-folded?, string of an entry's rarest group) -> the entries
+        whose rarest group holds it, found in a text by one Aho-Corasick pass per case (a substring scan
+        per string read the document ~150 times). Built for the current ``entries`` list."""
+        self._indexed = self.entries
+        self._always = [i for i, entry in enumerate(self.entries) if entry[1].get("anchor") or not entry[2]]
+        self._by_first: dict[tuple[bool, str], list[int]] = {}
+        for i, (_p, e, groups, fold, _w) in enumerate(self.entries):
+            if groups and not e.get("anchor"):
+                for lit in sorted(groups[0]):
+                    self._by_first.setdefault((fold, lit), []).append(i)
+        self._automata: dict[bool, ahocorasick.Automaton] = {}
+        for fold, lit in self._by_first:
+            self._automata.setdefault(fold, ahocorasick.Automaton()).add_word(lit, (fold, lit))
+        for automaton in self._automata.values():
+            automaton.make_automaton()
+
+    def _live(self, text: str, lowered: str) -> list[int]:
+        """Indices of the entries whose rarest literal group has a string in the text (lower-cased for a
+        case-folded entry), and of those without groups, in the entries' own order (ties of equal spans
+        keep it)."""
+        if self._indexed is not self.entries:  # first use, or a new entries list
+            self._index()
+        live = set(self._always)
+        for fold, automaton in self._automata.items():
+            for key in {key for _end, key in automaton.iter(lowered if fold else text)}:
+                live.update(self._by_first[key])
+        return sorted(live)
 
     def check(self, doc: Document) -> Iterator[Finding]:
         if not applies(doc):
@@ -263,7 +295,8 @@ class Calque(Rule):
         same_offsets = len(lowered) == len(text)  # lower() can lengthen a few characters (İ)
         spans: list[tuple[int, int, dict[str, Any]]] = []
         vocab: set[str] | None = None
-        for pattern, e, groups, fold, width in self.entries:
+        for i in self._live(text, lowered):
+            pattern, e, groups, fold, width = self.entries[i]
             hay = lowered if fold else text
             anchor = e.get("anchor")
             if anchor:
@@ -282,7 +315,7 @@ class Calque(Rule):
                              for m in pattern.finditer(text, a, b)}
                 else:
                     found = {(m.start(), m.end()) for m in pattern.finditer(text)}
-            elif not _has_all(hay, groups):
+            elif not _has_all(hay, groups[1:]):  # the rarest group is present (the entry is live)
                 continue
             elif width is not None and groups and (same_offsets or not fold):
                 # every match holds one of the rarest group's strings: search only around them
