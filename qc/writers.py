@@ -198,7 +198,11 @@ class AtomicLines:
         self.fh: IO[str] = open(self.tmp, "x", encoding="utf-8", newline="\n")  # noqa: SIM115 (closed in commit/abort)
 
     def write(self, obj: Any) -> None:
-        self.fh.write(dumps(obj))
+        self.write_line(dumps(obj))
+
+    def write_line(self, line: str) -> None:
+        """A line already made by ``dumps`` (workers render most lines: ``qc.spool``)."""
+        self.fh.write(line)
         self.fh.write("\n")
 
     def commit(self) -> None:
