@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from qc.engine import BatchResult, DocResult, clean_text, finding_order
@@ -150,14 +151,22 @@ class Spool:
         corpus rule flagged it; the sketch rows are renumbered to batch positions."""
         t0 = time.perf_counter()
         results = result.results
-        first = results[0].ordinal if results else 0
         lines = [None if self.how is None else render(finish(r, {}, (), self.how), self.how) for r in results]
         with open(part, "ab") as fh:
             pickle.dump(list(zip(results, lines, strict=True)), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        sketches = {rid: f.with_columns(pl.col("doc") - first) if first else f for rid, f in result.sketches.items()}
+        ordinals = np.array([r.ordinal for r in results], dtype=np.int64)
+        sketches = {rid: _to_positions(f, ordinals) for rid, f in result.sketches.items()}
         result.seconds[SPOOL_STEP] = result.seconds.get(SPOOL_STEP, 0.0) + time.perf_counter() - t0
         return Spooled(part, [r.id for r in results], [r.source for r in results], sketches, result.seconds,
                        result.pid or os.getpid(), result.build_seconds, checked)
+
+
+def _to_positions(frame: pl.DataFrame, ordinals: np.ndarray) -> pl.DataFrame:
+    """Sketch rows numbered by their document's position in the batch (``ordinals``: increasing)."""
+    if ordinals.size == 0 or (ordinals[0] == 0 and ordinals[-1] == ordinals.size - 1):
+        return frame
+    doc = np.searchsorted(ordinals, frame["doc"].to_numpy())
+    return frame.with_columns(pl.Series("doc", doc, dtype=pl.Int64))
 
 
 def read_part(part: Path) -> Iterator[tuple[DocResult, Lines | None]]:

@@ -3,19 +3,22 @@ sequential read's, byte for byte, duplicate ids across ranges included, and no t
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 import random
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 import qc.executor
 import qc.readers
+from qc.engine import BatchResult, DocResult
 from qc.pack import load_pack
 from qc.readers import ReadOptions, UniqueIds, cut_jsonl, input_splits, read_input, read_split
 from qc.runner import AuditConfig, run_audit
-from qc.spool import Finishing, Spool
+from qc.spool import Finishing, Spool, read_part
 
 WORDS = ["council", "budget", "river", "school", "harbour", "festival", "minister", "market", "railway",
          "storm", "hospital", "vote", "bridge", "museum", "league", "court", "farmers", "police"]
@@ -106,3 +109,32 @@ def test_a_worker_returns_no_text(tmp_path: Path) -> None:
     sent = pickle.dumps(qc.executor._spool_split(0, split, ReadOptions(), 16))
     assert len(sent) < split.end / 5
     assert spool.part(0).stat().st_size > split.end
+
+
+def test_spooled_lines_equal_finishing_in_pass_two(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lines a worker spools for a document no corpus rule flags are the lines pass two writes
+    when it finishes the document itself (document findings, fixes and error rows included)."""
+    src = _corpus(tmp_path / "c.jsonl", random.Random(4))
+    pack = load_pack(select=["encoding", "near-duplicate"])
+    run_audit(AuditConfig(input=src, out=tmp_path / "spooled", pack=pack, batch_size=16))
+    real = Spool.write
+
+    def without_lines(self: Spool, *args: object, **kw: object):
+        return real(dataclasses.replace(self, how=None), *args, **kw)
+
+    monkeypatch.setattr(Spool, "write", without_lines)
+    run_audit(AuditConfig(input=src, out=tmp_path / "finished", pack=load_pack(select=["encoding", "near-duplicate"]),
+                          batch_size=16))
+    for name in ("reports.jsonl", "summary.json", "clean.jsonl", "edits.jsonl"):
+        assert (tmp_path / "spooled" / name).read_bytes() == (tmp_path / "finished" / name).read_bytes(), name
+    rows = [json.loads(line) for line in (tmp_path / "spooled" / "reports.jsonl").read_text().splitlines()]
+    assert any(f["rule"].startswith("encoding/") for r in rows for f in r["findings"])
+
+
+def test_sketch_rows_are_renumbered_to_batch_positions(tmp_path: Path) -> None:
+    """Results numbered by input ordinal (Ray's batches) are spooled with rows by batch position."""
+    results = [DocResult(o, f"d{o}", f"c:{o}", "text", {}, "und", [], [], None) for o in (10, 11, 13)]
+    frame = pl.DataFrame({"doc": [10, 13, 13], "x": [1, 2, 3]})
+    spooled = Spool(tmp_path, None).write(BatchResult(results, {"r": frame}), tmp_path / "part.pkl")
+    assert spooled.sketches["r"]["doc"].to_list() == [0, 2, 2]
+    assert [res.id for res, _ in read_part(tmp_path / "part.pkl")] == ["d10", "d11", "d13"]
