@@ -256,6 +256,8 @@ def sketch_rule_batch(rule: CorpusRule, todo: list[_ToSketch], budget: float,
     if frame is None or frame.height == 0:
         return None
     ordinals = np.array([d.result.ordinal for d in todo], dtype=np.int64)
+    if ordinals[0] == 0 and ordinals[-1] == len(todo) - 1 and frame["doc"].dtype == pl.Int64:
+        return frame  # positions are the ordinals (they increase)
     return frame.with_columns(pl.Series("doc", ordinals[frame["doc"].to_numpy()], dtype=pl.Int64))
 
 

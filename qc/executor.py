@@ -29,7 +29,7 @@ from qc.model import Document
 from qc.pack import Pack
 from qc.readers import BadInput, ReadOptions, Split, cut_jsonl, read_split
 from qc.rule import ResolveTasks, Rule
-from qc.spool import Spool, Spooled
+from qc.spool import Spool, Spooled, joined
 
 Batch = Sequence[tuple[int, Document | BadInput]]
 
@@ -76,12 +76,11 @@ def _run_batch(batch: Batch) -> BatchResult:
 
 
 def _spool_split(task: int, split: Split, options: ReadOptions, batch_size: int) -> list[Spooled]:
-    """A worker's task: read a split, audit it and spool it."""
-    out = list(run_split(task, split, options, batch_size, _WORKER["rules"], _WORKER["fix"], _WORKER["budget"],
-                         _WORKER["spool"]))
-    for sp in out:
-        sp.build_seconds = _WORKER["build_seconds"]
-    return out
+    """A worker's task: read a split, audit it and spool it (one ``Spooled`` for the split)."""
+    out = joined(list(run_split(task, split, options, batch_size, _WORKER["rules"], _WORKER["fix"],
+                                _WORKER["budget"], _WORKER["spool"])))
+    out.build_seconds = _WORKER["build_seconds"]
+    return [out]
 
 
 def _spool_batch(task: int, batch: Batch) -> list[Spooled]:

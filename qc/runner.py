@@ -24,7 +24,7 @@ from qc.pack import Pack
 from qc.readers import ReadOptions, UniqueIds, input_kind, input_splits
 from qc.report import SEVERITY_RANK, Summary
 from qc.rule import CorpusResult, CorpusRule, Rule
-from qc.spool import SPOOL_STEP, Finished, Finishing, Lines, Spool, Spooled, read_part, render
+from qc.spool import SPOOL_STEP, Finished, Finishing, Lines, Spool, Spooled, join_rows, read_part, render
 from qc.spool import finish as _finish
 from qc.writers import (
     FINDINGS_SCHEMA,
@@ -112,7 +112,7 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
         how = None if kind in ("text", "dir") else Finishing.of(
             pack, fix_rule_ids(pack), cfg.read.text_field, reports=cfg.reports,
             clean_lines=kind in ("jsonl", "parquet"), texts=cfg.texts)
-        sketches: dict[str, list[pl.DataFrame]] = {r.id: [] for r in corpus_rules}
+        sketches: dict[str, list[tuple[int, pl.DataFrame]]] = {r.id: [] for r in corpus_rules}  # (base, rows)
         ids: list[str] = []
         spooled: list[Path] = []
         unique = UniqueIds()  # byte ranges of a JSONL file are checked for duplicate ids here
@@ -134,7 +134,7 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
             for rid, frame in batch.sketches.items():
                 if dropped:  # an error row has no sketch
                     frame = frame.filter(~pl.col("doc").is_in(dropped))
-                sketches[rid].append(frame.with_columns(pl.col("doc") + base) if base else frame)
+                sketches[rid].append((base, frame))
             if not spooled or spooled[-1] != batch.part:
                 spooled.append(batch.part)
             if cfg.progress:
@@ -146,8 +146,7 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
         corpus: dict[str, CorpusResult] = {}
         kept_rows: dict[str, pl.DataFrame] = {}
         for rule in corpus_rules:
-            frames = sketches.pop(rule.id)
-            rows = pl.concat(frames, how="diagonal_relaxed", rechunk=True) if frames else pl.DataFrame()
+            rows = join_rows(sketches.pop(rule.id))
             corpus[rule.id] = rule.resolve(rows, ids, executor)
             if cfg.keep_rows:
                 kept_rows[rule.id] = rows

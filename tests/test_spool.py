@@ -86,7 +86,8 @@ def test_workers_reading_ranges_report_like_one_job(select: list[str], tmp_path:
     outs = []
     for jobs in (1, 2):
         out = tmp_path / f"out{jobs}"
-        run_audit(AuditConfig(input=src, out=out, pack=load_pack(select=select), jobs=jobs, batch_size=16))
+        run_audit(AuditConfig(input=src, out=out, pack=load_pack(select=select), jobs=jobs,
+                              batch_size=4))  # several batches a range
         outs.append(out)
     assert sum(isinstance(t, qc.readers.Split) and t.ranged for t in tasks) > 5
     for name in ("reports.jsonl", "summary.json", "clean.jsonl", "edits.jsonl"):
