@@ -28,7 +28,7 @@ from qc.model import Finding, excerpt
 from qc.pack import Pack, Selector, VerdictPolicy
 from qc.report import report_row
 from qc.rule import CorpusResult
-from qc.writers import FINDINGS_SCHEMA, dumps
+from qc.writers import FINDINGS_SCHEMA, encode_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,14 +89,15 @@ def finish(res: DocResult, corpus: Mapping[str, CorpusResult], ids: Sequence[str
 
 @dataclass(slots=True)
 class Lines:
-    """A finished document's lines in the line outputs (``None``: no line in that file)."""
+    """A finished document's lines in the line outputs, UTF-8 with their newline (``None``: no line
+    in that file)."""
 
     row: dict[str, Any]  # the report row (the summary and the gate's lists read it)
-    report: str | None
-    findings: list[str]
-    edits: str | None
-    clean: str | None
-    text: str | None
+    report: bytes | None
+    findings: list[bytes]
+    edits: bytes | None
+    clean: bytes | None
+    text: bytes | None
 
 
 def render(fin: Finished, how: Finishing) -> Lines:
@@ -104,18 +105,18 @@ def render(fin: Finished, how: Finishing) -> Lines:
     row, res = fin.row, fin.res
     report = findings = None
     if how.reports:
-        report = dumps(row)
-        findings = [dumps({"id": row["id"], **{k: f.get(k) for k in FINDINGS_SCHEMA if k != "id"}})
+        report = encode_line(row)
+        findings = [encode_line({"id": row["id"], **{k: f.get(k) for k in FINDINGS_SCHEMA if k != "id"}})
                     for f in row["findings"]]
-    edits = (dumps({"id": row["id"], "edits": [e.to_dict() for e in fin.edits], "dropped": row["dropped"]})
+    edits = (encode_line({"id": row["id"], "edits": [e.to_dict() for e in fin.edits], "dropped": row["dropped"]})
              if fin.edits or row["dropped"] else None)
     keep = not row["dropped"] and not res.input_error
     clean = None
     if how.clean_lines and keep:
         obj = dict(res.meta)
         obj[how.text_field] = fin.clean
-        clean = dumps(obj)
-    text = dumps({"id": row["id"], "text": res.text}) if how.texts and not res.input_error else None
+        clean = encode_line(obj)
+    text = encode_line({"id": row["id"], "text": res.text}) if how.texts and not res.input_error else None
     return Lines(row, report, findings or [], edits, clean, text)
 
 

@@ -55,6 +55,12 @@ def dumps(obj: Any) -> str:
     return line
 
 
+def encode_line(obj: Any) -> bytes:
+    """``dumps(obj)`` and a newline as UTF-8: a line of a line output, made where the document was
+    audited (a worker encodes it once; the driver writes the bytes as they are)."""
+    return (dumps(obj) + "\n").encode("utf-8")
+
+
 _LINE_BREAKS_ESCAPED = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
@@ -200,15 +206,14 @@ class AtomicLines:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = temp_path(path)
-        self.fh: IO[str] = open(self.tmp, "x", encoding="utf-8", newline="\n")  # noqa: SIM115 (closed in commit/abort)
+        self.fh: IO[bytes] = open(self.tmp, "xb")  # noqa: SIM115 (closed in commit/abort)
 
     def write(self, obj: Any) -> None:
-        self.write_line(dumps(obj))
+        self.write_line(encode_line(obj))
 
-    def write_line(self, line: str) -> None:
-        """A line already made by ``dumps`` (workers render most lines: ``qc.spool``)."""
+    def write_line(self, line: bytes) -> None:
+        """A line made by ``encode_line`` (workers render most lines: ``qc.spool``)."""
         self.fh.write(line)
-        self.fh.write("\n")
 
     def commit(self) -> None:
         self.fh.close()

@@ -47,7 +47,7 @@ def test_full_disk_is_one_line_and_leaves_no_temp_files(tmp_path: Path, monkeypa
     real = qc.writers.AtomicLines.write_line  # every line output goes through it
     written = 0
 
-    def fills_up(self: qc.writers.AtomicLines, line: str) -> None:
+    def fills_up(self: qc.writers.AtomicLines, line: bytes) -> None:
         nonlocal written
         written += 1
         if written > 2:
