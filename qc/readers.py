@@ -501,17 +501,25 @@ def _bounded_lines(fh: IO[bytes] | _Range, max_bytes: int, first_line: int = 0) 
             yield lineno, raw
 
 
+# The JSON escapes of a NUL or a surrogate (a lone one, or half of a pair that json.loads joins)
+_MAYBE_NUL_OR_SURROGATE = re.compile(rb"\\u(?:0000|[dD])")
+
+
 def _jsonl_record(raw: bytes | None, where: str, options: ReadOptions) -> Record:
     if raw is None or len(raw) > options.max_bytes:
         size = "" if raw is None else f"{len(raw)} bytes "
         return BadInput(where, where, f"line too large: {size}> limit {options.max_bytes}")
-    try:  # invalid bytes survive as surrogate escapes, then become U+FFFD with a decode error
-        obj = json.loads(raw.decode("utf-8", "surrogateescape"))
+    try:
+        line, plain = raw.decode("utf-8"), not _MAYBE_NUL_OR_SURROGATE.search(raw)
+    except UnicodeDecodeError:  # invalid bytes survive as surrogate escapes, then become U+FFFD with a decode error
+        line, plain = raw.decode("utf-8", "surrogateescape"), False
+    try:
+        obj = json.loads(line)
     except (json.JSONDecodeError, RecursionError) as exc:
         return BadInput(where, where, f"malformed JSON at {where}: {exc}")
     if not isinstance(obj, dict):
         return BadInput(where, where, f"JSON line at {where} is not an object")
-    return _object_record(obj, where, options)
+    return _object_record(obj, where, options, plain)
 
 
 class UniqueIds:
@@ -541,7 +549,10 @@ class UniqueIds:
         return where, f"duplicate id {rec_id!r} (first at {first}); ids must be unique"
 
 
-def _object_record(obj: dict[str, Any], where: str, options: ReadOptions) -> Record:
+def _object_record(obj: dict[str, Any], where: str, options: ReadOptions, plain: bool = False) -> Record:
+    """``plain``: the strings came from valid UTF-8 without a ``\\u0000`` or ``\\uD...`` escape, so they
+    hold no NUL and no surrogate (JSON allows neither raw) and the text needs no check (7 us of a 3 KB
+    non-ASCII text)."""
     raw_id = obj.get(options.id_field)
     if isinstance(raw_id, float) and not math.isfinite(raw_id):
         raw_id = None
@@ -555,6 +566,8 @@ def _object_record(obj: dict[str, Any], where: str, options: ReadOptions) -> Rec
         return BadInput(doc_id, where, f"field {options.text_field!r} missing or not a string", meta)
     if not text.strip():
         return BadInput(doc_id, where, "empty document", meta)
+    if plain:
+        return Document(id=doc_id, text=text, meta=meta, source=where)
     if "\x00" in text:
         return BadInput(doc_id, where, "text contains NUL characters (binary data?)", meta)
     text, errors = sanitize_text(text)
