@@ -99,6 +99,9 @@ class Lines:
     clean: bytes | None
     text: bytes | None
 
+    def __reduce__(self) -> tuple[type, tuple]:
+        return Lines, (self.row, self.report, self.findings, self.edits, self.clean, self.text)  # as DocResult's
+
 
 def render(fin: Finished, how: Finishing) -> Lines:
     """The output lines of a finished document (the same bytes wherever this runs)."""
