@@ -109,44 +109,27 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
     try:
         # ---- pass one: per-document rules and sketches, spooled in order (by whoever ran the batch)
         kind = input_kind(cfg.input)
-        how = None if kind in ("text", "dir") else Finishing.of(
-            pack, fix_rule_ids(pack), cfg.read.text_field, reports=cfg.reports,
-            clean_lines=kind in ("jsonl", "parquet"), texts=cfg.texts)
-        sketches: dict[str, list[tuple[int, pl.DataFrame]]] = {r.id: [] for r in corpus_rules}  # (base, rows)
-        ids: list[str] = []
-        spooled: list[Path] = []
-        unique = UniqueIds()  # byte ranges of a JSONL file are checked for duplicate ids here
-        replaced: dict[int, tuple[str, str]] = {}  # ordinal -> (id, error) of a duplicate id's row
+        fix_rules = fix_rule_ids(pack)
+        finishing = Finishing.of(pack, fix_rules, cfg.read.text_field, reports=cfg.reports,
+                                 clean_lines=kind in ("jsonl", "parquet"), texts=cfg.texts)
+        # per-file outputs (text and directory input) are finished in pass two only
+        how = None if kind in ("text", "dir") else finishing
+        kept = _PassOne({r.id: [] for r in corpus_rules})
         clock = _Clock()
         for batch in executor.spool_splits(splits, cfg.read, cfg.batch_size, Spool(spool, how)):
             clock.add_batch(batch)
-            base = len(ids)
-            dropped = []
-            if batch.checked:
-                ids.extend(batch.ids)
-            else:
-                for k, (doc_id, source) in enumerate(zip(batch.ids, batch.sources, strict=True)):
-                    clash = unique.clash(doc_id, source)
-                    if clash is not None:
-                        replaced[base + k] = clash
-                        dropped.append(k)
-                    ids.append(doc_id if clash is None else clash[0])
-            for rid, frame in batch.sketches.items():
-                if dropped:  # an error row has no sketch
-                    frame = frame.filter(~pl.col("doc").is_in(dropped))
-                sketches[rid].append((base, frame))
-            if not spooled or spooled[-1] != batch.part:
-                spooled.append(batch.part)
+            kept.add(batch)
             if cfg.progress:
-                cfg.progress(len(ids))
+                cfg.progress(len(kept.ids))
         t1 = time.perf_counter()
         cpu1 = time.process_time()
 
         # ---- corpus rules
         corpus: dict[str, CorpusResult] = {}
         kept_rows: dict[str, pl.DataFrame] = {}
+        ids, replaced = kept.ids, kept.replaced
         for rule in corpus_rules:
-            rows = join_rows(sketches.pop(rule.id))
+            rows = join_rows(kept.sketches.pop(rule.id))
             corpus[rule.id] = rule.resolve(rows, ids, executor)
             if cfg.keep_rows:
                 kept_rows[rule.id] = rows
@@ -154,15 +137,12 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
         t2 = time.perf_counter()
 
         # ---- pass two: merge, clean, judge, write
-        fix_rules = fix_rule_ids(pack)
-        finishing = how or Finishing.of(pack, fix_rules, cfg.read.text_field, reports=cfg.reports,
-                                        clean_lines=False, texts=cfg.texts)
         touched = set(replaced).union(*(c.findings.keys() | c.cluster.keys() | c.duplicate_of.keys()
                                         for c in corpus.values()))
         writer = _Outputs(cfg, kind)
         try:
             ordinal = 0
-            for part in spooled:
+            for part in kept.parts:
                 for res, lines in read_part(part):
                     res.ordinal = ordinal
                     if ordinal in touched or lines is None:
@@ -198,6 +178,38 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
     finally:
         executor.close()
         shutil.rmtree(spool, ignore_errors=True)
+
+
+@dataclass
+class _PassOne:
+    """What the driver keeps of pass one: ids in input order, each corpus rule's sketch rows with the
+    ordinal of their batch's first document, the spool parts in order, and the error rows that the
+    duplicate-id check of JSONL byte ranges makes (``UniqueIds``, as a sequential reader would)."""
+
+    sketches: dict[str, list[tuple[int, pl.DataFrame]]]
+    ids: list[str] = field(default_factory=list)
+    parts: list[Path] = field(default_factory=list)
+    replaced: dict[int, tuple[str, str]] = field(default_factory=dict)  # ordinal -> (id, error)
+    unique: UniqueIds = field(default_factory=UniqueIds)
+
+    def add(self, batch: Spooled) -> None:
+        base = len(self.ids)
+        dropped = []
+        if batch.checked:
+            self.ids.extend(batch.ids)
+        else:
+            for k, (doc_id, source) in enumerate(zip(batch.ids, batch.sources, strict=True)):
+                clash = self.unique.clash(doc_id, source)
+                if clash is not None:
+                    self.replaced[base + k] = clash
+                    dropped.append(k)
+                self.ids.append(doc_id if clash is None else clash[0])
+        for rid, frame in batch.sketches.items():
+            if dropped:  # an error row has no sketch
+                frame = frame.filter(~pl.col("doc").is_in(dropped))
+            self.sketches[rid].append((base, frame))
+        if not self.parts or self.parts[-1] != batch.part:
+            self.parts.append(batch.part)
 
 
 @dataclass
