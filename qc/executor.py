@@ -75,18 +75,18 @@ def _run_batch(batch: Batch) -> BatchResult:
     return result
 
 
-def _spool_split(task: int, split: Split, options: ReadOptions, batch_size: int) -> list[Spooled]:
-    """A worker's task: read a split, audit it and spool it (one ``Spooled`` for the split)."""
+def _spool_split(task: int, split: Split, options: ReadOptions, batch_size: int) -> Spooled:
+    """A worker's task: read a split, audit it and spool it (its batches joined in one ``Spooled``)."""
     out = joined(list(run_split(task, split, options, batch_size, _WORKER["rules"], _WORKER["fix"],
                                 _WORKER["budget"], _WORKER["spool"])))
     out.build_seconds = _WORKER["build_seconds"]
-    return [out]
+    return out
 
 
-def _spool_batch(task: int, batch: Batch) -> list[Spooled]:
+def _spool_batch(task: int, batch: Batch) -> Spooled:
     """A worker's task: audit a batch the driver read, and spool it."""
     spool = _WORKER["spool"]
-    return [spool.write(_run_batch(batch), spool.part(task))]
+    return spool.write(_run_batch(batch), spool.part(task))
 
 
 def run_split(task: int, split: Split, options: ReadOptions, batch_size: int, rules: Sequence[Rule],
@@ -180,9 +180,9 @@ class LocalExecutor:
             else:
                 pending.append(self._pool.apply_async(_spool_batch, (task, payload)))
             if len(pending) >= limit:
-                yield from pending.popleft().get()
+                yield pending.popleft().get()
         while pending:
-            yield from pending.popleft().get()
+            yield pending.popleft().get()
         self.close()
 
     def map(self, batches: Iterable[Batch]) -> Iterator[BatchResult]:
