@@ -101,9 +101,10 @@ def run_split(task: int, split: Split, options: ReadOptions, batch_size: int, ru
 
 def spool_results(results: Iterable[BatchResult], spool: Spool) -> Iterator[Spooled]:
     """Results made elsewhere (Ray's workers) spooled here, into one part."""
-    part = spool.part(0)
+    here = spool.in_driver()
+    part = here.part(0)
     for result in results:
-        yield spool.write(result, part)
+        yield here.write(result, part)
 
 
 def split_batches(splits: Iterable[Split], options: ReadOptions, batch_size: int) -> Iterator[Batch]:
@@ -150,10 +151,11 @@ class LocalExecutor:
 
     def spool_splits(self, splits: Sequence[Split], options: ReadOptions, batch_size: int,
                      spool: Spool) -> Iterator[Spooled]:
+        here = spool.in_driver()
         if self.jobs == 1:
             for task, split in enumerate(splits):
                 yield from run_split(task, split, options, batch_size, self.rules, self.fix,
-                                     self.pack.document_seconds, spool)
+                                     self.pack.document_seconds, here)
             return
         it = _tasks(splits, options, batch_size)
         head: list[tuple[int, Split | Batch]] = []
@@ -165,10 +167,10 @@ class LocalExecutor:
             for task, payload in head:  # small inputs: not worth starting processes
                 if isinstance(payload, Split):
                     yield from run_split(task, payload, options, batch_size, self.rules, self.fix,
-                                         self.pack.document_seconds, spool)
+                                         self.pack.document_seconds, here)
                 else:
-                    yield spool.write(audit_batch(payload, self.rules, self.fix, self.pack.document_seconds),
-                                      spool.part(task))
+                    yield here.write(audit_batch(payload, self.rules, self.fix, self.pack.document_seconds),
+                                     here.part(task))
             return
         ctx = mp.get_context("spawn")
         self._pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(self.pack, spool))

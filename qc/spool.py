@@ -1,9 +1,10 @@
 """The spool: pass one's per-document results on disk until pass two writes the outputs.
 
 Whoever runs a batch writes it to the run's spool folder (a pool worker writes its own part, so texts
-never travel back through a pipe) together with each document's output lines *as they are when no
+never travel back through a pipe); a worker adds each document's output lines *as they are when no
 corpus rule has anything to say about it*: most documents. Pass two writes those lines as they are
-and finishes again only the documents that corpus rules flagged or clustered (``finish``, the one
+and finishes again only the documents that corpus rules flagged or clustered (and every document
+the driver spooled itself) (``finish``, the one
 way a result becomes a report row). The driver keeps only what ``Spooled`` holds: ids, sketch rows,
 timers.
 """
@@ -149,6 +150,11 @@ class Spool:
 
     def part(self, task: int) -> Path:
         return self.folder / f"{task:08d}.pkl"
+
+    def in_driver(self) -> Spool:
+        """This spool for batches run by the driver itself (one job, a small input, Ray's results):
+        their documents are finished in pass two only (finishing them early pays only in workers)."""
+        return dataclasses.replace(self, how=None)
 
     def write(self, result: BatchResult, part: Path, checked: bool = True) -> Spooled:
         """Append a batch to ``part``, each result with its lines as pass two would write them if no

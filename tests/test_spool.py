@@ -3,7 +3,6 @@ sequential read's, byte for byte, duplicate ids across ranges included, and no t
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import pickle
 import random
@@ -72,6 +71,8 @@ def test_ranges_read_like_the_whole_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize("select", [["near-duplicate"], ["encoding", "near-duplicate"]])
 def test_workers_reading_ranges_report_like_one_job(select: list[str], tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """With one job the driver reads the whole file and pass two finishes every document; with two,
+    workers read ranges and spool each document's lines (pass two finishes only flagged ones)."""
     src = _corpus(tmp_path / "c.jsonl", random.Random(2))
     monkeypatch.setattr(qc.readers, "RANGE_BYTES", 8000)  # many ranges (cut in this process)
     tasks: list[object] = []
@@ -110,26 +111,6 @@ def test_a_worker_returns_no_text(tmp_path: Path) -> None:
     sent = pickle.dumps(qc.executor._spool_split(0, split, ReadOptions(), 16))
     assert len(sent) < split.end / 5
     assert spool.part(0).stat().st_size > split.end
-
-
-def test_spooled_lines_equal_finishing_in_pass_two(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The lines a worker spools for a document no corpus rule flags are the lines pass two writes
-    when it finishes the document itself (document findings, fixes and error rows included)."""
-    src = _corpus(tmp_path / "c.jsonl", random.Random(4))
-    pack = load_pack(select=["encoding", "near-duplicate"])
-    run_audit(AuditConfig(input=src, out=tmp_path / "spooled", pack=pack, batch_size=16))
-    real = Spool.write
-
-    def without_lines(self: Spool, *args: object, **kw: object):
-        return real(dataclasses.replace(self, how=None), *args, **kw)
-
-    monkeypatch.setattr(Spool, "write", without_lines)
-    run_audit(AuditConfig(input=src, out=tmp_path / "finished", pack=load_pack(select=["encoding", "near-duplicate"]),
-                          batch_size=16))
-    for name in ("reports.jsonl", "summary.json", "clean.jsonl", "edits.jsonl"):
-        assert (tmp_path / "spooled" / name).read_bytes() == (tmp_path / "finished" / name).read_bytes(), name
-    rows = [json.loads(line) for line in (tmp_path / "spooled" / "reports.jsonl").read_text().splitlines()]
-    assert any(f["rule"].startswith("encoding/") for r in rows for f in r["findings"])
 
 
 def test_sketch_rows_are_renumbered_to_batch_positions(tmp_path: Path) -> None:
