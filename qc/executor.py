@@ -1,8 +1,13 @@
 """Where pass one runs. An executor maps the engine's pure batch function over batches, in order.
 
-``LocalExecutor`` reads the input's splits here and runs the batches inline (one job) or in a process
-pool with a bounded number of batches in flight, so memory stays flat whatever the corpus size.
-``qc.executor_ray.RayExecutor`` gives the splits to Ray Data, whose workers read and audit them.
+``LocalExecutor`` runs the batches inline (one job) or in a process pool with a bounded number of
+tasks in flight, so memory stays flat whatever the corpus size. A pool worker reads its own split (a
+run of a directory's files, a byte range of a JSONL file: ``qc.readers.cut_jsonl``) and writes its
+results to the run's spool (``qc.spool``), returning only ids, sketch rows and timers: texts never
+cross a pipe. Inputs that cannot be cut (gzip, Parquet, URLs, pipes) are read here and their batches
+shipped to the workers, which spool them too.
+``qc.executor_ray.RayExecutor`` gives the splits to Ray Data, whose workers read and audit them (the
+driver spools, as the spool folder is local to it).
 Both yield the results in input order, and both run the same functions: ``read_split`` and
 ``audit_batch``. This module never imports ``qc.executor_ray`` (which imports it): the runner picks
 one (``qc.runner.make_executor``).
@@ -22,8 +27,9 @@ from qc.distributed import connected_components
 from qc.engine import BatchResult, audit_batch
 from qc.model import Document
 from qc.pack import Pack
-from qc.readers import BadInput, ReadOptions, Split, read_split
+from qc.readers import BadInput, ReadOptions, Split, cut_jsonl, read_split
 from qc.rule import ResolveTasks, Rule
+from qc.spool import Spool, Spooled, joined
 
 Batch = Sequence[tuple[int, Document | BadInput]]
 
@@ -42,25 +48,63 @@ class Executor(ResolveTasks, Protocol):
         """Pass one over the input: the results of ``batch_size`` documents at a time, in input order."""
         ...
 
+    def spool_splits(self, splits: Sequence[Split], options: ReadOptions, batch_size: int,
+                     spool: Spool) -> Iterator[Spooled]:
+        """Pass one with the results written to ``spool``: what is left of each batch, in input order."""
+        ...
+
     def close(self) -> None: ...
 
 
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(pack: Pack) -> None:
+def _init_worker(pack: Pack, spool: Spool | None = None) -> None:
     t0 = time.perf_counter()
     rules = pack.build()
     _WORKER["build_seconds"] = time.perf_counter() - t0
     _WORKER["rules"] = rules
     _WORKER["fix"] = fix_rule_ids(pack, rules)
     _WORKER["budget"] = pack.document_seconds
+    _WORKER["spool"] = spool
 
 
 def _run_batch(batch: Batch) -> BatchResult:
     result = audit_batch(batch, _WORKER["rules"], _WORKER["fix"], _WORKER["budget"])
     result.build_seconds = _WORKER["build_seconds"]
     return result
+
+
+def _spool_split(task: int, split: Split, options: ReadOptions, batch_size: int) -> Spooled:
+    """A worker's task: read a split, audit it and spool it (its batches joined in one ``Spooled``)."""
+    out = joined(list(run_split(task, split, options, batch_size, _WORKER["rules"], _WORKER["fix"],
+                                _WORKER["budget"], _WORKER["spool"])))
+    out.build_seconds = _WORKER["build_seconds"]
+    return out
+
+
+def _spool_batch(task: int, batch: Batch) -> Spooled:
+    """A worker's task: audit a batch the driver read, and spool it."""
+    spool = _WORKER["spool"]
+    return spool.write(_run_batch(batch), spool.part(task))
+
+
+def run_split(task: int, split: Split, options: ReadOptions, batch_size: int, rules: Sequence[Rule],
+              fix: set[str], budget: float, spool: Spool) -> Iterator[Spooled]:
+    """Pass one over one split, spooled to ``spool.part(task)`` a batch at a time; records are numbered
+    from 0 in each batch (the driver knows where the batch starts)."""
+    part = spool.part(task)
+    for batch in split_batches([split], options, batch_size):
+        local = [(k, rec) for k, (_, rec) in enumerate(batch)]
+        yield spool.write(audit_batch(local, rules, fix, budget), part, checked=not split.ranged)
+
+
+def spool_results(results: Iterable[BatchResult], spool: Spool) -> Iterator[Spooled]:
+    """Results made elsewhere (Ray's workers) spooled here, into one part."""
+    here = spool.in_driver()
+    part = here.part(0)
+    for result in results:
+        yield here.write(result, part)
 
 
 def split_batches(splits: Iterable[Split], options: ReadOptions, batch_size: int) -> Iterator[Batch]:
@@ -105,6 +149,44 @@ class LocalExecutor:
                    batch_size: int) -> Iterator[BatchResult]:
         return self.map(split_batches(splits, options, batch_size))
 
+    def spool_splits(self, splits: Sequence[Split], options: ReadOptions, batch_size: int,
+                     spool: Spool) -> Iterator[Spooled]:
+        here = spool.in_driver()
+        if self.jobs == 1:
+            for task, split in enumerate(splits):
+                yield from run_split(task, split, options, batch_size, self.rules, self.fix,
+                                     self.pack.document_seconds, here)
+            return
+        it = _tasks(splits, options, batch_size)
+        head: list[tuple[int, Split | Batch]] = []
+        for task in it:
+            head.append(task)
+            if len(head) > 2:
+                break
+        if sum(_batches(payload, batch_size) for _, payload in head) <= 2:
+            for task, payload in head:  # small inputs: not worth starting processes
+                if isinstance(payload, Split):
+                    yield from run_split(task, payload, options, batch_size, self.rules, self.fix,
+                                         self.pack.document_seconds, here)
+                else:
+                    yield here.write(audit_batch(payload, self.rules, self.fix, self.pack.document_seconds),
+                                     here.part(task))
+            return
+        ctx = mp.get_context("spawn")
+        self._pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(self.pack, spool))
+        pending: collections.deque = collections.deque()
+        limit = 3 * self.jobs
+        for task, payload in _chain(head, it):
+            if isinstance(payload, Split):
+                pending.append(self._pool.apply_async(_spool_split, (task, payload, options, batch_size)))
+            else:
+                pending.append(self._pool.apply_async(_spool_batch, (task, payload)))
+            if len(pending) >= limit:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+        self.close()
+
     def map(self, batches: Iterable[Batch]) -> Iterator[BatchResult]:
         it = iter(batches)
         if self.jobs == 1:
@@ -147,6 +229,28 @@ class LocalExecutor:
             self._pool = None
 
 
-def _chain(head: list[Batch], rest: Iterator[Batch]) -> Iterator[Batch]:
+def _tasks(splits: Iterable[Split], options: ReadOptions, batch_size: int) -> Iterator[tuple[int, Split | Batch]]:
+    """Numbered pool tasks in input order: a split a worker reads itself (a run of files, a range of a
+    JSONL file), or a batch read here from an input that cannot be cut."""
+    n = 0
+    for split in splits:
+        for piece in cut_jsonl(split):
+            if piece.kind == "dir" or piece.ranged:
+                yield n, piece
+                n += 1
+                continue
+            for batch in split_batches([piece], options, batch_size):
+                yield n, batch
+                n += 1
+
+
+def _batches(payload: Split | Batch, batch_size: int) -> int:
+    """How many batches a task holds (a JSONL range: more than a small input has)."""
+    if not isinstance(payload, Split):
+        return 1
+    return -(-len(payload.files) // batch_size) if payload.kind == "dir" else 3
+
+
+def _chain(head: list, rest: Iterator) -> Iterator:
     yield from head
     yield from rest

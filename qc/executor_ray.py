@@ -40,10 +40,11 @@ import ray.data
 
 from qc.distributed import connected_components, hash_partition, min_label_step
 from qc.engine import BatchResult, audit_batch
-from qc.executor import ExecutorError, fix_rule_ids, split_batches
+from qc.executor import ExecutorError, fix_rule_ids, split_batches, spool_results
 from qc.pack import Pack
 from qc.readers import ReadOptions, Split
 from qc.rule import Rule
+from qc.spool import Spool, Spooled
 
 # Ray Data warns when an actor pool gets fewer input blocks than actors (a corpus smaller than a block).
 warnings.filterwarnings("ignore", message="The minimum number of concurrent actors", category=UserWarning)
@@ -159,6 +160,11 @@ class RayExecutor:
             (ctx.execution_options.preserve_order, ctx.target_max_block_size, ctx.enable_progress_bars,
              ctx.enable_auto_log_stats, ctx.print_on_execution_start) = saved
             log.setLevel(level)
+
+    def spool_splits(self, splits: Sequence[Split], options: ReadOptions, batch_size: int,
+                     spool: Spool) -> Iterator[Spooled]:
+        """``map_splits`` spooled here: the spool folder is the driver's."""
+        return spool_results(self.map_splits(splits, options, batch_size), spool)
 
     def _run(self, splits: list[Split], options: ReadOptions, batch_size: int) -> Iterator[BatchResult]:
         ds = ray.data.from_items([{"split": pickle.dumps(s, protocol=pickle.HIGHEST_PROTOCOL)} for s in splits],

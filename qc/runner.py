@@ -1,14 +1,13 @@
 """One audit run: stream documents through pass one, resolve corpus rules, then write every output.
 
-Pass one (per document, parallel) spools its results to disk in batches so memory stays bounded;
-corpus rules resolve over the collected sketch rows; pass two merges their findings, cleans each text,
-judges it and writes the reports in input order.
+Pass one (per document, parallel) spools its results to disk in batches so memory stays bounded,
+each with the output lines it has if no corpus rule flags it (``qc.spool``); the driver keeps ids and
+sketch rows. Corpus rules resolve over the collected sketch rows; pass two writes the spooled lines in
+input order, finishing again (merge, clean, judge) only the documents corpus rules flagged.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import pickle
 import shutil
 import time
 from collections.abc import Callable, Sequence
@@ -18,14 +17,15 @@ from typing import Any
 
 import polars as pl
 
-from qc.engine import LANGUAGE_STEP, BatchResult, DocResult, clean_text, finding_order
+from qc.engine import LANGUAGE_STEP, DocResult
 from qc.executor import Executor, ExecutorError, LocalExecutor, fix_rule_ids
 from qc.gate import gate_record
-from qc.model import Finding, excerpt
 from qc.pack import Pack
-from qc.readers import ReadOptions, input_kind, input_splits
-from qc.report import SEVERITY_RANK, Summary, report_row
+from qc.readers import ReadOptions, UniqueIds, input_kind, input_splits
+from qc.report import SEVERITY_RANK, Summary
 from qc.rule import CorpusResult, CorpusRule, Rule
+from qc.spool import SPOOL_STEP, Finished, Finishing, Lines, Spool, Spooled, join_rows, read_part, render
+from qc.spool import finish as _finish
 from qc.writers import (
     FINDINGS_SCHEMA,
     AtomicLines,
@@ -107,36 +107,29 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
     remove_stale_temps(cfg.out)  # a killed run's spool and temp files
     spool = make_temp_dir(cfg.out, "spool")
     try:
-        # ---- pass one: per-document rules and sketches, spooled in order
-        sketches: dict[str, list[pl.DataFrame]] = {r.id: [] for r in corpus_rules}
-        ids: list[str] = []
-        spooled: list[Path] = []
-        done = 0
+        # ---- pass one: per-document rules and sketches, spooled in order (by whoever ran the batch)
+        kind = input_kind(cfg.input)
+        fix_rules = fix_rule_ids(pack)
+        finishing = Finishing.of(pack, fix_rules, cfg.read.text_field, reports=cfg.reports,
+                                 clean_lines=kind in ("jsonl", "parquet"), texts=cfg.texts)
+        # per-file outputs (text and directory input) are finished in pass two only
+        how = None if kind in ("text", "dir") else finishing
+        kept = _PassOne({r.id: [] for r in corpus_rules})
         clock = _Clock()
-        for batch in executor.map_splits(splits, cfg.read, cfg.batch_size):
+        for batch in executor.spool_splits(splits, cfg.read, cfg.batch_size, Spool(spool, how)):
             clock.add_batch(batch)
-            results = batch.results
-            ids.extend(res.id for res in results)
-            for rid, frame in batch.sketches.items():
-                sketches[rid].append(frame)
-            part = spool / f"{len(spooled):08d}.pkl"
-            t_spool = time.perf_counter()
-            with open(part, "wb") as fh:
-                pickle.dump(results, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            clock.spool_seconds += time.perf_counter() - t_spool
-            spooled.append(part)
-            done += len(results)
+            kept.add(batch)
             if cfg.progress:
-                cfg.progress(done)
+                cfg.progress(len(kept.ids))
         t1 = time.perf_counter()
         cpu1 = time.process_time()
 
         # ---- corpus rules
         corpus: dict[str, CorpusResult] = {}
         kept_rows: dict[str, pl.DataFrame] = {}
+        ids, replaced = kept.ids, kept.replaced
         for rule in corpus_rules:
-            frames = sketches.pop(rule.id)
-            rows = pl.concat(frames, how="diagonal_relaxed", rechunk=True) if frames else pl.DataFrame()
+            rows = join_rows(kept.sketches.pop(rule.id))
             corpus[rule.id] = rule.resolve(rows, ids, executor)
             if cfg.keep_rows:
                 kept_rows[rule.id] = rows
@@ -144,14 +137,23 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
         t2 = time.perf_counter()
 
         # ---- pass two: merge, clean, judge, write
-        fix_rules = fix_rule_ids(pack)
-        writer = _Outputs(cfg, input_kind(cfg.input))
+        touched = set(replaced).union(*(c.findings.keys() | c.cluster.keys() | c.duplicate_of.keys()
+                                        for c in corpus.values()))
+        writer = _Outputs(cfg, kind)
         try:
-            for part in spooled:
-                with open(part, "rb") as fh:
-                    results = pickle.load(fh)
-                for res in results:
-                    writer.write(_finish(res, corpus, ids, pack, fix_rules))
+            ordinal = 0
+            for part in kept.parts:
+                for res, lines in read_part(part):
+                    res.ordinal = ordinal
+                    if ordinal in touched or lines is None:
+                        if ordinal in replaced:
+                            new_id, error = replaced[ordinal]
+                            res = DocResult(ordinal, new_id, res.source, "", res.meta, "und", [], [], error)
+                        fin = _finish(res, corpus, ids, finishing)
+                        writer.write(res, render(fin, finishing), fin)
+                    else:  # no corpus rule said anything: the lines spooled with it are final
+                        writer.write(res, lines)
+                    ordinal += 1
             t3 = time.perf_counter()
             summary = writer.summary.to_dict()
             summary["pack"] = {"name": pack.name, "path": pack.path.name, "rules": list(pack.selected)}
@@ -179,15 +181,46 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
 
 
 @dataclass
+class _PassOne:
+    """What the driver keeps of pass one: ids in input order, each corpus rule's sketch rows with the
+    ordinal of their batch's first document, the spool parts in order, and the error rows that the
+    duplicate-id check of JSONL byte ranges makes (``UniqueIds``, as a sequential reader would)."""
+
+    sketches: dict[str, list[tuple[int, pl.DataFrame]]]
+    ids: list[str] = field(default_factory=list)
+    parts: list[Path] = field(default_factory=list)
+    replaced: dict[int, tuple[str, str]] = field(default_factory=dict)  # ordinal -> (id, error)
+    unique: UniqueIds = field(default_factory=UniqueIds)
+
+    def add(self, batch: Spooled) -> None:
+        base = len(self.ids)
+        dropped = []
+        if batch.checked:
+            self.ids.extend(batch.ids)
+        else:
+            for k, (doc_id, source) in enumerate(zip(batch.ids, batch.sources, strict=True)):
+                clash = self.unique.clash(doc_id, source)
+                if clash is not None:
+                    self.replaced[base + k] = clash
+                    dropped.append(k)
+                self.ids.append(doc_id if clash is None else clash[0])
+        for rid, frame in batch.sketches.items():
+            if dropped:  # an error row has no sketch
+                frame = frame.filter(~pl.col("doc").is_in(dropped))
+            self.sketches[rid].append((base, frame))
+        if not self.parts or self.parts[-1] != batch.part:
+            self.parts.append(batch.part)
+
+
+@dataclass
 class _Clock:
-    """Pass one's timers summed over batches: seconds per rule (from every worker), each process's pack
-    build, and the driver's own spooling. Timings go to ``timings.json`` only (they change every run)."""
+    """Pass one's timers summed over batches: seconds per rule and of spooling (from every worker), each
+    process's pack build. Timings go to ``timings.json`` only (they change every run)."""
 
     rule_seconds: dict[str, float] = field(default_factory=dict)
     worker_build_seconds: dict[int, float] = field(default_factory=dict)
-    spool_seconds: float = 0.0
 
-    def add_batch(self, batch: BatchResult) -> None:
+    def add_batch(self, batch: Spooled) -> None:
         for key, sec in batch.seconds.items():
             self.rule_seconds[key] = self.rule_seconds.get(key, 0.0) + sec
         if batch.build_seconds is not None:
@@ -211,44 +244,8 @@ class _Clock:
                                    "workers": [round(self.worker_build_seconds[p], 3)
                                                for p in sorted(self.worker_build_seconds)]},
             "driver_cpu_seconds_pass_one": round(driver_cpu, 3),
-            "spool_seconds": round(self.spool_seconds, 3),
+            "spool_seconds": round(self.rule_seconds.get(SPOOL_STEP, 0.0), 4),
         }
-
-
-@dataclass
-class Finished:
-    res: DocResult
-    findings: list[Finding]
-    clean: str
-    edits: list
-    row: dict[str, Any]
-
-
-def _finish(res: DocResult, corpus: dict[str, CorpusResult], ids: list[str], pack: Pack,
-            fix_rules: set[str]) -> Finished:
-    findings = list(res.findings)
-    cluster = dup = None
-    for cres in corpus.values():
-        for f in cres.findings.get(res.ordinal, ()):
-            if not f.excerpt and res.text:
-                f = dataclasses.replace(f, excerpt=excerpt(res.text, f.start, f.end))
-            findings.append(f)
-        if res.ordinal in cres.cluster:
-            cluster = cres.cluster[res.ordinal]
-        if res.ordinal in cres.duplicate_of:
-            dup = ids[cres.duplicate_of[res.ordinal]]
-    if dup is None:  # a copy of a document in a persistent index: the kept one lies outside this corpus
-        dup = next((str(f.data["duplicate_of"]) for f in findings
-                    if f.data and f.data.get("indexed") and f.data.get("duplicate_of") is not None), None)
-    findings.sort(key=finding_order)
-    error = res.input_error or ("; ".join(res.errors) if res.errors else None)
-    clean, edits = clean_text(res.text, findings, fix_rules)
-    dropped = bool(res.input_error) or any(f.rule in pack.clean.drop_documents for f in findings)
-    removed = len(res.text) if dropped else max(0, len(res.text) - len(clean))
-    row = report_row(doc_id=res.id, source=res.source, lang=res.lang, chars=len(res.text), findings=findings,
-                     policy=pack.verdict, error=error, cluster=cluster, duplicate_of=dup,
-                     removed_chars=removed, dropped=dropped and not res.input_error)
-    return Finished(res, findings, clean, edits, row)
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
@@ -295,25 +292,28 @@ class _Outputs:
             self.abort()
             raise
 
-    def write(self, fin: Finished) -> None:
-        row, res = fin.row, fin.res
+    def write(self, res: DocResult, lines: Lines, fin: Finished | None = None) -> None:
+        """One document's outputs: its lines, and for file and directory input (``fin`` given) its
+        cleaned file and per-file reports."""
+        row = lines.row
         self.summary.add(row)
         if self.reports:
-            self.reports.write(row)
-            for f in row["findings"]:
-                self.findings_tmp.write({"id": row["id"], **{k: f.get(k) for k in FINDINGS_SCHEMA if k != "id"}})
+            self.reports.write_line(lines.report)
+            for line in lines.findings:
+                self.findings_tmp.write_line(line)
         for f in row["findings"]:
             if f["rule"] in self.fail_on and len(self.fail_on_hits) < MAX_LISTED:
                 line, col = _line_col(res.text, f["start"])
                 self.fail_on_hits.append({"id": row["id"], "source": row["source"], "line": line, "col": col, **f})
         if row["verdict"] == "fail" and len(self.failed) < MAX_LISTED:
             self.failed.append(_failure(row, res.text))
-        if fin.edits or row["dropped"]:
-            self.edits.write({"id": row["id"], "edits": [e.to_dict() for e in fin.edits], "dropped": row["dropped"]})
-        if self.texts and not res.input_error:
-            self.texts.write({"id": row["id"], "text": res.text})
+        if lines.edits is not None:
+            self.edits.write_line(lines.edits)
+        if self.texts and lines.text is not None:
+            self.texts.write_line(lines.text)
         keep = not row["dropped"] and not res.input_error
         if self.per_file:
+            assert fin is not None
             rel = safe_relpath(row["id"])
             if keep:
                 write_atomic(self.out / "clean" / rel, fin.clean)
@@ -322,14 +322,12 @@ class _Outputs:
                 write_atomic(self.out / "files" / f"{report}.json", pretty_json(row))
                 write_atomic(self.out / "files" / f"{report}.md", render_markdown(row, res.text, fin.edits))
         elif self.clean_lines and keep:
-            obj = dict(res.meta)
-            obj[self.cfg.read.text_field] = fin.clean
             if self.cfg.shard_size and self.shard_rows >= self.cfg.shard_size:
                 self._finish_clean_part()
                 self.shard += 1
                 self.shard_rows = 0
                 self.clean_lines = self._clean_part()
-            self.clean_lines.write(obj)
+            self.clean_lines.write_line(lines.clean)
             self.shard_rows += 1
 
     def _clean_part(self) -> AtomicLines:

@@ -44,17 +44,17 @@ def test_out_that_cannot_be_a_folder(where: str, tmp_path: Path, capsys: pytest.
 
 def test_full_disk_is_one_line_and_leaves_no_temp_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
-    real = qc.writers.AtomicLines.write
+    real = qc.writers.AtomicLines.write_line  # every line output goes through it
     written = 0
 
-    def fills_up(self: qc.writers.AtomicLines, obj: object) -> None:
+    def fills_up(self: qc.writers.AtomicLines, line: bytes) -> None:
         nonlocal written
         written += 1
         if written > 2:
             raise OSError(errno.ENOSPC, "No space left on device", str(self.tmp))
-        real(self, obj)
+        real(self, line)
 
-    monkeypatch.setattr(qc.writers.AtomicLines, "write", fills_up)
+    monkeypatch.setattr(qc.writers.AtomicLines, "write_line", fills_up)
     src = _src(tmp_path)
     (src / "b.txt").write_text(DOC, encoding="utf-8")
     out = tmp_path / "out"
