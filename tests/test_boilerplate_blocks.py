@@ -249,3 +249,14 @@ GARDEN = ("Im Frühjahr haben wir den Garten hinter dem Haus neu angelegt und vi
 def test_furniture_phrases_are_named_as_evidence(line: str, evidence: str) -> None:
     (finding,) = Trailing().check(Document(id=line, text=GARDEN + "\n" + line + "\n", lang="de"))
     assert evidence in finding.message
+
+
+def test_shared_word_runs_are_found_exactly() -> None:
+    from qc.boilerplate.repeated_block import _longest_run, _shares_run
+
+    a = ["the", "mayor", "said", "on", "tuesday", "that", "the", "new", "bridge", "will", "open", "in", "may"]
+    b = ["officials", "said", "the", "new", "bridge", "will", "open", "in", "may", "after", "repairs"]
+    shuffled = ["may", "in", "open", "will", "bridge", "new", "the", "that", "tuesday", "on", "said", "mayor"]
+    assert _shares_run(a, b, 7) and _longest_run(a, b) == 7
+    assert not _shares_run(a, b, 8)
+    assert not _shares_run(a, shuffled, 2)  # the same words, no shared run

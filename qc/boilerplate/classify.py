@@ -122,7 +122,7 @@ class LineScorer:
         stripped = line.strip()
         sent_end = bool(_SENT_END_RE.search(stripped))
         n_sent = len(_SENT_INNER_RE.findall(stripped)) + sent_end
-        stop = (sum(1 for t in tokens if t in stops) / len(tokens)) if stops and tokens else None
+        stop = (sum(map(stops.__contains__, tokens)) / len(tokens)) if stops and tokens else None
         evidence: list[Evidence] = []
 
         if self._any_phrase is not None and self._any_phrase.search(folded):
