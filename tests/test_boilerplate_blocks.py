@@ -260,3 +260,19 @@ def test_shared_word_runs_are_found_exactly() -> None:
     assert _shares_run(a, b, 7) and _longest_run(a, b) == 7
     assert not _shares_run(a, b, 8)
     assert not _shares_run(a, shuffled, 2)  # the same words, no shared run
+
+
+def test_line_verdicts_are_cached_per_line_and_stoplist_within_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qc.boilerplate import classify
+
+    monkeypatch.setattr(classify, "CACHE_LINES", 2)
+    scorer = classify.LineScorer({"cta": {"phrases": ["subscribe"]}})
+    stops = frozenset({"the", "to", "of"})
+    lines = ["Subscribe to the paper", "Home", "Weather", "Subscribe to the paper"]
+    got = [scorer.verdict(line, stops) for line in lines]
+    assert got == [scorer._verdict(line, stops, None) for line in lines]
+    assert len(scorer._cache) <= 2
+    assert scorer.verdict("Weather", stops) is scorer.verdict("Weather", stops)  # the cached verdict
+    assert ("Weather", None) not in scorer._cache  # another stoplist: its own entry, made when asked
+    long = "word " * 60
+    assert scorer.verdict(long, stops) is not scorer.verdict(long, stops)  # long lines are not cached
