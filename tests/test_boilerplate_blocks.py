@@ -276,3 +276,17 @@ def test_line_verdicts_are_cached_per_line_and_stoplist_within_a_bound(monkeypat
     assert ("Weather", None) not in scorer._cache  # another stoplist: its own entry, made when asked
     long = "word " * 60
     assert scorer.verdict(long, stops) is not scorer.verdict(long, stops)  # long lines are not cached
+
+
+def test_repeated_block_words_are_each_word_lowered() -> None:
+    import random
+
+    from qc.boilerplate.repeated_block import _words
+    from qc.text import WORD_RE
+
+    rng = random.Random(1)
+    alphabet = "ΣΑΟσςİIıiẞß’'- ab_ǅ1\u0307\u00a0ΐﬁ"  # final sigma, dotted I, ligatures, combining marks
+    lines = ["ΟΔΟΣ ΣΟΦΟΣ", "İstanbul'da", "", " "] + [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16))) for _ in range(3000)]
+    for line in lines:
+        assert _words(line) == [w.lower() for w in WORD_RE.findall(line)], line
