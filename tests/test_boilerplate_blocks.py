@@ -249,3 +249,44 @@ GARDEN = ("Im Frühjahr haben wir den Garten hinter dem Haus neu angelegt und vi
 def test_furniture_phrases_are_named_as_evidence(line: str, evidence: str) -> None:
     (finding,) = Trailing().check(Document(id=line, text=GARDEN + "\n" + line + "\n", lang="de"))
     assert evidence in finding.message
+
+
+def test_shared_word_runs_are_found_exactly() -> None:
+    from qc.boilerplate.repeated_block import _longest_run, _shares_run
+
+    a = ["the", "mayor", "said", "on", "tuesday", "that", "the", "new", "bridge", "will", "open", "in", "may"]
+    b = ["officials", "said", "the", "new", "bridge", "will", "open", "in", "may", "after", "repairs"]
+    shuffled = ["may", "in", "open", "will", "bridge", "new", "the", "that", "tuesday", "on", "said", "mayor"]
+    assert _shares_run(a, b, 7) and _longest_run(a, b) == 7
+    assert not _shares_run(a, b, 8)
+    assert not _shares_run(a, shuffled, 2)  # the same words, no shared run
+
+
+def test_line_verdicts_are_cached_per_line_and_stoplist_within_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qc.boilerplate import classify
+
+    monkeypatch.setattr(classify, "CACHE_LINES", 2)
+    scorer = classify.LineScorer({"cta": {"phrases": ["subscribe"]}})
+    stops = frozenset({"the", "to", "of"})
+    lines = ["Subscribe to the paper", "Home", "Weather", "Subscribe to the paper"]
+    got = [scorer.verdict(line, stops) for line in lines]
+    assert got == [scorer._verdict(line, stops, None) for line in lines]
+    assert len(scorer._cache) <= 2
+    assert scorer.verdict("Weather", stops) is scorer.verdict("Weather", stops)  # the cached verdict
+    assert ("Weather", None) not in scorer._cache  # another stoplist: its own entry, made when asked
+    long = "word " * 60
+    assert scorer.verdict(long, stops) is not scorer.verdict(long, stops)  # long lines are not cached
+
+
+def test_repeated_block_words_are_each_word_lowered() -> None:
+    import random
+
+    from qc.boilerplate.repeated_block import _words
+    from qc.text import WORD_RE
+
+    rng = random.Random(1)
+    alphabet = "ΣΑΟσςİIıiẞß’'- ab_ǅ1\u0307\u00a0ΐﬁ"  # final sigma, dotted I, ligatures, combining marks
+    lines = ["ΟΔΟΣ ΣΟΦΟΣ", "İstanbul'da", "", " "] + [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16))) for _ in range(3000)]
+    for line in lines:
+        assert _words(line) == [w.lower() for w in WORD_RE.findall(line)], line

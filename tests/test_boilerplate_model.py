@@ -47,6 +47,18 @@ def test_features_tell_prose_from_menu_labels() -> None:
     assert menu[COL["rel_position"]] == 0 and x[6][COL["rel_position"]] == 1
 
 
+def test_topic_feature_reads_which_lines_speak_of_the_article() -> None:
+    long = ("The council approved the new budget for the town schools on Tuesday evening after a long debate "
+            "about teachers, buildings and the bus routes that serve the villages.")
+    text = f"Home\nWeather forecast\nSchools budget approved by council\n{long}\nCelebrity gossip roundup\n"
+    _layout, x = _features(text)
+    topic = [row[COL["topic"]] for row in x]
+    assert topic[2] == 1.0  # the headline: every content word is in the article
+    assert topic[0] == topic[1] == topic[4] == 0.0  # menus and a teaser for another story
+    assert topic[3] == 0.0  # the only long prose line has no other prose to share words with
+    assert x[2][COL["n+1_topic"]] == 0.0 and x[4][COL["n-2_topic"]] == 1.0
+
+
 def test_neighbour_features_are_the_neighbours_shape() -> None:
     _layout, x = _features(PAGE)
     # line 4 (first prose line): its +1 neighbour is line 5, its -1 neighbour is line 2 (blank skipped)
@@ -63,11 +75,18 @@ def test_in_page_repetition_and_evidence_categories() -> None:
     assert x[0][COL["ev_cta"]] == 1 and x[1][COL["ev_cta"]] == 0
 
 
-def _page(log_odds: list[float], words: list[int], prose: list[bool] | None = None,
-          **params: float) -> tuple[tuple[int, int] | None, bool]:
+def _states(log_odds: list[float], words: list[int], cascade: list[bool] | None = None,
+            **params: float) -> tuple[list[bool], bool]:
     z = np.asarray(log_odds, dtype=float)
-    blank = [np.isnan(v) for v in z]
-    return decode.decode_core(z, words, blank, prose or [w >= 6 for w in words], {**decode.DEFAULTS, **params})
+    blank = [bool(np.isnan(v)) for v in z]
+    return decode.decode_states(z, words, blank, [w >= 6 for w in words], cascade or [False] * len(words),
+                                {**decode.DEFAULTS, **params})
+
+
+def _page(log_odds: list[float], words: list[int], cascade: list[bool] | None = None,
+          **params: float) -> tuple[tuple[int, int] | None, bool]:
+    article, doubt = _states(log_odds, words, cascade, **params)
+    return decode.core_of(article), doubt
 
 
 def test_decoding_finds_the_contiguous_article() -> None:
@@ -93,6 +112,34 @@ def test_loss_guard_keeps_trusted_prose_outside_the_run_and_says_so() -> None:
     words = [10, 10] + [2] * 30 + [40]
     assert _page(z, words, max_loss=1.0) == ((0, 1), False)
     assert _page(z, words, max_loss=0.35) == ((0, 32), True)
+
+
+def test_loss_guard_keeps_the_cascade_core_prose_the_model_doubts() -> None:
+    # the model reads the cascade's article prose as furniture (a site it has never seen): kept, with a doubt
+    z = [2.0, 2.0, -3.0, -3.0, -3.0]
+    words = [8, 8, 30, 30, 30]
+    cascade = [False, False, True, True, True]
+    assert _page(z, words)[0] == (0, 1)
+    assert _page(z, words, cascade) == ((0, 4), True)
+
+
+def test_viterbi_decoding_finds_two_article_regions_and_the_furniture_between() -> None:
+    # article, a long menu block, article again: one run (switch < 0) ends at the menu; the Viterbi
+    # decoding keeps both regions and makes the menu inner furniture
+    z = [3.0] * 3 + [-3.0] * 6 + [2.0] * 3
+    words = [20] * 3 + [2] * 6 + [20] * 3
+    article, _ = _states(z, words, max_loss=1.0, switch=5.0)
+    assert article == [True] * 3 + [False] * 6 + [True] * 3
+    assert decode.core_of(article) == (0, 11)
+    assert _page(z, words, max_loss=1.0)[0] == (0, 2)
+    # a second region costing more than it brings: Kadane's single run
+    assert _page(z, words, max_loss=1.0, switch=200.0)[0] == (0, 2)
+
+
+def test_viterbi_blank_lines_follow_the_line_before() -> None:
+    nan = float("nan")
+    assert decode.viterbi([nan and 0.0, 5.0, 0.0, -9.0, 0.0, 5.0],
+                          [True, False, True, False, True, False], 1.0) == [False, True, True, False, False, True]
 
 
 def test_apply_model_flags_inner_lines_with_the_features_that_decided() -> None:

@@ -37,3 +37,12 @@ def test_comment_counters_social_networks_and_list_headings_are_read_from_the_fi
 def test_a_malformed_vocabulary_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match=r"\[months\] pl must be a list of strings"):
         Vocabulary.from_toml({"months": {"pl": "listopada"}})
+
+
+def test_month_stems_and_prefixes_match_whole_month_names_in_any_case() -> None:
+    # the months are one character trie: "jun" must not stop "june" from matching, a stem matches its forms
+    vocab = Vocabulary.from_toml({**BUILTIN, "months": {"en": ["jun", "june"], "pl": ["stycz*"]}})
+    assert EvidenceKind.DATE in _kinds(vocab, "June 5, 2024")
+    assert EvidenceKind.DATE in _kinds(vocab, "5 STYCZNIA 2024")
+    assert vocab.date.search("june 5, 2024").group(0) == "june 5, 2024"
+    assert EvidenceKind.DATE not in _kinds(vocab, "Junebug 5")

@@ -37,6 +37,8 @@ SECTION_PENALTY = 30.0  # a heading that opens a non-article section ("Related s
 SHORT_PENALTY = 1.5  # a 1-2 word line without sentence punctuation (menu item, label)
 LABEL_PENALTY = 1.0  # a 3-7 word line without sentence punctuation (headline, label, list item)
 MEDIUM_PENALTY = 0.25  # a longer unpunctuated line with stopwords (list item, feature bullet, headline)
+CACHE_LINES = 50_000  # verdicts of recurring lines kept per scorer (cleared when full: bounded memory)
+CACHE_MAX_CHARS = 200  # longer lines (prose) rarely recur: not cached
 SECTION_PREFIX_WORDS = 7  # "More from the Los Angeles Times": a heading, not a sentence
 
 # The lexicon's categories, each matched by its own ``PhraseMatcher``.
@@ -111,24 +113,40 @@ class LineScorer:
         for e in sorted((e for e in self.matchers["section"].lines if " " in e), key=len, reverse=True):
             first = e.split(" ", 1)[0]
             self._section_prefixes[first] = (*self._section_prefixes.get(first, ()), e)
+        self._cache: dict[tuple[str, frozenset[str] | None], Verdict] = {}
 
     def verdict(self, line: str, stops: frozenset[str] | None, folded: str | None = None) -> Verdict:
-        """The verdict of one non-blank line. ``folded``: ``fold(line)`` when already known."""
+        """The verdict of one non-blank line. ``folded``: ``fold(line)`` when already known. Short lines are
+        cached: a site's menus, prompts and footers recur on every page, and a line's verdict is a function of
+        the line and the stoplist alone."""
+        if len(line) > CACHE_MAX_CHARS:
+            return self._verdict(line, stops, folded)
+        key = (line, stops)
+        v = self._cache.get(key)
+        if v is None:
+            if len(self._cache) >= CACHE_LINES:
+                self._cache.clear()
+            v = self._cache[key] = self._verdict(line, stops, folded)
+        return v
+
+    def _verdict(self, line: str, stops: frozenset[str] | None, folded: str | None) -> Verdict:
         if folded is None:
             folded = fold(line)
         norm = folded.strip(EDGE_PUNCT)
         tokens = WORD_RE.findall(folded)
-        n = max(len(tokens), len(_CJK_RE.findall(line)) // 2)
+        n = len(tokens) if line.isascii() else max(len(tokens), len(_CJK_RE.findall(line)) // 2)
         stripped = line.strip()
         sent_end = bool(_SENT_END_RE.search(stripped))
         n_sent = len(_SENT_INNER_RE.findall(stripped)) + sent_end
-        stop = (sum(1 for t in tokens if t in stops) / len(tokens)) if stops and tokens else None
+        stop = (sum(map(stops.__contains__, tokens)) / len(tokens)) if stops and tokens else None
         evidence: list[Evidence] = []
 
+        # the in-line phrase categories, and terminal headings on short lines, are the hits read below
+        wanted = (*_PHRASE_CATEGORIES, "terminal") if n <= SHORT_WORDS else _PHRASE_CATEGORIES
         if self._any_phrase is not None and self._any_phrase.search(folded):
-            hits = {cat: m.hits(folded, norm) for cat, m in self.matchers.items()}
+            hits = {cat: self.matchers[cat].hits(folded, norm) for cat in wanted}
         else:  # no phrase anywhere in the line: only whole-line entries can hit
-            hits = {cat: [norm] if norm in m.lines else [] for cat, m in self.matchers.items()}
+            hits = {cat: [norm] if norm in self.matchers[cat].lines else [] for cat in wanted}
         whole = {cat for cat, m in self.matchers.items() if norm and norm in m.lines}
 
         date_only = False

@@ -114,6 +114,8 @@ def extend_over_lists(rows: list[Row], text: str, span: tuple[int, int],
     for direction in (1, -1):
         edge = last if direction == 1 else first
         n = furniture = phrases = topical = 0
+        items: list[int] = []  # the list items read so far; the topical ones counted only when a test needs them
+        counted = 0
         best = edge
         k = edge + direction
         stop_at = edge + direction * LIST_MAX_SCAN
@@ -130,8 +132,13 @@ def extend_over_lists(rows: list[Row], text: str, span: tuple[int, int],
                 announced = opened if direction == 1 else intro(k) or (previous >= 0 and intro(previous))
                 min_lines = LIST_MIN_ITEMS if announced else LIST_MIN_LINES
                 if kind == "prose" and n >= min_lines and furniture <= LIST_MAX_FURNITURE * n \
-                        and phrases >= LIST_MIN_PHRASES * n and topical >= LIST_MIN_TOPICAL * n:
-                    best = k
+                        and phrases >= LIST_MIN_PHRASES * n:
+                    if vocab is None:
+                        vocab = set().union(*(content(m) for m in range(first, last + 1) if rows[m].kind == "prose"))
+                    topical += sum(not vocab.isdisjoint(content(m)) for m in items[counted:])
+                    counted = len(items)
+                    if topical >= LIST_MIN_TOPICAL * n:
+                        best = k
                 previous = k
                 if kind == "furniture":
                     if has_kind(row.evidence, EvidenceKind.TERMINAL):
@@ -142,10 +149,7 @@ def extend_over_lists(rows: list[Row], text: str, span: tuple[int, int],
                 if kind != "prose":  # the list items themselves: prose between them passes anyway
                     n += 1
                     phrases += row.words >= 3
-                    if vocab is None:
-                        vocab = set().union(*(content(m) for m in range(first, last + 1)
-                                              if rows[m].kind == "prose"))
-                    topical += not vocab.isdisjoint(content(k))
+                    items.append(k)
             k += direction
         if direction == 1:
             last = best

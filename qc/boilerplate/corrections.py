@@ -59,7 +59,7 @@ def keep_embedded_prose(rows: list[Row], text: str, stops: frozenset[str] | None
             continue
         if stops:
             tokens = WORD_RE.findall(fold(text[r.start:r.end]))
-            if not tokens or sum(t in stops for t in tokens) / len(tokens) < STOP_MIN:
+            if not tokens or sum(map(stops.__contains__, tokens)) / len(tokens) < STOP_MIN:
                 continue
         r.score, r.kind, r.evidence = float(r.words), "prose", ()
 

@@ -3,8 +3,14 @@
 The rules' signals become numbers: the cascade's own verdict for the line (score, kind, evidence
 category, whether its maximum-sum core holds the line), the line's shape (length, sentence punctuation,
 stopword density in the page language, shares of capitalised, numeric and link-like tokens), its position
-in the page, its repetition inside the page, and the same shape features of its neighbours and of a
-window around it (an article line sits among article lines; a menu item among menu items).
+in the page, its repetition inside the page, its topic (the share of its content words found in the page's
+long prose lines: a headline or an article's list speaks of the article, a menu or a teaser of other things),
+and the same shape features (cascade score and topic included) of its neighbours and of a window around it (an
+article line sits among article lines; a menu item among menu items).
+
+Left out: the first line as a title (on the scraped training pages it is the site menu; the topic feature
+takes its place), and cross-document line frequencies (a per-document pass cannot see them; the corpus rule
+``boilerplate/cross-document`` removes those lines after the layout).
 
 One row per line, blank lines included (their row is all zeros and the model ignores it) so that row ``k``
 is line ``k`` of ``Layout.lines``. The column order is ``FEATURE_NAMES``: the model file records it and is refused
@@ -50,10 +56,11 @@ EVIDENCE_FEATURES: tuple[tuple[str, EvidenceKind], ...] = (
 # Shape features of one line: also read for its neighbours and its window.
 SHAPE_NAMES: tuple[str, ...] = (
     "log_words", "prose", "furniture", "short", "sent_end", "stop_density", "cap_share", "num_share",
+    "cascade_score", "topic",
 )
 LINE_NAMES: tuple[str, ...] = (
     *SHAPE_NAMES,
-    "cascade_score", "in_cascade_core", "log_sentences", "colon_end", "has_stoplist", "link_share",
+    "in_cascade_core", "log_sentences", "colon_end", "has_stoplist", "link_share",
     "chars_per_word", "punct_share", "upper_share", "starts_lower", "ends_comma", "has_pipe",
     "log_repeats", "rel_position", "rel_char_position", "log_dist_core", "before_core", "after_core",
     *(name for name, _ in EVIDENCE_FEATURES),
@@ -80,18 +87,38 @@ _LINKISH_RE = re.compile(r"[|»›>/•·#@]")
 _PUNCT_RE = re.compile(r"[^\w\s]")
 
 
-def _shape(line: Line, raw: str, stops: frozenset[str] | None) -> list[float]:
-    tokens = WORD_RE.findall(raw)
+def _shape(line: Line, tokens: list[str], low: list[str], stripped: str, stops: frozenset[str] | None) -> list[float]:
     n = len(tokens)
-    low = [t.lower() for t in tokens]
-    stripped = raw.strip()
     stop = (sum(t in stops for t in low) / n) if stops and n else 0.0
     cap = sum(t[0].isupper() for t in tokens) / n if n else 0.0
     num = sum(any(c.isdigit() for c in t) for t in tokens) / n if n else 0.0
     return [
         math.log1p(line.words), float(line.kind == "prose"), float(line.kind == "furniture"),
         float(line.kind == "short"), float(bool(_SENT_END_RE.search(stripped))), stop, cap, num,
+        math.copysign(math.log1p(abs(line.score)), line.score), 0.0,
     ]
+
+
+def _content(low: list[str], stops: frozenset[str] | None) -> frozenset[str]:
+    return frozenset(t for t in low if len(t) > 2 and not t.isdigit() and not (stops and t in stops))
+
+
+def topic_overlap(contents: list[frozenset[str]], anchors: list[bool]) -> list[float]:
+    """Share of each line's content words found in the page's long prose lines other than itself: the
+    article's topic (a menu, a story list or a product grid speaks of other things)."""
+    vocab: dict[str, int] = {}
+    for words, anchor in zip(contents, anchors, strict=True):
+        if anchor:
+            for t in words:
+                vocab[t] = vocab.get(t, 0) + 1
+    out = []
+    for words, anchor in zip(contents, anchors, strict=True):
+        if not words:
+            out.append(0.0)
+            continue
+        own = 1 if anchor else 0
+        out.append(sum(vocab.get(t, 0) > own for t in words) / len(words))
+    return out
 
 
 def line_features(layout: Layout, text: str, stops: frozenset[str] | None) -> np.ndarray:
@@ -111,8 +138,15 @@ def line_features(layout: Layout, text: str, stops: frozenset[str] | None) -> np
         key = " ".join(raws[k].lower().split())
         counts[key] = counts.get(key, 0) + 1
     shape = np.zeros((m, len(SHAPE_NAMES)))
+    toks = {k: WORD_RE.findall(raws[k]) for k in nonblank}
+    contents = []
     for j, k in enumerate(nonblank):
-        shape[j] = _shape(lines[k], raws[k], stops)
+        low = [t.lower() for t in toks[k]]
+        shape[j] = _shape(lines[k], toks[k], low, raws[k].strip(), stops)
+        contents.append(_content(low, stops))
+    topic_col = SHAPE_NAMES.index("topic")
+    shape[:, topic_col] = topic_overlap(contents, [lines[k].kind == "prose" and lines[k].words >= LONG_PROSE_WORDS
+                                                   for k in nonblank])
     core = layout.core
     total_words = sum(lines[k].words for k in nonblank) or 1
     prose_words = sum(lines[k].words for k in nonblank if lines[k].kind == "prose")
@@ -151,8 +185,7 @@ def line_features(layout: Layout, text: str, stops: frozenset[str] | None) -> np
         ln = lines[k]
         raw = raws[k]
         stripped = raw.strip()
-        tokens = WORD_RE.findall(raw)
-        n = len(tokens) or 1
+        n = len(toks[k]) or 1
         chars = len(stripped) or 1
         if core is None:
             dist, before, after = m, 0.0, 0.0
@@ -161,7 +194,7 @@ def line_features(layout: Layout, text: str, stops: frozenset[str] | None) -> np
             dist = core[0] - k if k < core[0] else (k - core[1] if k > core[1] else 0)
         row = [
             *shape[j],
-            math.copysign(math.log1p(abs(ln.score)), ln.score), float(ln.region == "core"),
+            float(ln.region == "core"),
             math.log1p(len(_SENT_INNER_RE.findall(stripped)) + bool(_SENT_END_RE.search(stripped))),
             float(stripped.endswith(":")), float(bool(stops)),
             len(_LINKISH_RE.findall(stripped)) / n, min(chars / n, 30.0) / 10.0,

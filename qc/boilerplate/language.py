@@ -62,7 +62,7 @@ def body_language(text: str, fallback: str) -> str:
     stops = stoplist(fallback)
     if stops:
         tokens = WORD_RE.findall(sample.lower())
-        if tokens and sum(t in stops for t in tokens) / len(tokens) >= BODY_STOP_OK:
+        if tokens and sum(map(stops.__contains__, tokens)) / len(tokens) >= BODY_STOP_OK:
             return fallback  # the prose reads as the document language: no second identification
     from qc.lang import identify
 

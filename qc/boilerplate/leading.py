@@ -16,8 +16,11 @@ The learned line model (``model = "models/boilerplate-lines.json"``, off by defa
 rules of the family) re-decides the cascade's regions: gradient-boosted trees over per-line features
 (``qc/boilerplate/features.py``: the cascade's score, kind, evidence categories and core; length, sentence
 punctuation, stopword density, capitalised / numeric / link-like shares, position, in-page repetition,
-neighbours' and window features), then the maximum-sum run of line log-odds (``qc/boilerplate/decode.py``);
-a page where that run would drop more than ``max_loss`` of the prose the model trusts keeps it and says so.
+topic overlap with the page's long prose, neighbours' and window features), then the maximum-sum run of line
+log-odds or a Viterbi decoding allowing several article regions (``qc/boilerplate/decode.py``; the file's
+``decoding`` table says which); a page where that would drop more than ``max_loss`` of the prose the model
+or the cascade reads as article keeps it and says so. The model's inner furniture is removed only when
+``boilerplate/inner`` fixes (``fix = true``: the training figures assume it).
 Evidence names the features that decided a line. Retrain on your own labelled pages (``docs/<id>.txt`` +
 ``truth.jsonl`` rows ``{"id", "article", "url"}``, the ``devdata/boilerplate`` format): ``pip install
 newsqc[train]`` then ``python bench/train_boilerplate.py YOUR_SET [MORE_SETS] --out my-pack/models/lines.json``

@@ -16,6 +16,7 @@ How to tune: ``min_words`` (shorter lines such as "Share" are left to the other 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -63,7 +64,7 @@ class RepeatedBlock(Rule):
         for number, (start, end, line, folded, key) in enumerate(table):
             if not folded:
                 continue
-            words = [w.lower() for w in WORD_RE.findall(line)]
+            words = _words(line)
             if len(words) >= o.min_words:
                 if number in keep:
                     seen[key] = number  # the copy the reader keeps: later copies repeat this one
@@ -79,7 +80,7 @@ class RepeatedBlock(Rule):
                         continue
                     # every word of a shared run is a word of the other line: too few such words, no run
                     bag = set(other)
-                    if sum(w in bag for w in words) < need:
+                    if sum(map(bag.__contains__, words)) < need or not _shares_run(other, words, math.ceil(need)):
                         continue
                     run = _longest_run(other, words)
                     if run >= need:
@@ -113,6 +114,20 @@ class RepeatedBlock(Rule):
         if len(run) >= self.options.keep_core_copy:
             keep.update(run)
         return keep
+
+
+def _words(line: str) -> list[str]:
+    """The line's words, lower-cased: the words joined by spaces are lowered in one call (the same as
+    lowering each word, Greek final sigma included: a word ends at a space or at the end alike)."""
+    tokens = WORD_RE.findall(line)
+    return " ".join(tokens).lower().split(" ") if tokens else []
+
+
+def _shares_run(a: list[str], b: list[str], size: int) -> bool:
+    """Whether ``a`` and ``b`` share a run of ``size`` words: a cheap exact test before ``_longest_run`` (the
+    prose paragraphs of a news page share most of their common words, rarely a 5-word run)."""
+    grams = {tuple(a[i:i + size]) for i in range(len(a) - size + 1)}
+    return any(tuple(b[i:i + size]) in grams for i in range(len(b) - size + 1))
 
 
 def _longest_run(a: list[str], b: list[str]) -> int:

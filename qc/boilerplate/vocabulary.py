@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from qc.boilerplate.phrases import trie_pattern
 from qc.lexicon import builtin_rules_dir, read_toml
 
 DEFAULT_FILE = "boilerplate_vocabulary.toml"
@@ -47,7 +48,11 @@ class Vocabulary:
 
     @classmethod
     def from_toml(cls, data: Mapping[str, Any]) -> Vocabulary:
-        months = _alternation(_words(data, "months")) or r"(?!x)x"
+        # Dates are matched on folded (lower-cased) lines, so without re.I, and the months as one character
+        # trie: both searches run on every line with a digit (3 KB news documents: 1.85 -> 0.36 ms each).
+        month_words = _words(data, "months")
+        months = trie_pattern(sorted((w[:-1], r"\w*") if w.endswith("*") else (w, "") for w in month_words)) \
+            if month_words else r"(?!x)x"
         date = re.compile(
             r"(?<!\w)(?:"
             r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}"  # 29.03.2017, 05/10/2018, 2019-11-20
@@ -55,12 +60,10 @@ class Vocabulary:
             rf"|(?:{months})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"  # Nov. 20, 2019
             r"|\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?"  # 18:15, 5:52 AM
             r")(?!\w)",
-            re.I,
         )
         # A story-list item: a date, a separator, then a headline (or the reverse).
         dated_headline = re.compile(
             rf"^\s*(?:{date.pattern})\s*(?:[-–—|•·:]|\s{{2,}})\s*\S|\S\s*(?:[-–—|•·]|\s{{2,}})\s*(?:{date.pattern})\s*$",
-            re.I,
         )
         headings = data.get("list_headings", {})
         first = _alternation(_words({"h": {"first": headings.get("first", [])}}, "h")) or r"(?!x)x"
