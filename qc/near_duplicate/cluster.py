@@ -4,8 +4,9 @@ LSH only proposes: band keys are grouped one band at a time (polars keeps the ro
 repeats; sorted by (key, keep priority), a bucket is a run, paired with numpy), and a cheap
 signature estimate drops candidates that cannot be copies. Candidates are joined into *candidate
 components*; in a component of up to ``DIRECT_MAX`` rows every pair is measured, in a larger one
-every candidate pair. Pairs are measured on exact shingle evidence (``evidence.ShingleSets``: shared
-template shingles do not count), and clusters are stars, not connected components: rows are taken
+every candidate pair and every row against the component's first row in keep priority. Pairs are
+measured on exact shingle evidence (``evidence.ShingleSets``: shared template shingles do not
+count), and clusters are stars, not connected components: rows are taken
 in keep-priority order (``first`` | ``longest`` | ``best-score``), an unassigned row becomes a kept
 copy K and takes every unassigned row whose pair *with K itself* passed verification; the rest are
 examined again with their own keepers. So A~B~C with A !~ C never makes C a copy of A. Everything
@@ -261,6 +262,19 @@ def component_pairs(labels: np.ndarray, members: np.ndarray) -> tuple[np.ndarray
     return np.concatenate(a), np.concatenate(b)
 
 
+def leader_pairs(labels: np.ndarray, members: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every row of ``members`` paired ``(a < b)`` with the first row in keep priority of its
+    component (its likeliest kept copy): in a large component (a story copied onto hundreds of
+    sites) a copy that LSH proposed only with other copies is still measured against the keeper."""
+    if members.size == 0:
+        return members, members
+    m = members[np.lexsort((rank[members], labels[members]))]
+    head = np.r_[True, labels[m][1:] != labels[m][:-1]]
+    lead = m[head][np.cumsum(head) - 1]
+    other = lead != m
+    return np.minimum(lead, m)[other], np.maximum(lead, m)[other]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Verification:
     """The bars of a pair: a signature prefilter, the sure pairs that group copies for counting
@@ -272,6 +286,7 @@ class Verification:
     sure_containment: float
     template_groups: int
     template_docs: int
+    template_edge: float
     jaccard_min: float
     containment_min: float
     min_shingles: int
@@ -298,11 +313,12 @@ def measure(sets: ShingleSets, pa: np.ndarray, pb: np.ndarray, n: int, reps: np.
     # sure copies group documents for counting; shingles of more than template_docs documents are
     # left out of that test, so a large site's template cannot make its short articles "sure"
     occurrences = sets.occurrences(reps, wanted)
-    sets.mark_templates(None, occurrences, bars.template_docs)
+    edges = sets.at_edges(occurrences, bars.template_edge, bars.template_groups, bars.min_shingles)
+    sets.mark_templates(None, occurrences, bars.template_docs, edges)
     raw = sets.overlap(pa, pb)
     sure = raw.accepted(bars.sure_jaccard, bars.sure_containment, bars.min_shingles)
     groups = components(n, pa[sure], pb[sure])
-    templates = sets.mark_templates(groups, occurrences, bars.template_groups)
+    templates = sets.mark_templates(groups, occurrences, bars.template_groups, edges)
     evidence = sets.overlap(pa, pb)
     return evidence, evidence.accepted(bars.jaccard_min, bars.containment_min, bars.min_shingles), templates
 
@@ -358,7 +374,9 @@ def cluster_rows(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, sets: S
     small = count[comp] <= DIRECT_MAX
     sa, sb = component_pairs(comp, np.flatnonzero(small & (count[comp] > 1)))
     big = ~small[ca]
-    pa, pb = np.concatenate([sa, ca[big]]), np.concatenate([sb, cb[big]])
+    la, lb = leader_pairs(comp, np.flatnonzero(~small), rank)
+    code = np.unique(np.concatenate([ca[big] * n + cb[big], la * n + lb]))
+    pa, pb = np.concatenate([sa, code // n]), np.concatenate([sb, code % n])
     stats["measured"] = int(pa.size)
     evidence, accepted, stats["template_shingles"] = measure(sets, pa, pb, n, reps, bars)
     stats["verified"] = int(accepted.sum())

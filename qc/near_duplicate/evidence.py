@@ -6,7 +6,8 @@ are zero, with the smallest level that leaves at most ``cap`` (a 3 KB news text 
 keeps ~225 at level 1). Two documents are compared at the higher of their two levels, so both sides
 are the same sample of the same hash space: the intersection of the samples is the sample of the
 intersection, and Jaccard and containment are exact for documents up to ``cap`` shingles and an
-unbiased sample of 1 in ``2^level`` above it (bounded memory: ``4 * cap`` bytes per document).
+unbiased sample of 1 in ``2^level`` above it (bounded memory: ``5 * cap`` bytes per document with the
+positions).
 
 Template shingles: shingles shared by many *different* documents (a site's header, footer, cookie
 banner, story list; agency boilerplate) are no evidence that two documents are copies. Counting
@@ -15,7 +16,11 @@ documents are first grouped by *sure* pairs (exact Jaccard or containment on all
 anything two different articles in one template reach), and a shingle is a template shingle when it
 occurs in more than ``template_groups`` groups. Copies of one story fall into one group and keep their
 shared body; different articles of one site stay apart and their shared header and footer become
-template. The grouping is only used to count: findings are never made from it. With ``text = "clean"``, a
+template. Only occurrences at an *edge* of their text count (``ShingleSets.at_edges``; each stored
+hash keeps its relative first position, 1 byte): furniture frames the article, while a story copied
+onto hundreds of sites (too many, and too differently wrapped, for its copies to be sure pairs) has
+its body in the middle of every copy, where it stays evidence.
+The grouping is only used to count: findings are never made from it. With ``text = "clean"``, a
 document whose cleaning kept too little is compared on its raw text; the shingles its cleaning
 removed are remembered, and a shingle that *both* documents of a pair had removed is template too
 (the other documents of that site were cleaned, so counting alone would not see their furniture),
@@ -105,19 +110,22 @@ class ShingleSets:
     """The stored shingle sets of all rows, flat (CSR), with an optional template flag per hash."""
 
     def __init__(self, flat: np.ndarray, offsets: np.ndarray, levels: np.ndarray,
-                 removed: np.ndarray | None = None) -> None:
+                 removed: np.ndarray | None = None, positions: np.ndarray | None = None) -> None:
         self.flat = flat.astype(np.uint32, copy=False)
         self.offsets = offsets.astype(np.int64, copy=False)
         self.levels = levels.astype(np.int64, copy=False)
         self.template = np.zeros(self.flat.shape[0], dtype=bool)
         # per stored hash: removed by the cleaning of a document compared on its raw text
         self.removed = np.zeros(self.flat.shape[0], dtype=bool) if removed is None else removed
+        # per stored hash: where it first occurs in its text (uint8, 0 = start; None: unknown)
+        self.positions = positions
 
     @classmethod
     def from_rows(cls, rows: pl.DataFrame, min_kept: int = 0) -> ShingleSets:
-        """From the ``sh`` (list of uint32), ``lvl`` and ``rm`` columns of sketch rows, in row order.
-        Removed-by-cleaning flags count only for documents whose cleaning still kept ``min_kept``
-        shingles (an article of its own: the rest was furniture, not a failed extraction)."""
+        """From the ``sh`` (list of uint32), ``lvl``, ``rm`` and ``pos`` columns of sketch rows, in row
+        order. Removed-by-cleaning flags count only for documents whose cleaning still kept ``min_kept``
+        shingles (an article of its own: the rest was furniture, not a failed extraction). Without
+        ``pos`` (older sketches) every occurrence counts as an edge one."""
         col = rows["sh"]
         lengths = col.list.len().fill_null(0).to_numpy().astype(np.int64)
         offsets = np.zeros(lengths.shape[0] + 1, dtype=np.int64)
@@ -135,7 +143,12 @@ class ShingleSets:
                 rm = (row << np.uint64(32)) | vals.astype(np.uint64)
                 own = np.repeat(np.arange(lengths.shape[0], dtype=np.uint64), lengths)
                 removed = np.isin((own << np.uint64(32)) | flat.astype(np.uint64), rm)
-        return cls(flat, offsets, rows["lvl"].to_numpy(), removed)
+        positions = None
+        if "pos" in rows.columns and offsets[-1]:
+            positions = rows["pos"].explode().drop_nulls().to_numpy()
+            if positions.shape[0] != flat.shape[0]:
+                raise ValueError("sketch rows whose pos and sh lists differ in length")
+        return cls(flat, offsets, rows["lvl"].to_numpy(), removed, positions)
 
     def overlap(self, a: np.ndarray, b: np.ndarray, use_template: bool = True) -> Overlap:
         """Exact overlap of each pair, in chunks of at most ``_CHUNK`` gathered hashes."""
@@ -213,20 +226,62 @@ class ShingleSets:
         keep = counted[row]
         return pos[keep], row[keep]
 
+    def at_edges(self, occurrences: tuple[np.ndarray, np.ndarray], edge: float, rare_docs: int,
+                 min_rare: int) -> np.ndarray | slice:
+        """Which ``occurrences`` lie at an edge of their text: in its first or last ``edge`` share, or
+        before the first or after the last of its *own* shingles (stored hashes of at most
+        ``rare_docs`` documents, and those no occurrence lists), when it has ``min_rare`` of them
+        (scaled by its sample level: fewer, e.g. one typo, do not mark where an article is). A site's
+        header and footer lie there even around a short article; a story's body copied into many
+        sites lies in the middle of each copy. A slice (everything) without positions."""
+        pos, row = occurrences
+        if self.positions is None or edge >= 0.5:
+            return slice(None)
+        at = self.positions[pos].astype(np.int16)
+        cut = round(256 * edge)
+        out = (at < cut) | (at >= 256 - cut)
+        if pos.size == 0:
+            return out
+        v = self.flat[pos]
+        order = np.argsort(v, kind="stable")
+        sv = v[order]
+        start = np.flatnonzero(np.r_[True, sv[1:] != sv[:-1]])
+        counts = np.diff(np.r_[start, sv.shape[0]])
+        docs = np.empty(pos.shape[0], dtype=np.int64)
+        docs[order] = np.repeat(counts, counts)
+        own = np.ones(self.flat.shape[0], dtype=bool)  # hashes no occurrence lists are shared with no wanted row
+        own[pos] = docs <= rare_docs
+        lengths = self.offsets[1:] - self.offsets[:-1]
+        rows = np.flatnonzero(lengths > 0)
+        starts = self.offsets[rows]
+        p = self.positions
+        first = np.full(self.levels.shape[0], 256, dtype=np.int16)
+        last = np.full(self.levels.shape[0], -1, dtype=np.int16)
+        first[rows] = np.minimum.reduceat(np.where(own, p, 255), starts)
+        last[rows] = np.maximum.reduceat(np.where(own, p, 0), starts)
+        many = np.zeros(self.levels.shape[0], dtype=bool)
+        many[rows] = (np.add.reduceat(own.astype(np.int64), starts) << self.levels[rows]) >= min_rare
+        many[rows] &= first[rows] <= last[rows]
+        return out | (many[row] & ((at < first[row]) | (at > last[row])))
+
     def mark_templates(self, groups: np.ndarray | None, occurrences: tuple[np.ndarray, np.ndarray],
-                       max_groups: int) -> int:
+                       max_groups: int, counted: np.ndarray | slice = slice(None)) -> int:
         """Flag the stored hashes (of ``occurrences``, see there) that occur in more than
-        ``max_groups`` groups (``groups[row]``; ``None``: every document its own group). Returns how
-        many distinct hashes are template."""
+        ``max_groups`` groups (``groups[row]``; ``None``: every document its own group), counting only
+        the ``counted`` occurrences (see ``at_edges``); every occurrence of such a hash is flagged.
+        Returns how many distinct hashes are template."""
         self.template = np.zeros(self.flat.shape[0], dtype=bool)
         pos, row = occurrences
         if pos.size == 0:
             return 0
         v = self.flat[pos]
+        vc = v[counted]
+        if vc.size == 0:
+            return 0
         if groups is None:  # a document stores a hash once: the count is the run length
-            uv = np.sort(v)
+            uv = np.sort(vc)
         else:
-            key = (v.astype(np.uint64) << np.uint64(32)) | groups[row].astype(np.uint64)
+            key = (vc.astype(np.uint64) << np.uint64(32)) | groups[row[counted]].astype(np.uint64)
             key.sort()  # sort + neighbour masks: several times faster than np.unique's hash table here
             uv = (key[np.r_[True, key[1:] != key[:-1]]] >> np.uint64(32)).astype(np.uint32)
         first = np.flatnonzero(np.r_[True, uv[1:] != uv[:-1]])
