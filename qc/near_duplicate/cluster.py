@@ -312,7 +312,7 @@ def measure(sets: ShingleSets, pa: np.ndarray, pb: np.ndarray, n: int, reps: np.
     wanted = np.union1d(pa, pb)
     # sure copies group documents for counting; shingles of more than template_docs documents are
     # left out of that test, so a large site's template cannot make its short articles "sure"
-    occurrences = sets.occurrences(reps, wanted)
+    occurrences = sets.occurrences(reps, wanted)  # sorted once for the edges and both counts
     edges = sets.at_edges(occurrences, bars.template_edge, bars.template_groups, bars.min_shingles)
     sets.mark_templates(None, occurrences, bars.template_docs, edges)
     raw = sets.overlap(pa, pb)
