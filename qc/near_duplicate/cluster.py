@@ -44,6 +44,7 @@ PARTITION_MIN_ROWS = 500_000
 # Connected components of up to this many edges run on the driver (numpy, ~1 s per 10M edges);
 # larger edge lists go to the executor (iterated min-label propagation over edge partitions).
 DRIVER_MAX_EDGES = 50_000_000
+_VERIFY_CHUNK = 1 << 20  # candidate pairs per step of ``verify``'s containment estimate
 
 
 def candidate_pairs(keys: np.ndarray | Callable[[int], np.ndarray], cap: int = BUCKET_CAP, *,
@@ -159,8 +160,10 @@ def verify(sigs: np.ndarray, sizes: np.ndarray, a: np.ndarray, b: np.ndarray, ja
     j = signature_similarity(sigs, a, b)
     ok = j >= jaccard_min
     if containment_min < 1.0:
-        c = containment(j, sizes[a], sizes[b])
-        ok |= (c >= containment_min) & (np.minimum(sizes[a], sizes[b]) >= min_shingles)
+        for lo in range(0, a.shape[0], _VERIFY_CHUNK):  # bounds the float temporaries of many candidates
+            sl = slice(lo, lo + _VERIFY_CHUNK)
+            na, nb = sizes[a[sl]], sizes[b[sl]]
+            ok[sl] |= (containment(j[sl], na, nb) >= containment_min) & (np.minimum(na, nb) >= min_shingles)
     return ok, j
 
 
@@ -323,6 +326,33 @@ def measure(sets: ShingleSets, pa: np.ndarray, pb: np.ndarray, n: int, reps: np.
     return evidence, evidence.accepted(bars.jaccard_min, bars.containment_min, bars.min_shingles), templates
 
 
+def prefiltered_candidates(sigs: np.ndarray, sizes: np.ndarray, reps: np.ndarray, rank: np.ndarray, *, bands: int,
+                           rows: int, bars: Verification, bucket_cap: int,
+                           tasks: ResolveTasks | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(a, b, passed)``: the LSH candidate pairs among the ``reps`` rows and which pass the
+    signature prefilter (partition-parallel on ``tasks`` for a large corpus, see ``cluster_rows``)."""
+    all_reps = reps.size == sigs.shape[0]
+    if tasks is not None and tasks.task_workers > 1 and reps.size >= PARTITION_MIN_ROWS:
+        work = BandWork(sigs if all_reps else sigs[reps], sizes if all_reps else sizes[reps], rows,
+                        2 * tasks.task_workers, bucket_cap, bars.prefilter_jaccard, bars.prefilter_containment,
+                        bars.min_shingles, rank[reps])
+        found = tasks.map_tasks(band_partition_pairs, [(b, p) for b in range(bands) for p in range(work.partitions)],
+                                work)
+        del work
+        codes, first = np.unique(np.concatenate([c for c, _ in found]), return_index=True)
+        ok = np.concatenate([k for _, k in found])[first]
+        return reps[codes // reps.size], reps[codes % reps.size], ok
+    else:
+        def keys(b: int) -> np.ndarray:
+            block = sigs[:, b * rows:(b + 1) * rows]
+            return band_key(block if all_reps else block[reps])
+
+        la, lb = candidate_pairs(keys, bucket_cap, n=int(reps.size), bands=bands, rank=rank[reps])
+        ca, cb = reps[la], reps[lb]
+        ok, _ = verify(sigs, sizes, ca, cb, bars.prefilter_jaccard, bars.prefilter_containment, bars.min_shingles)
+        return ca, cb, ok
+
+
 def cluster_rows(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, sets: ShingleSets, rank: np.ndarray, *,
                  bands: int, rows: int, bars: Verification, bucket_cap: int = BUCKET_CAP,
                  tasks: ResolveTasks | None = None) -> Clusters:
@@ -342,27 +372,10 @@ def cluster_rows(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, sets: S
     rep_of[order] = order[head][np.cumsum(head) - 1]
     reps = np.flatnonzero(rep_of == np.arange(n))
     stats["exact_pairs"] = int(n - reps.size)
-    all_reps = reps.size == n
-
-    if tasks is not None and tasks.task_workers > 1 and reps.size >= PARTITION_MIN_ROWS:
-        work = BandWork(sigs if all_reps else sigs[reps], sizes if all_reps else sizes[reps], rows,
-                        2 * tasks.task_workers, bucket_cap, bars.prefilter_jaccard, bars.prefilter_containment,
-                        bars.min_shingles, rank[reps])
-        found = tasks.map_tasks(band_partition_pairs, [(b, p) for b in range(bands) for p in range(work.partitions)],
-                                work)
-        del work
-        codes, first = np.unique(np.concatenate([c for c, _ in found]), return_index=True)
-        ok = np.concatenate([k for _, k in found])[first]
-        ca, cb = reps[codes // reps.size], reps[codes % reps.size]
-    else:
-        def keys(b: int) -> np.ndarray:
-            block = sigs[:, b * rows:(b + 1) * rows]
-            return band_key(block if all_reps else block[reps])
-
-        la, lb = candidate_pairs(keys, bucket_cap, n=int(reps.size), bands=bands, rank=rank[reps])
-        ca, cb = reps[la], reps[lb]
-        ok, _ = verify(sigs, sizes, ca, cb, bars.prefilter_jaccard, bars.prefilter_containment, bars.min_shingles)
+    ca, cb, ok = prefiltered_candidates(sigs, sizes, reps, rank, bands=bands, rows=rows, bars=bars,
+                                        bucket_cap=bucket_cap, tasks=tasks)
     stats["candidates"] = int(ca.size)
+    del sigs  # a caller's temporary matrix is freed here (4 bytes x num_perm per row), before measuring
     ca, cb = ca[ok], cb[ok]
     if tasks is not None and tasks.task_workers > 1 and ca.size > DRIVER_MAX_EDGES:
         labelled = tasks.connected_components(pl.DataFrame({"a": ca, "b": cb}))

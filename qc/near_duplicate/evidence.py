@@ -35,6 +35,7 @@ import numpy as np
 import polars as pl
 
 _CHUNK = 1 << 22  # stored hashes gathered per step of ``overlap`` (bounds its temporary arrays)
+_SORT_SLICE = 1 << 23  # template occurrences sorted per step (see ``Occurrences.of``)
 
 
 def subsample(hashes: np.ndarray, cap: int) -> tuple[np.ndarray, int]:
@@ -218,19 +219,38 @@ class ShingleSets:
         none = np.empty(0, dtype=np.int64)
         if wanted.size == 0 or self.flat.size == 0:
             return Occurrences.of(self.flat, none, none)
-        if wanted.size * 4 >= rows.size:  # most of the corpus is wanted: every stored hash, no bitmap
+        if rows.size == self.levels.shape[0]:  # every row (no exact copies left out)
+            rows = None
+        if wanted.size * 4 >= (self.levels.shape[0] if rows is None else rows.size):
+            # most of the corpus is wanted: every stored hash (of ``rows``), no bitmap
+            if rows is None:
+                return Occurrences.of(self.flat, None, None)
             lengths = self.offsets[rows + 1] - self.offsets[rows]
-            return Occurrences.of(self.flat, _ranges(self.offsets[rows], lengths),
-                                  np.repeat(rows.astype(np.int64), lengths))
+            return Occurrences.of(self.flat, _ranges(self.offsets[rows], lengths).astype(self.index),
+                                  np.repeat(rows.astype(self.index), lengths))
         want = np.sort(self.flat[_ranges(self.offsets[wanted], self.offsets[wanted + 1] - self.offsets[wanted])])
         want = want[np.r_[True, want[1:] != want[:-1]]]
-        counted = np.zeros(self.levels.shape[0], dtype=bool)
-        counted[rows] = True
         # the bitmap's false positives only add counts of hashes no wanted row holds: harmless
         pos = np.flatnonzero(_member(self.flat, want, exact=False))
         row = np.searchsorted(self.offsets, pos, side="right") - 1
-        keep = counted[row]
-        return Occurrences.of(self.flat, pos[keep], row[keep])
+        if rows is not None:
+            counted = np.zeros(self.levels.shape[0], dtype=bool)
+            counted[rows] = True
+            keep = counted[row]
+            pos, row = pos[keep], row[keep]
+        return Occurrences.of(self.flat, pos.astype(self.index), row.astype(self.index))
+
+    @property
+    def index(self) -> type:
+        """The integer type of positions in ``flat`` (int32 while they fit: half the memory)."""
+        return np.int32 if self.flat.shape[0] < 1 << 31 else np.int64
+
+    def _rows_of(self, occ: Occurrences) -> np.ndarray:
+        """The row of every occurrence, in flat order."""
+        if occ.row is not None:
+            return occ.row
+        lengths = self.offsets[1:] - self.offsets[:-1]
+        return np.repeat(np.arange(lengths.shape[0], dtype=self.index), lengths)
 
     def at_edges(self, occ: Occurrences, edge: float, rare_docs: int, min_rare: int) -> np.ndarray:
         """Which occurrences (in value order, ``occ.order``) lie at an edge of their text: in its first or last
@@ -239,19 +259,23 @@ class ShingleSets:
         them (scaled by its sample level: fewer, e.g. one typo, do not mark where an article is). A
         site's header and footer lie there even around a short article; a story's body copied into
         many sites lies in the middle of each copy. All of them without positions."""
-        pos, row = occ.pos, occ.row  # in flat order: sequential gathers; the result is permuted once
+        pos = occ.pos  # in flat order: sequential gathers; the result is permuted once
         if self.positions is None or edge >= 0.5:
-            return np.ones(pos.shape[0], dtype=bool)
-        at = self.positions[pos].astype(np.int16)
+            return np.ones(occ.size, dtype=bool)
+        at = (self.positions if pos is None else self.positions[pos]).astype(np.int16)
         cut = round(256 * edge)
         out = (at < cut) | (at >= 256 - cut)
-        if pos.size == 0:
+        if occ.size == 0:
             return out
         counts = occ.run_lengths()
-        rare = np.empty(pos.shape[0], dtype=bool)
+        rare = np.empty(occ.size, dtype=bool)
         rare[occ.order] = np.repeat(counts <= rare_docs, counts)
-        own = np.ones(self.flat.shape[0], dtype=bool)  # hashes no occurrence lists are shared with no wanted row
-        own[pos] = rare
+        if pos is None:
+            own = rare
+        else:
+            own = np.ones(self.flat.shape[0], dtype=bool)  # hashes no occurrence lists are shared with no wanted row
+            own[pos] = rare
+        del rare
         lengths = self.offsets[1:] - self.offsets[:-1]
         rows = np.flatnonzero(lengths > 0)
         starts = self.offsets[rows]
@@ -263,6 +287,7 @@ class ShingleSets:
         many = np.zeros(self.levels.shape[0], dtype=bool)
         many[rows] = (np.add.reduceat(own.astype(np.int64), starts) << self.levels[rows]) >= min_rare
         many[rows] &= first[rows] <= last[rows]
+        row = self._rows_of(occ)
         out |= many[row] & ((at < first[row]) | (at > last[row]))
         return out[occ.order]
 
@@ -273,53 +298,91 @@ class ShingleSets:
         the ``counted`` occurrences (in value order, see ``at_edges``; default all); every occurrence
         of such a hash is flagged. Returns how many distinct hashes are template."""
         self.template = np.zeros(self.flat.shape[0], dtype=bool)
-        if occ.pos.size == 0:
+        if occ.size == 0:
             return 0
-        counted = np.ones(occ.pos.shape[0], dtype=bool) if counted is None else counted
-        # a document stores a hash once: its count of documents is the count of its occurrences
-        frequent = np.add.reduceat(counted.astype(np.int64), occ.starts) > max_groups
         lengths = occ.run_lengths()
+        # a document stores a hash once: its count of documents is the count of its occurrences
+        if counted is None:
+            frequent = lengths > max_groups
+        else:
+            frequent = np.add.reduceat(counted.view(np.uint8), occ.starts, dtype=np.int64) > max_groups
         if groups is not None and frequent.any():
             # groups are at most documents: only those values can be in more than max_groups groups
-            sel = np.repeat(frequent, lengths) & counted
-            run = np.repeat(np.arange(lengths.shape[0], dtype=np.uint64), lengths)[sel]
-            key = (run << np.uint64(32)) | groups[occ.row[occ.order[sel]]].astype(np.uint64)
+            runs = np.flatnonzero(frequent)
+            at = _ranges(occ.starts[runs], lengths[runs])  # their occurrences, in value order
+            run = np.repeat(runs.astype(np.uint64), lengths[runs])
+            if counted is not None:
+                keep = counted[at]
+                at, run = at[keep], run[keep]
+            key = (run << np.uint64(32)) | groups[occ.rows_at(occ.order[at], self.offsets)].astype(np.uint64)
             key.sort()
             distinct = key[np.r_[True, key[1:] != key[:-1]]] >> np.uint64(32)
             frequent = np.bincount(distinct.astype(np.int64), minlength=lengths.shape[0]) > max_groups
-        if frequent.any():
-            self.template[occ.pos[occ.order[np.repeat(frequent, lengths)]]] = True
-        return int(frequent.sum())
+        runs = np.flatnonzero(frequent)
+        if runs.size:
+            self.template[occ.positions_at(occ.order[_ranges(occ.starts[runs], lengths[runs])])] = True
+        return int(runs.size)
 
 
 @dataclass(frozen=True, slots=True)
 class Occurrences:
     """Stored hashes that template counting looks at (``ShingleSets.occurrences``): their positions
-    in the flat array and their rows, in flat order, and the permutation that sorts them by value
-    (``order``) with the start of each distinct value's run in that order."""
+    in the flat array and their rows, in flat order (``None``: every stored hash), and the
+    permutation that sorts them by value (``order``) with the start of each distinct value's run in
+    that order."""
 
-    pos: np.ndarray
-    row: np.ndarray
+    pos: np.ndarray | None
+    row: np.ndarray | None
     order: np.ndarray
     starts: np.ndarray
 
     @classmethod
-    def of(cls, flat: np.ndarray, pos: np.ndarray, row: np.ndarray) -> Occurrences:
-        """Sorted by (value, position): one sort of packed ``value << 32 | index`` keys (polars,
-        multi-threaded: ~2x numpy's sort and ~4x its argsort on 10M keys)."""
-        if pos.size == 0:
-            return cls(pos, row, pos, np.empty(0, dtype=np.int64))
-        every = pos.shape[0] == flat.shape[0]  # distinct increasing positions: all of them, pos == arange
-        key = (flat if every else flat[pos]).astype(np.uint64) << np.uint64(32)
-        key |= np.arange(pos.shape[0], dtype=np.uint64)
-        key = pl.Series(key).sort().to_numpy()
-        order = (key & np.uint64(0xFFFFFFFF)).astype(np.int64)
-        value = key >> np.uint64(32)
-        head = np.empty(value.shape[0], dtype=bool)
-        head[0] = True
-        np.not_equal(value[1:], value[:-1], out=head[1:])
-        return cls(pos, row, order, np.flatnonzero(head))
+    def of(cls, flat: np.ndarray, pos: np.ndarray | None, row: np.ndarray | None) -> Occurrences:
+        """Sorted by value, one slice of the hash space at a time (the values whose top bits are
+        equal: ~``_SORT_SLICE`` each), so sorting needs a slice's temporary memory, not the
+        corpus's; within a slice a polars arg-sort (multi-threaded). The order among equal values
+        does not matter to anything counted from it."""
+        value = flat if pos is None else flat[pos]
+        total = value.shape[0]
+        index = np.int32 if total < 1 << 31 else np.int64
+        if total == 0:
+            return cls(pos, row, np.empty(0, dtype=index), np.empty(0, dtype=index))
+        bits = min(8, max(0, int(np.ceil(np.log2(total / _SORT_SLICE)))))
+        top = (value >> np.uint32(32 - bits)).astype(np.uint8) if bits else None
+        order = np.empty(total, dtype=index)
+        starts = np.empty(total, dtype=index)  # at most one run per occurrence; a view of it is kept
+        done = runs = 0
+        for part in range(1 << bits):
+            idx = np.arange(total, dtype=index) if top is None else np.flatnonzero(top == part).astype(index)
+            if idx.size == 0:
+                continue
+            v = value[idx]
+            sub = pl.Series(v).arg_sort().to_numpy()
+            v = v[sub]
+            head = np.empty(v.shape[0], dtype=bool)
+            head[0] = True
+            np.not_equal(v[1:], v[:-1], out=head[1:])
+            order[done:done + idx.size] = idx[sub]
+            first = np.flatnonzero(head)
+            starts[runs:runs + first.size] = first + done
+            done += idx.size
+            runs += first.size
+        return cls(pos, row, order, starts[:runs])
+
+    @property
+    def size(self) -> int:
+        return self.order.shape[0]
 
     def run_lengths(self) -> np.ndarray:
         """Occurrences of each distinct value, in value order."""
-        return np.diff(np.r_[self.starts, self.pos.shape[0]])
+        return np.diff(np.r_[self.starts, self.size])
+
+    def positions_at(self, idx: np.ndarray) -> np.ndarray:
+        """Flat positions of the occurrences ``idx`` (indices in flat order)."""
+        return idx if self.pos is None else self.pos[idx]
+
+    def rows_at(self, idx: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        """Rows of the occurrences ``idx`` (indices in flat order)."""
+        if self.row is not None:
+            return self.row[idx]
+        return np.searchsorted(offsets, idx, side="right") - 1
