@@ -85,10 +85,30 @@ def test_a_passage_in_the_middle_stays_evidence_and_the_same_passage_as_lead_is_
             a, b = story(rng, 150), story(rng, 150)
             texts.append(f"{passage} {a} {b}" if lead else f"{a} {passage} {b}")
         rows = sketch_rows(rule, texts)
-        ev, accepted, _ = measure(ShingleSets.from_rows(rows), *pairs, rows.height, np.arange(rows.height),
-                                  rule.bars)
+        sets = ShingleSets.from_rows(rows)
+        _, accepted, _ = measure(sets, *pairs, rows.height, np.arange(rows.height), rule.bars)
         assert not accepted.any()
+        ev = sets.overlap(*pairs)  # the evidence on the template flags measure left (it skips hopeless pairs)
         if lead:
             assert ev.template.min() >= 30 and ev.shared.max() <= 2
         else:
             assert ev.template.max() == 0 and ev.shared.min() >= 30
+
+
+def test_pairs_skipped_as_unable_to_pass_change_no_decision() -> None:
+    """``measure`` measures again only the pairs its bound lets through: every pair's acceptance is
+    the same as measuring all of them, and the bound does skip most template-only pairs."""
+    rng = random.Random(24)
+    texts = wire_corpus(rng, 30, wrapped=True, sites=5)
+    rule = NearDuplicate(options=NearDuplicate.options_from({"text": "raw"}))
+    rows = sketch_rows(rule, texts)
+    n = rows.height
+    a, b = np.triu_indices(n, 1)
+    sets = ShingleSets.from_rows(rows)
+    ev, accepted, _ = measure(sets, a, b, n, np.arange(n), rule.bars)
+    full = sets.overlap(a, b)
+    o = rule.options
+    assert np.array_equal(accepted, full.accepted(o.jaccard_min, o.containment_min, o.min_shingles))
+    assert accepted.sum() >= 29 * 28 // 2  # the copies of the story with each other
+    skipped = (ev.size_a == 0) & (full.size_a > 0)
+    assert skipped.sum() > a.size // 2

@@ -299,7 +299,8 @@ class Verification:
 class Clusters:
     """Outcome of ``cluster_rows``: each row's kept row (itself when kept or alone), the measured
     pair that made it a copy (``via``, an index into ``evidence``; ``-1``: kept, alone, or an exact
-    copy of its kept row), and the evidence of every measured pair."""
+    copy of its kept row), and the evidence of every measured pair (zero for pairs that could not
+    pass, see ``measure``)."""
 
     kept: np.ndarray
     via: np.ndarray
@@ -310,8 +311,9 @@ class Clusters:
 def measure(sets: ShingleSets, pa: np.ndarray, pb: np.ndarray, n: int, reps: np.ndarray,
             bars: Verification) -> tuple[Overlap, np.ndarray, int]:
     """``(evidence, accepted, template hashes)`` of pairs ``(pa, pb)`` of ``n`` rows: template shingles
-    counted over the ``reps`` rows (see ``evidence``), then every pair measured on exact
-    non-template shingles and held against the acceptance bars."""
+    counted over the ``reps`` rows (see ``evidence``), then every pair that could pass measured on
+    exact non-template shingles and held against the acceptance bars (the evidence of a pair that
+    cannot pass, by a bound from its first measure, is left zero)."""
     wanted = np.union1d(pa, pb)
     # sure copies group documents for counting; shingles of more than template_docs documents are
     # left out of that test, so a large site's template cannot make its short articles "sure"
@@ -322,7 +324,8 @@ def measure(sets: ShingleSets, pa: np.ndarray, pb: np.ndarray, n: int, reps: np.
     sure = raw.accepted(bars.sure_jaccard, bars.sure_containment, bars.min_shingles)
     groups = components(n, pa[sure], pb[sure])
     templates = sets.mark_templates(groups, occurrences, bars.template_groups, edges)
-    evidence = sets.overlap(pa, pb)
+    evidence = sets.overlap_where(pa, pb, sets.could_pass(pa, pb, raw, bars.jaccard_min, bars.containment_min,
+                                                          bars.min_shingles))
     return evidence, evidence.accepted(bars.jaccard_min, bars.containment_min, bars.min_shingles), templates
 
 

@@ -35,7 +35,7 @@ import numpy as np
 import polars as pl
 
 _CHUNK = 1 << 22  # stored hashes gathered per step of ``overlap`` (bounds its temporary arrays)
-_SORT_SLICE = 1 << 23  # template occurrences sorted per step (see ``Occurrences.of``)
+_SORT_SLICE = 1 << 24  # template occurrences sorted per step (see ``Occurrences.of``)
 
 
 def subsample(hashes: np.ndarray, cap: int) -> tuple[np.ndarray, int]:
@@ -166,6 +166,39 @@ class ShingleSets:
             hi = max(lo + 1, int(np.searchsorted(cost, (cost[lo - 1] if lo else 0) + _CHUNK, side="right")))
             self._overlap_chunk(a[lo:hi], b[lo:hi], level[lo:hi], use_template, out, lo)
             lo = hi
+        return Overlap(out["shared"], out["template"], out["size_a"], out["size_b"], level)
+
+    def could_pass(self, a: np.ndarray, b: np.ndarray, measured: Overlap, jaccard_min: float,
+                   containment_min: float, min_shingles: int) -> np.ndarray:
+        """Which pairs could pass the bars on the current template flags, given an earlier
+        ``measured`` overlap of the same pairs: the pair shares at most the hashes it shared then
+        (``shared + template``) and at most each side's non-template hashes, and Jaccard and
+        containment grow with the shared count. Exact only where both rows are stored at the pair's
+        level and no cleaning removed hashes (else every pair could)."""
+        if self.any_removed or a.size == 0:
+            return np.ones(a.shape[0], dtype=bool)
+        lengths = self.offsets[1:] - self.offsets[:-1]
+        own = np.zeros(lengths.shape[0], dtype=np.int64)
+        rows = np.flatnonzero(lengths > 0)
+        own[rows] = lengths[rows] - np.add.reduceat(self.template.view(np.uint8), self.offsets[rows], dtype=np.int64)
+        sa, sb = own[a], own[b]
+        s = np.minimum(measured.shared + measured.template, np.minimum(sa, sb))
+        bound = Overlap(s, np.zeros_like(s), sa, sb, measured.level)
+        tol = 1e-9  # the bound is exact arithmetic on the same formulas: keep ties
+        possible = bound.accepted(jaccard_min - tol, containment_min - tol, min_shingles)
+        deeper = (self.levels[a] != measured.level) | (self.levels[b] != measured.level)
+        return possible | deeper
+
+    def overlap_where(self, a: np.ndarray, b: np.ndarray, which: np.ndarray) -> Overlap:
+        """``overlap`` of the pairs ``which`` selects; the others' counts are zero."""
+        if which.all():
+            return self.overlap(a, b)
+        sel = np.flatnonzero(which)
+        part = self.overlap(a[sel], b[sel])
+        level = np.maximum(self.levels[a], self.levels[b]) if a.size else np.zeros(0, dtype=np.int64)
+        out = {k: np.zeros(a.shape[0], dtype=np.int64) for k in ("shared", "template", "size_a", "size_b")}
+        for k in out:
+            out[k][sel] = getattr(part, k)
         return Overlap(out["shared"], out["template"], out["size_a"], out["size_b"], level)
 
     def _side(self, rows: np.ndarray, level: np.ndarray,
