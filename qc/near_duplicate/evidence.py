@@ -259,8 +259,8 @@ class ShingleSets:
             if rows is None:
                 return Occurrences.of(self.flat, None, None)
             lengths = self.offsets[rows + 1] - self.offsets[rows]
-            return Occurrences.of(self.flat, _ranges(self.offsets[rows], lengths).astype(self.index),
-                                  np.repeat(rows.astype(self.index), lengths))
+            return Occurrences.of(self.flat, _ranges(self.offsets[rows], lengths).astype(self.position_dtype),
+                                  np.repeat(rows.astype(self.position_dtype), lengths))
         want = np.sort(self.flat[_ranges(self.offsets[wanted], self.offsets[wanted + 1] - self.offsets[wanted])])
         want = want[np.r_[True, want[1:] != want[:-1]]]
         # the bitmap's false positives only add counts of hashes no wanted row holds: harmless
@@ -271,10 +271,10 @@ class ShingleSets:
             counted[rows] = True
             keep = counted[row]
             pos, row = pos[keep], row[keep]
-        return Occurrences.of(self.flat, pos.astype(self.index), row.astype(self.index))
+        return Occurrences.of(self.flat, pos.astype(self.position_dtype), row.astype(self.position_dtype))
 
     @property
-    def index(self) -> type:
+    def position_dtype(self) -> type:
         """The integer type of positions in ``flat`` (int32 while they fit: half the memory)."""
         return np.int32 if self.flat.shape[0] < 1 << 31 else np.int64
 
@@ -283,15 +283,15 @@ class ShingleSets:
         if occ.row is not None:
             return occ.row
         lengths = self.offsets[1:] - self.offsets[:-1]
-        return np.repeat(np.arange(lengths.shape[0], dtype=self.index), lengths)
+        return np.repeat(np.arange(lengths.shape[0], dtype=self.position_dtype), lengths)
 
     def at_edges(self, occ: Occurrences, edge: float, rare_docs: int, min_rare: int) -> np.ndarray:
-        """Which occurrences (in value order, ``occ.order``) lie at an edge of their text: in its first or last
-        ``edge`` share, or before the first or after the last of its *own* shingles (stored hashes of
-        at most ``rare_docs`` documents, and those no occurrence lists), when it has ``min_rare`` of
-        them (scaled by its sample level: fewer, e.g. one typo, do not mark where an article is). A
-        site's header and footer lie there even around a short article; a story's body copied into
-        many sites lies in the middle of each copy. All of them without positions."""
+        """Which occurrences (in value order, ``occ.order``) lie at an edge of their text: in its
+        first or last ``edge`` share, or before the first or after the last of its *own* shingles
+        (stored hashes of at most ``rare_docs`` documents, and those no occurrence lists), when it
+        has ``min_rare`` of them (scaled by its sample level: fewer, e.g. one typo, do not mark where
+        an article is). A site's header and footer lie there even around a short article; a story's
+        body copied into many sites lies in the middle of each copy. All of them without positions."""
         pos = occ.pos  # in flat order: sequential gathers; the result is permuted once
         if self.positions is None or edge >= 0.5:
             return np.ones(occ.size, dtype=bool)
