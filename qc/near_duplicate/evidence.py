@@ -318,7 +318,7 @@ class ShingleSets:
         first[rows] = np.minimum.reduceat(np.where(own, p, 255), starts)
         last[rows] = np.maximum.reduceat(np.where(own, p, 0), starts)
         many = np.zeros(self.levels.shape[0], dtype=bool)
-        many[rows] = (np.add.reduceat(own.astype(np.int64), starts) << self.levels[rows]) >= min_rare
+        many[rows] = (np.add.reduceat(own.view(np.uint8), starts, dtype=np.int64) << self.levels[rows]) >= min_rare
         many[rows] &= first[rows] <= last[rows]
         row = self._rows_of(occ)
         out |= many[row] & ((at < first[row]) | (at > last[row]))
