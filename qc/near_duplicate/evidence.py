@@ -278,12 +278,12 @@ class ShingleSets:
         """The integer type of positions in ``flat`` (int32 while they fit: half the memory)."""
         return np.int32 if self.flat.shape[0] < 1 << 31 else np.int64
 
-    def _rows_of(self, occ: Occurrences) -> np.ndarray:
-        """The row of every occurrence, in flat order."""
-        if occ.row is not None:
-            return occ.row
-        lengths = self.offsets[1:] - self.offsets[:-1]
-        return np.repeat(np.arange(lengths.shape[0], dtype=self.position_dtype), lengths)
+    def _row_block(self, lo: int, hi: int) -> np.ndarray:
+        """The row of every stored hash ``lo <= i < hi`` of ``flat``."""
+        r0 = int(np.searchsorted(self.offsets, lo, side="right")) - 1
+        r1 = int(np.searchsorted(self.offsets, hi, side="left"))
+        counts = np.minimum(self.offsets[r0 + 1:r1 + 1], hi) - np.maximum(self.offsets[r0:r1], lo)
+        return np.repeat(np.arange(r0, r1, dtype=self.position_dtype), counts)
 
     def at_edges(self, occ: Occurrences, edge: float, rare_docs: int, min_rare: int) -> np.ndarray:
         """Which occurrences (in value order, ``occ.order``) lie at an edge of their text: in its
@@ -293,13 +293,8 @@ class ShingleSets:
         an article is). A site's header and footer lie there even around a short article; a story's
         body copied into many sites lies in the middle of each copy. All of them without positions."""
         pos = occ.pos  # in flat order: sequential gathers; the result is permuted once
-        if self.positions is None or edge >= 0.5:
+        if self.positions is None or edge >= 0.5 or occ.size == 0:
             return np.ones(occ.size, dtype=bool)
-        at = (self.positions if pos is None else self.positions[pos]).astype(np.int16)
-        cut = round(256 * edge)
-        out = (at < cut) | (at >= 256 - cut)
-        if occ.size == 0:
-            return out
         counts = occ.run_lengths()
         rare = np.empty(occ.size, dtype=bool)
         rare[occ.order] = np.repeat(counts <= rare_docs, counts)
@@ -319,9 +314,15 @@ class ShingleSets:
         last[rows] = np.maximum.reduceat(np.where(own, p, 0), starts)
         many = np.zeros(self.levels.shape[0], dtype=bool)
         many[rows] = (np.add.reduceat(own.view(np.uint8), starts, dtype=np.int64) << self.levels[rows]) >= min_rare
+        del own
         many[rows] &= first[rows] <= last[rows]
-        row = self._rows_of(occ)
-        out |= many[row] & ((at < first[row]) | (at > last[row]))
+        cut = round(256 * edge)
+        out = np.empty(occ.size, dtype=bool)
+        for lo in range(0, occ.size, _CHUNK):  # bounds the per-occurrence temporaries
+            hi = min(occ.size, lo + _CHUNK)
+            at = (p[lo:hi] if pos is None else p[pos[lo:hi]]).astype(np.int16)
+            row = occ.row[lo:hi] if occ.row is not None else self._row_block(lo, hi)
+            out[lo:hi] = (at < cut) | (at >= 256 - cut) | (many[row] & ((at < first[row]) | (at > last[row])))
         return out[occ.order]
 
     def mark_templates(self, groups: np.ndarray | None, occ: Occurrences, max_groups: int,
