@@ -34,3 +34,20 @@ def test_row_block_gives_the_row_of_each_stored_hash_with_empty_rows() -> None:
     for lo in range(12):
         for hi in range(lo + 1, 13):
             assert np.array_equal(sets._row_block(lo, hi), full[lo:hi]), (lo, hi)
+
+
+def test_occurrences_of_few_wanted_rows_are_every_stored_hash_of_a_counted_row_sharing_a_wanted_value() -> None:
+    """The bitmap path (few wanted rows): its positions and rows are filled a chunk at a time."""
+    rng = np.random.default_rng(1)
+    offsets = np.r_[0, np.cumsum(rng.integers(0, 40, size=500))]
+    flat = rng.integers(0, 3000, size=offsets[-1]).astype(np.uint32)
+    sets = ShingleSets(flat, offsets, np.zeros(500))
+    rows = np.sort(rng.choice(500, 300, replace=False))
+    wanted = rows[:20]
+    occ = sets.occurrences(rows, wanted)
+    held = set(np.concatenate([flat[offsets[w]:offsets[w + 1]] for w in wanted]).tolist())
+    row_of = np.repeat(np.arange(500), np.diff(offsets))
+    expect = [i for i in range(flat.size) if int(flat[i]) in held and row_of[i] in set(rows.tolist())]
+    # the bitmap may add hashes no wanted row holds (harmless to counting), never miss one
+    assert set(expect) <= set(occ.pos.tolist())
+    assert np.array_equal(occ.row, row_of[occ.pos]) and np.all(np.isin(occ.row, rows))

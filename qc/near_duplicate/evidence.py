@@ -264,14 +264,25 @@ class ShingleSets:
         want = np.sort(self.flat[_ranges(self.offsets[wanted], self.offsets[wanted + 1] - self.offsets[wanted])])
         want = want[np.r_[True, want[1:] != want[:-1]]]
         # the bitmap's false positives only add counts of hashes no wanted row holds: harmless
-        pos = np.flatnonzero(_member(self.flat, want, exact=False))
-        row = np.searchsorted(self.offsets, pos, side="right") - 1
+        member = _member(self.flat, want, exact=False)
         if rows is not None:
             counted = np.zeros(self.levels.shape[0], dtype=bool)
             counted[rows] = True
-            keep = counted[row]
-            pos, row = pos[keep], row[keep]
-        return Occurrences.of(self.flat, pos.astype(self.position_dtype), row.astype(self.position_dtype))
+            lengths = self.offsets[1:] - self.offsets[:-1]
+            member &= np.repeat(counted, lengths)
+        # positions and rows filled a chunk at a time, in the position dtype (an int64 array per
+        # matched hash was the largest temporary of a 1M-document resolve)
+        pos = np.empty(int(np.count_nonzero(member)), dtype=self.position_dtype)
+        row = np.empty(pos.shape[0], dtype=self.position_dtype)
+        done = 0
+        for lo in range(0, self.flat.shape[0], _CHUNK):
+            hi = min(self.flat.shape[0], lo + _CHUNK)
+            hit = np.flatnonzero(member[lo:hi])
+            pos[done:done + hit.size] = hit + lo
+            row[done:done + hit.size] = self._row_block(lo, hi)[hit]
+            done += hit.size
+        del member
+        return Occurrences.of(self.flat, pos, row)
 
     @property
     def position_dtype(self) -> type:
