@@ -1,6 +1,6 @@
 """Near-duplicates at scale, as a user runs them: a templated news crawl with shared sentences.
 
-    python bench/bench_near_duplicate_scale.py [--docs 100000] [--sites 200] [--jobs 2] [--work DIR]
+    python bench/bench_near_duplicate_scale.py [--docs 100000] [--sites 200] [--jobs 2] [--work DIR] [--wire N]
 
 The generator writes ``DIR/corpus.jsonl`` of ~3 KB English news-like documents: each site has its own
 header and footer (navigation, newsletter and cookie lines: ~500 characters), documents are
@@ -8,6 +8,9 @@ sentences from a text pool (``seeds/`` and ``../shared/devdata/*/docs``) with 15
 and sentences are shared between documents as in real news: quotes (a pool that many articles cite)
 and agency boilerplate paragraphs. 10 % of documents are planted copies of an earlier article (typos,
 edited numbers, a changed or swapped sentence, truncation, the same site or another site's template).
+With ``--wire N`` one agency story is also planted into N documents of different sites (each in its
+site's template, a copy edited as the planted ones are), and the output reports how many of its
+copies were flagged against the story's first document (``wire``).
 Then, in the same run, it times two whole processes:
 
 - ``qc audit corpus.jsonl --select near-duplicate --no-html --jobs N`` (the command a user runs), and
@@ -51,8 +54,9 @@ def _site_template(rng: random.Random, site: int, vocab: list[str]) -> tuple[str
     return head, foot
 
 
-def generate(n: int, sites: int, seed: int = 1) -> tuple[list[dict], dict[int, int]]:
-    """Documents ``{id, text, site}`` and ``{copy ordinal: original ordinal}``."""
+def generate(n: int, sites: int, seed: int = 1, wire: int = 0) -> tuple[list[dict], dict[int, int]]:
+    """Documents ``{id, text, site}`` and ``{copy ordinal: original ordinal}`` (with ``wire``, see
+    ``plant_wire``)."""
     rng = random.Random(seed)
     pool, vocab = _pool([REPO / "seeds", *devdata_docs()])
 
@@ -88,7 +92,26 @@ def generate(n: int, sites: int, seed: int = 1) -> tuple[list[dict], dict[int, i
         head, foot = templates[site]
         bodies.append(body)
         docs.append({"id": f"d{i:07d}", "site": site, "text": f"{head}\n{body}\n{foot}"})
+    if wire > 1:
+        plant_wire(docs, bodies, truth, templates, wire, random.Random(seed + 1), sentence)
     return docs, truth
+
+
+def plant_wire(docs: list[dict], bodies: list[str], truth: dict[int, int], templates: list[tuple[str, str]],
+               copies: int, rng: random.Random, sentence) -> None:
+    """One story (the body of an article that is nobody's copy, early in the corpus) replaces
+    ``copies - 1`` later single-copy articles, each on another site than the last (cycling through
+    the sites) and edited like a planted copy; ``truth`` maps them to the story's document."""
+    taken = set(truth) | set(truth.values())
+    free = [i for i in range(len(docs) // 20, len(docs)) if i not in taken]
+    story, *spots = sorted(rng.sample(free, copies))
+    order = rng.sample(range(len(templates)), len(templates))
+    for k, i in enumerate(spots):
+        site = order[k % len(order)]
+        head, foot = templates[site]
+        docs[i] = {"id": docs[i]["id"], "site": site,
+                   "text": f"{head}\n{_edit(bodies[story], rng, sentence)}\n{foot}", "wire": story}
+        truth[i] = story
 
 
 def _edit(body: str, rng: random.Random, sentence) -> str:
@@ -153,7 +176,15 @@ def evaluate(docs: list[dict], truth: dict[int, int], out: Path) -> dict:
     correct = sum(sum(c2(v) for v in Counter(article[x] for x in m).values()) for m in clusters.values())
     true_pairs = sum(c2(v) for v in Counter(article).values())
     planted = Counter(article)
-    return {"flagged": len(flagged), "planted_copies": len(truth),
+    wire = {}
+    stories = {d["wire"] for d in docs if "wire" in d}
+    if stories:
+        (story,) = stories
+        copies = [i for i, d in enumerate(docs) if d.get("wire") == story]
+        found = {d for d, k in flagged if k == story}
+        wire = {"wire": {"copies": len(copies), "flagged_against_story": len(found & set(copies)),
+                         "flagged_elsewhere": sum(1 for d, k in flagged if d in copies and k != story)}}
+    return {**wire,"flagged": len(flagged), "planted_copies": len(truth),
             "largest_cluster": max((len(m) for m in clusters.values()), default=1),
             "largest_planted": max(planted.values()),
             "flagged_above_bar_share": round(above / len(flagged), 4) if flagged else None,
@@ -174,16 +205,17 @@ def main() -> None:
     ap.add_argument("--sites", type=int, default=200)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--work", type=Path, default=Path("/tmp/newsqc-nd-scale"))
+    ap.add_argument("--wire", type=int, default=0, help="plant one story into this many documents of different sites")
     a = ap.parse_args()
     a.work.mkdir(parents=True, exist_ok=True)
-    corpus = a.work / f"corpus-{a.docs}.jsonl"
+    corpus = a.work / f"corpus-{a.docs}{f'-wire{a.wire}' if a.wire else ''}.jsonl"
     t = time.perf_counter()
-    docs, truth = generate(a.docs, a.sites)
+    docs, truth = generate(a.docs, a.sites, wire=a.wire)
     with open(corpus, "w", encoding="utf-8") as fh:
         for d in docs:
             fh.write(json.dumps({"id": d["id"], "text": d["text"]}) + "\n")
     gen = time.perf_counter() - t
-    out = a.work / f"out-{a.docs}"
+    out = a.work / f"out-{corpus.stem[7:]}"
     qc_s, qc_mb, _ = _timed([sys.executable, "-m", "qc.cli", "audit", str(corpus), "--out", str(out), "--select",
                              "near-duplicate", "--no-html", "--quiet", "--jobs", str(a.jobs)])
     ds_s, ds_mb, ds_out = _timed([sys.executable, "-c", DATASKETCH, str(corpus), str(REPO)])

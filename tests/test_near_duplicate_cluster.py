@@ -226,14 +226,15 @@ def test_sketch_frame_row_types_and_values() -> None:
 
     sig = np.arange(128, dtype=np.uint32) * np.uint32(33_554_467)
     sh = np.array([3, 7, 4_000_000_000], dtype=np.uint32)
-    full = sketch_frame(sig, 3, (1 << 64) - 1, 3000, 0.25, sh, 2, sh[:1])
+    full = sketch_frame(sig, 3, (1 << 64) - 1, 3000, 0.25, sh, 2, sh[:1], np.array([0, 128, 255], dtype=np.uint8))
     bare = sketch_frame(sig, 0, 0, 0)
     assert full.schema == bare.schema == pl.Schema({
-        "sh": pl.List(pl.UInt32), "rm": pl.List(pl.UInt32), "lvl": pl.UInt8,
+        "sh": pl.List(pl.UInt32), "rm": pl.List(pl.UInt32), "pos": pl.List(pl.UInt8), "lvl": pl.UInt8,
         "sig": pl.Array(pl.UInt32, 128), "n": pl.UInt32, "exact": pl.UInt64, "chars": pl.Int64,
         "score": pl.Float32})
     row = full.row(0, named=True)
     assert row["sh"] == [3, 7, 4_000_000_000] and row["rm"] == [3] and row["lvl"] == 2
+    assert row["pos"] == [0, 128, 255] and bare.row(0, named=True)["pos"] == []
     assert row["sig"] == sig.tolist() and row["exact"] == (1 << 64) - 1 and row["chars"] == 3000
     assert row["score"] == 0.25 and row["n"] == 3
     assert bare.row(0, named=True)["sh"] == [] and bare.row(0, named=True)["rm"] == []

@@ -113,6 +113,18 @@ def test_other_settings_are_refused(tmp_path: Path, stories: list[str]) -> None:
         index.stats(tmp_path / "nothing")
 
 
+def test_an_index_of_the_format_before_shingle_positions_is_refused_with_a_rebuild_hint(
+        tmp_path: Path, stories: list[str]) -> None:
+    import json
+
+    d, rule = built(tmp_path, stories[:2])
+    assert pl.read_parquet(next(d.glob("part-*[0-9].parquet")))["pos"].dtype == pl.List(pl.UInt8)
+    meta = json.loads((d / "index.json").read_text(encoding="utf-8"))
+    (d / "index.json").write_text(json.dumps({**meta, "format": 2}), encoding="utf-8")
+    with pytest.raises(index.IndexUnusable, match=r"format 2 is not supported.*rebuild the index"):
+        index.query(d, sketch_rows(rule, stories[:1]), index.settings_of(rule))
+
+
 def test_empty_batch_and_empty_index(tmp_path: Path, stories: list[str]) -> None:
     rule = NearDuplicate()
     d = tmp_path / "empty"

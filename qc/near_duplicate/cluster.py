@@ -4,8 +4,9 @@ LSH only proposes: band keys are grouped one band at a time (polars keeps the ro
 repeats; sorted by (key, keep priority), a bucket is a run, paired with numpy), and a cheap
 signature estimate drops candidates that cannot be copies. Candidates are joined into *candidate
 components*; in a component of up to ``DIRECT_MAX`` rows every pair is measured, in a larger one
-every candidate pair. Pairs are measured on exact shingle evidence (``evidence.ShingleSets``: shared
-template shingles do not count), and clusters are stars, not connected components: rows are taken
+every candidate pair and every row against the component's first row in keep priority. Pairs are
+measured on exact shingle evidence (``evidence.ShingleSets``: shared template shingles do not
+count), and clusters are stars, not connected components: rows are taken
 in keep-priority order (``first`` | ``longest`` | ``best-score``), an unassigned row becomes a kept
 copy K and takes every unassigned row whose pair *with K itself* passed verification; the rest are
 examined again with their own keepers. So A~B~C with A !~ C never makes C a copy of A. Everything
@@ -43,6 +44,7 @@ PARTITION_MIN_ROWS = 500_000
 # Connected components of up to this many edges run on the driver (numpy, ~1 s per 10M edges);
 # larger edge lists go to the executor (iterated min-label propagation over edge partitions).
 DRIVER_MAX_EDGES = 50_000_000
+_VERIFY_CHUNK = 1 << 20  # candidate pairs per step of ``verify``'s containment estimate
 
 
 def candidate_pairs(keys: np.ndarray | Callable[[int], np.ndarray], cap: int = BUCKET_CAP, *,
@@ -158,8 +160,10 @@ def verify(sigs: np.ndarray, sizes: np.ndarray, a: np.ndarray, b: np.ndarray, ja
     j = signature_similarity(sigs, a, b)
     ok = j >= jaccard_min
     if containment_min < 1.0:
-        c = containment(j, sizes[a], sizes[b])
-        ok |= (c >= containment_min) & (np.minimum(sizes[a], sizes[b]) >= min_shingles)
+        for lo in range(0, a.shape[0], _VERIFY_CHUNK):  # bounds the float temporaries of many candidates
+            sl = slice(lo, lo + _VERIFY_CHUNK)
+            na, nb = sizes[a[sl]], sizes[b[sl]]
+            ok[sl] |= (containment(j[sl], na, nb) >= containment_min) & (np.minimum(na, nb) >= min_shingles)
     return ok, j
 
 
@@ -261,6 +265,19 @@ def component_pairs(labels: np.ndarray, members: np.ndarray) -> tuple[np.ndarray
     return np.concatenate(a), np.concatenate(b)
 
 
+def leader_pairs(labels: np.ndarray, members: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every row of ``members`` paired ``(a < b)`` with the first row in keep priority of its
+    component (its likeliest kept copy): in a large component (a story copied onto hundreds of
+    sites) a copy that LSH proposed only with other copies is still measured against the keeper."""
+    if members.size == 0:
+        return members, members
+    m = members[np.lexsort((rank[members], labels[members]))]
+    head = np.r_[True, labels[m][1:] != labels[m][:-1]]
+    lead = m[head][np.cumsum(head) - 1]
+    other = lead != m
+    return np.minimum(lead, m)[other], np.maximum(lead, m)[other]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Verification:
     """The bars of a pair: a signature prefilter, the sure pairs that group copies for counting
@@ -272,6 +289,7 @@ class Verification:
     sure_containment: float
     template_groups: int
     template_docs: int
+    template_edge: float
     jaccard_min: float
     containment_min: float
     min_shingles: int
@@ -281,7 +299,8 @@ class Verification:
 class Clusters:
     """Outcome of ``cluster_rows``: each row's kept row (itself when kept or alone), the measured
     pair that made it a copy (``via``, an index into ``evidence``; ``-1``: kept, alone, or an exact
-    copy of its kept row), and the evidence of every measured pair."""
+    copy of its kept row), and the evidence of every measured pair (zero for pairs that could not
+    pass, see ``measure``)."""
 
     kept: np.ndarray
     via: np.ndarray
@@ -292,19 +311,49 @@ class Clusters:
 def measure(sets: ShingleSets, pa: np.ndarray, pb: np.ndarray, n: int, reps: np.ndarray,
             bars: Verification) -> tuple[Overlap, np.ndarray, int]:
     """``(evidence, accepted, template hashes)`` of pairs ``(pa, pb)`` of ``n`` rows: template shingles
-    counted over the ``reps`` rows (see ``evidence``), then every pair measured on exact
-    non-template shingles and held against the acceptance bars."""
+    counted over the ``reps`` rows (see ``evidence``), then every pair that could pass measured on
+    exact non-template shingles and held against the acceptance bars (the evidence of a pair that
+    cannot pass, by a bound from its first measure, is left zero)."""
     wanted = np.union1d(pa, pb)
     # sure copies group documents for counting; shingles of more than template_docs documents are
     # left out of that test, so a large site's template cannot make its short articles "sure"
-    occurrences = sets.occurrences(reps, wanted)
-    sets.mark_templates(None, occurrences, bars.template_docs)
+    occurrences = sets.occurrences(reps, wanted)  # sorted once for the edges and both counts
+    edges = sets.at_edges(occurrences, bars.template_edge, bars.template_groups, bars.min_shingles)
+    sets.mark_templates(None, occurrences, bars.template_docs, edges)
     raw = sets.overlap(pa, pb)
     sure = raw.accepted(bars.sure_jaccard, bars.sure_containment, bars.min_shingles)
     groups = components(n, pa[sure], pb[sure])
-    templates = sets.mark_templates(groups, occurrences, bars.template_groups)
-    evidence = sets.overlap(pa, pb)
+    templates = sets.mark_templates(groups, occurrences, bars.template_groups, edges)
+    evidence = sets.overlap_where(pa, pb, sets.could_pass(pa, pb, raw, bars.jaccard_min, bars.containment_min,
+                                                          bars.min_shingles))
     return evidence, evidence.accepted(bars.jaccard_min, bars.containment_min, bars.min_shingles), templates
+
+
+def prefiltered_candidates(sigs: np.ndarray, sizes: np.ndarray, reps: np.ndarray, rank: np.ndarray, *, bands: int,
+                           rows: int, bars: Verification, bucket_cap: int,
+                           tasks: ResolveTasks | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(a, b, passed)``: the LSH candidate pairs among the ``reps`` rows and which pass the
+    signature prefilter (partition-parallel on ``tasks`` for a large corpus, see ``cluster_rows``)."""
+    all_reps = reps.size == sigs.shape[0]
+    if tasks is not None and tasks.task_workers > 1 and reps.size >= PARTITION_MIN_ROWS:
+        work = BandWork(sigs if all_reps else sigs[reps], sizes if all_reps else sizes[reps], rows,
+                        2 * tasks.task_workers, bucket_cap, bars.prefilter_jaccard, bars.prefilter_containment,
+                        bars.min_shingles, rank[reps])
+        found = tasks.map_tasks(band_partition_pairs, [(b, p) for b in range(bands) for p in range(work.partitions)],
+                                work)
+        del work
+        codes, first = np.unique(np.concatenate([c for c, _ in found]), return_index=True)
+        ok = np.concatenate([k for _, k in found])[first]
+        return reps[codes // reps.size], reps[codes % reps.size], ok
+    else:
+        def keys(b: int) -> np.ndarray:
+            block = sigs[:, b * rows:(b + 1) * rows]
+            return band_key(block if all_reps else block[reps])
+
+        la, lb = candidate_pairs(keys, bucket_cap, n=int(reps.size), bands=bands, rank=rank[reps])
+        ca, cb = reps[la], reps[lb]
+        ok, _ = verify(sigs, sizes, ca, cb, bars.prefilter_jaccard, bars.prefilter_containment, bars.min_shingles)
+        return ca, cb, ok
 
 
 def cluster_rows(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, sets: ShingleSets, rank: np.ndarray, *,
@@ -326,27 +375,10 @@ def cluster_rows(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, sets: S
     rep_of[order] = order[head][np.cumsum(head) - 1]
     reps = np.flatnonzero(rep_of == np.arange(n))
     stats["exact_pairs"] = int(n - reps.size)
-    all_reps = reps.size == n
-
-    if tasks is not None and tasks.task_workers > 1 and reps.size >= PARTITION_MIN_ROWS:
-        work = BandWork(sigs if all_reps else sigs[reps], sizes if all_reps else sizes[reps], rows,
-                        2 * tasks.task_workers, bucket_cap, bars.prefilter_jaccard, bars.prefilter_containment,
-                        bars.min_shingles, rank[reps])
-        found = tasks.map_tasks(band_partition_pairs, [(b, p) for b in range(bands) for p in range(work.partitions)],
-                                work)
-        del work
-        codes, first = np.unique(np.concatenate([c for c, _ in found]), return_index=True)
-        ok = np.concatenate([k for _, k in found])[first]
-        ca, cb = reps[codes // reps.size], reps[codes % reps.size]
-    else:
-        def keys(b: int) -> np.ndarray:
-            block = sigs[:, b * rows:(b + 1) * rows]
-            return band_key(block if all_reps else block[reps])
-
-        la, lb = candidate_pairs(keys, bucket_cap, n=int(reps.size), bands=bands, rank=rank[reps])
-        ca, cb = reps[la], reps[lb]
-        ok, _ = verify(sigs, sizes, ca, cb, bars.prefilter_jaccard, bars.prefilter_containment, bars.min_shingles)
+    ca, cb, ok = prefiltered_candidates(sigs, sizes, reps, rank, bands=bands, rows=rows, bars=bars,
+                                        bucket_cap=bucket_cap, tasks=tasks)
     stats["candidates"] = int(ca.size)
+    del sigs  # a caller's temporary matrix is freed here (4 bytes x num_perm per row), before measuring
     ca, cb = ca[ok], cb[ok]
     if tasks is not None and tasks.task_workers > 1 and ca.size > DRIVER_MAX_EDGES:
         labelled = tasks.connected_components(pl.DataFrame({"a": ca, "b": cb}))
@@ -358,7 +390,9 @@ def cluster_rows(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, sets: S
     small = count[comp] <= DIRECT_MAX
     sa, sb = component_pairs(comp, np.flatnonzero(small & (count[comp] > 1)))
     big = ~small[ca]
-    pa, pb = np.concatenate([sa, ca[big]]), np.concatenate([sb, cb[big]])
+    la, lb = leader_pairs(comp, np.flatnonzero(~small), rank)
+    code = np.unique(np.concatenate([ca[big] * n + cb[big], la * n + lb]))
+    pa, pb = np.concatenate([sa, code // n]), np.concatenate([sb, code % n])
     stats["measured"] = int(pa.size)
     evidence, accepted, stats["template_shingles"] = measure(sets, pa, pb, n, reps, bars)
     stats["verified"] = int(accepted.sum())

@@ -6,7 +6,8 @@ are zero, with the smallest level that leaves at most ``cap`` (a 3 KB news text 
 keeps ~225 at level 1). Two documents are compared at the higher of their two levels, so both sides
 are the same sample of the same hash space: the intersection of the samples is the sample of the
 intersection, and Jaccard and containment are exact for documents up to ``cap`` shingles and an
-unbiased sample of 1 in ``2^level`` above it (bounded memory: ``4 * cap`` bytes per document).
+unbiased sample of 1 in ``2^level`` above it (bounded memory: ``5 * cap`` bytes per document with the
+positions).
 
 Template shingles: shingles shared by many *different* documents (a site's header, footer, cookie
 banner, story list; agency boilerplate) are no evidence that two documents are copies. Counting
@@ -15,7 +16,11 @@ documents are first grouped by *sure* pairs (exact Jaccard or containment on all
 anything two different articles in one template reach), and a shingle is a template shingle when it
 occurs in more than ``template_groups`` groups. Copies of one story fall into one group and keep their
 shared body; different articles of one site stay apart and their shared header and footer become
-template. The grouping is only used to count: findings are never made from it. With ``text = "clean"``, a
+template. Only occurrences at an *edge* of their text count (``ShingleSets.at_edges``; each stored
+hash keeps its relative first position, 1 byte): furniture frames the article, while a story copied
+onto hundreds of sites (too many, and too differently wrapped, for its copies to be sure pairs) has
+its body in the middle of every copy, where it stays evidence.
+The grouping is only used to count: findings are never made from it. With ``text = "clean"``, a
 document whose cleaning kept too little is compared on its raw text; the shingles its cleaning
 removed are remembered, and a shingle that *both* documents of a pair had removed is template too
 (the other documents of that site were cleaned, so counting alone would not see their furniture),
@@ -30,6 +35,7 @@ import numpy as np
 import polars as pl
 
 _CHUNK = 1 << 22  # stored hashes gathered per step of ``overlap`` (bounds its temporary arrays)
+_SORT_SLICE = 1 << 24  # template occurrences sorted per step (see ``Occurrences.of``)
 
 
 def subsample(hashes: np.ndarray, cap: int) -> tuple[np.ndarray, int]:
@@ -105,19 +111,23 @@ class ShingleSets:
     """The stored shingle sets of all rows, flat (CSR), with an optional template flag per hash."""
 
     def __init__(self, flat: np.ndarray, offsets: np.ndarray, levels: np.ndarray,
-                 removed: np.ndarray | None = None) -> None:
+                 removed: np.ndarray | None = None, positions: np.ndarray | None = None) -> None:
         self.flat = flat.astype(np.uint32, copy=False)
         self.offsets = offsets.astype(np.int64, copy=False)
         self.levels = levels.astype(np.int64, copy=False)
         self.template = np.zeros(self.flat.shape[0], dtype=bool)
         # per stored hash: removed by the cleaning of a document compared on its raw text
         self.removed = np.zeros(self.flat.shape[0], dtype=bool) if removed is None else removed
+        self.any_removed = bool(self.removed.any())
+        # per stored hash: where it first occurs in its text (uint8, 0 = start; None: unknown)
+        self.positions = positions
 
     @classmethod
     def from_rows(cls, rows: pl.DataFrame, min_kept: int = 0) -> ShingleSets:
-        """From the ``sh`` (list of uint32), ``lvl`` and ``rm`` columns of sketch rows, in row order.
-        Removed-by-cleaning flags count only for documents whose cleaning still kept ``min_kept``
-        shingles (an article of its own: the rest was furniture, not a failed extraction)."""
+        """From the ``sh`` (list of uint32), ``lvl``, ``rm`` and ``pos`` columns of sketch rows, in row
+        order. Removed-by-cleaning flags count only for documents whose cleaning still kept ``min_kept``
+        shingles (an article of its own: the rest was furniture, not a failed extraction). Without
+        ``pos`` (older sketches) every occurrence counts as an edge one."""
         col = rows["sh"]
         lengths = col.list.len().fill_null(0).to_numpy().astype(np.int64)
         offsets = np.zeros(lengths.shape[0] + 1, dtype=np.int64)
@@ -135,7 +145,12 @@ class ShingleSets:
                 rm = (row << np.uint64(32)) | vals.astype(np.uint64)
                 own = np.repeat(np.arange(lengths.shape[0], dtype=np.uint64), lengths)
                 removed = np.isin((own << np.uint64(32)) | flat.astype(np.uint64), rm)
-        return cls(flat, offsets, rows["lvl"].to_numpy(), removed)
+        positions = None
+        if "pos" in rows.columns and offsets[-1]:
+            positions = rows["pos"].explode().drop_nulls().to_numpy()
+            if positions.shape[0] != flat.shape[0]:
+                raise ValueError("sketch rows whose pos and sh lists differ in length")
+        return cls(flat, offsets, rows["lvl"].to_numpy(), removed, positions)
 
     def overlap(self, a: np.ndarray, b: np.ndarray, use_template: bool = True) -> Overlap:
         """Exact overlap of each pair, in chunks of at most ``_CHUNK`` gathered hashes."""
@@ -153,6 +168,39 @@ class ShingleSets:
             lo = hi
         return Overlap(out["shared"], out["template"], out["size_a"], out["size_b"], level)
 
+    def could_pass(self, a: np.ndarray, b: np.ndarray, measured: Overlap, jaccard_min: float,
+                   containment_min: float, min_shingles: int) -> np.ndarray:
+        """Which pairs could pass the bars on the current template flags, given an earlier
+        ``measured`` overlap of the same pairs: the pair shares at most the hashes it shared then
+        (``shared + template``) and at most each side's non-template hashes, and Jaccard and
+        containment grow with the shared count. Exact only where both rows are stored at the pair's
+        level and no cleaning removed hashes (else every pair could)."""
+        if self.any_removed or a.size == 0:
+            return np.ones(a.shape[0], dtype=bool)
+        lengths = self.offsets[1:] - self.offsets[:-1]
+        own = np.zeros(lengths.shape[0], dtype=np.int64)
+        rows = np.flatnonzero(lengths > 0)
+        own[rows] = lengths[rows] - np.add.reduceat(self.template.view(np.uint8), self.offsets[rows], dtype=np.int64)
+        sa, sb = own[a], own[b]
+        s = np.minimum(measured.shared + measured.template, np.minimum(sa, sb))
+        bound = Overlap(s, np.zeros_like(s), sa, sb, measured.level)
+        tol = 1e-9  # the bound is exact arithmetic on the same formulas: keep ties
+        possible = bound.accepted(jaccard_min - tol, containment_min - tol, min_shingles)
+        deeper = (self.levels[a] != measured.level) | (self.levels[b] != measured.level)
+        return possible | deeper
+
+    def overlap_where(self, a: np.ndarray, b: np.ndarray, which: np.ndarray) -> Overlap:
+        """``overlap`` of the pairs ``which`` selects; the others' counts are zero."""
+        if which.all():
+            return self.overlap(a, b)
+        sel = np.flatnonzero(which)
+        part = self.overlap(a[sel], b[sel])
+        level = np.maximum(self.levels[a], self.levels[b]) if a.size else np.zeros(0, dtype=np.int64)
+        out = {k: np.zeros(a.shape[0], dtype=np.int64) for k in ("shared", "template", "size_a", "size_b")}
+        for k in out:
+            out[k][sel] = getattr(part, k)
+        return Overlap(out["shared"], out["template"], out["size_a"], out["size_b"], level)
+
     def _side(self, rows: np.ndarray, level: np.ndarray,
               use_template: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """One side's sampled hashes as sorted keys ``pair << 34 | hash << 2 | removed << 1 | template``,
@@ -162,13 +210,17 @@ class ShingleSets:
         idx = _ranges(starts, lengths)
         pair = np.repeat(np.arange(rows.shape[0], dtype=np.int64), lengths)
         vals = self.flat[idx]
-        mask = (np.uint32(1) << level[pair].astype(np.uint32)) - np.uint32(1)
-        keep = (vals & mask) == 0
-        idx, pair = idx[keep], pair[keep]
-        keys = (pair.astype(np.uint64) << np.uint64(34)) | (vals[keep].astype(np.uint64) << np.uint64(2))
+        if np.any(level != self.levels[rows]):  # a row sampled deeper for its pair (else stored = sampled)
+            mask = (np.uint32(1) << level[pair].astype(np.uint32)) - np.uint32(1)
+            keep = (vals & mask) == 0
+            idx, pair, vals = idx[keep], pair[keep], vals[keep]
+        keys = pair.astype(np.uint64) << np.uint64(34)
+        keys |= vals.astype(np.uint64) << np.uint64(2)
         template = self.template[idx] if use_template else np.zeros(idx.shape[0], dtype=bool)
         if use_template:
-            keys |= template.astype(np.uint64) | (self.removed[idx].astype(np.uint64) << np.uint64(1))
+            keys |= template.astype(np.uint64)
+            if self.any_removed:
+                keys |= self.removed[idx].astype(np.uint64) << np.uint64(1)
         return keys, pair, template
 
     def _overlap_chunk(self, a: np.ndarray, b: np.ndarray, level: np.ndarray, use_template: bool,
@@ -192,46 +244,193 @@ class ShingleSets:
         out["size_a"][sl] = np.bincount(pa[~ta], minlength=m) - both_removed
         out["size_b"][sl] = np.bincount(pb[~tb], minlength=m) - both_removed
 
-    def occurrences(self, rows: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(positions, rows)`` of the stored hashes of ``rows`` whose value occurs in a ``wanted``
-        row: all that template counting for the wanted rows needs. The corpus is scanned in chunks
+    def occurrences(self, rows: np.ndarray, wanted: np.ndarray) -> Occurrences:
+        """The stored hashes of ``rows`` whose value occurs in a ``wanted`` row (all that template
+        counting for the wanted rows needs), sorted by value. The corpus is scanned in chunks
         through a bitmap of the wanted values (2^27 bits), so work and memory follow the wanted
         rows and the hashes they share, not the corpus."""
         none = np.empty(0, dtype=np.int64)
         if wanted.size == 0 or self.flat.size == 0:
-            return none, none
-        if wanted.size * 4 >= rows.size:  # most of the corpus is wanted: every stored hash, no bitmap
+            return Occurrences.of(self.flat, none, none)
+        if rows.size == self.levels.shape[0]:  # every row (no exact copies left out)
+            rows = None
+        if wanted.size * 4 >= (self.levels.shape[0] if rows is None else rows.size):
+            # most of the corpus is wanted: every stored hash (of ``rows``), no bitmap
+            if rows is None:
+                return Occurrences.of(self.flat, None, None)
             lengths = self.offsets[rows + 1] - self.offsets[rows]
-            return _ranges(self.offsets[rows], lengths), np.repeat(rows.astype(np.int64), lengths)
+            return Occurrences.of(self.flat, _ranges(self.offsets[rows], lengths).astype(self.position_dtype),
+                                  np.repeat(rows.astype(self.position_dtype), lengths))
         want = np.sort(self.flat[_ranges(self.offsets[wanted], self.offsets[wanted + 1] - self.offsets[wanted])])
         want = want[np.r_[True, want[1:] != want[:-1]]]
-        counted = np.zeros(self.levels.shape[0], dtype=bool)
-        counted[rows] = True
         # the bitmap's false positives only add counts of hashes no wanted row holds: harmless
-        pos = np.flatnonzero(_member(self.flat, want, exact=False))
-        row = np.searchsorted(self.offsets, pos, side="right") - 1
-        keep = counted[row]
-        return pos[keep], row[keep]
+        member = _member(self.flat, want, exact=False)
+        if rows is not None:
+            counted = np.zeros(self.levels.shape[0], dtype=bool)
+            counted[rows] = True
+            lengths = self.offsets[1:] - self.offsets[:-1]
+            member &= np.repeat(counted, lengths)
+        # positions and rows filled a chunk at a time, in the position dtype (an int64 array per
+        # matched hash was the largest temporary of a 1M-document resolve)
+        pos = np.empty(int(np.count_nonzero(member)), dtype=self.position_dtype)
+        row = np.empty(pos.shape[0], dtype=self.position_dtype)
+        done = 0
+        for lo in range(0, self.flat.shape[0], _CHUNK):
+            hi = min(self.flat.shape[0], lo + _CHUNK)
+            hit = np.flatnonzero(member[lo:hi])
+            pos[done:done + hit.size] = hit + lo
+            row[done:done + hit.size] = self._row_block(lo, hi)[hit]
+            done += hit.size
+        del member
+        return Occurrences.of(self.flat, pos, row)
 
-    def mark_templates(self, groups: np.ndarray | None, occurrences: tuple[np.ndarray, np.ndarray],
-                       max_groups: int) -> int:
-        """Flag the stored hashes (of ``occurrences``, see there) that occur in more than
-        ``max_groups`` groups (``groups[row]``; ``None``: every document its own group). Returns how
-        many distinct hashes are template."""
-        self.template = np.zeros(self.flat.shape[0], dtype=bool)
-        pos, row = occurrences
-        if pos.size == 0:
-            return 0
-        v = self.flat[pos]
-        if groups is None:  # a document stores a hash once: the count is the run length
-            uv = np.sort(v)
+    @property
+    def position_dtype(self) -> type:
+        """The integer type of positions in ``flat`` (int32 while they fit: half the memory)."""
+        return np.int32 if self.flat.shape[0] < 1 << 31 else np.int64
+
+    def _row_block(self, lo: int, hi: int) -> np.ndarray:
+        """The row of every stored hash ``lo <= i < hi`` of ``flat``."""
+        r0 = int(np.searchsorted(self.offsets, lo, side="right")) - 1
+        r1 = int(np.searchsorted(self.offsets, hi, side="left"))
+        counts = np.minimum(self.offsets[r0 + 1:r1 + 1], hi) - np.maximum(self.offsets[r0:r1], lo)
+        return np.repeat(np.arange(r0, r1, dtype=self.position_dtype), counts)
+
+    def at_edges(self, occ: Occurrences, edge: float, rare_docs: int, min_rare: int) -> np.ndarray:
+        """Which occurrences (in value order, ``occ.order``) lie at an edge of their text: in its
+        first or last ``edge`` share, or before the first or after the last of its *own* shingles
+        (stored hashes of at most ``rare_docs`` documents, and those no occurrence lists), when it
+        has ``min_rare`` of them (scaled by its sample level: fewer, e.g. one typo, do not mark where
+        an article is). A site's header and footer lie there even around a short article; a story's
+        body copied into many sites lies in the middle of each copy. All of them without positions."""
+        pos = occ.pos  # in flat order: sequential gathers; the result is permuted once
+        if self.positions is None or edge >= 0.5 or occ.size == 0:
+            return np.ones(occ.size, dtype=bool)
+        counts = occ.run_lengths()
+        rare = np.empty(occ.size, dtype=bool)
+        rare[occ.order] = np.repeat(counts <= rare_docs, counts)
+        if pos is None:
+            own = rare
         else:
-            key = (v.astype(np.uint64) << np.uint64(32)) | groups[row].astype(np.uint64)
-            key.sort()  # sort + neighbour masks: several times faster than np.unique's hash table here
-            uv = (key[np.r_[True, key[1:] != key[:-1]]] >> np.uint64(32)).astype(np.uint32)
-        first = np.flatnonzero(np.r_[True, uv[1:] != uv[:-1]])
-        counts = np.diff(np.r_[first, uv.shape[0]])
-        frequent = uv[first][counts > max_groups]  # sorted
-        if frequent.size:
-            self.template[pos] = _member(v, frequent)
-        return int(frequent.size)
+            own = np.ones(self.flat.shape[0], dtype=bool)  # hashes no occurrence lists are shared with no wanted row
+            own[pos] = rare
+        del rare
+        lengths = self.offsets[1:] - self.offsets[:-1]
+        rows = np.flatnonzero(lengths > 0)
+        starts = self.offsets[rows]
+        p = self.positions
+        first = np.full(self.levels.shape[0], 256, dtype=np.int16)
+        last = np.full(self.levels.shape[0], -1, dtype=np.int16)
+        first[rows] = np.minimum.reduceat(np.where(own, p, 255), starts)
+        last[rows] = np.maximum.reduceat(np.where(own, p, 0), starts)
+        many = np.zeros(self.levels.shape[0], dtype=bool)
+        many[rows] = (np.add.reduceat(own.view(np.uint8), starts, dtype=np.int64) << self.levels[rows]) >= min_rare
+        del own
+        many[rows] &= first[rows] <= last[rows]
+        cut = round(256 * edge)
+        out = np.empty(occ.size, dtype=bool)
+        for lo in range(0, occ.size, _CHUNK):  # bounds the per-occurrence temporaries
+            hi = min(occ.size, lo + _CHUNK)
+            at = (p[lo:hi] if pos is None else p[pos[lo:hi]]).astype(np.int16)
+            row = occ.row[lo:hi] if occ.row is not None else self._row_block(lo, hi)
+            out[lo:hi] = (at < cut) | (at >= 256 - cut) | (many[row] & ((at < first[row]) | (at > last[row])))
+        return out[occ.order]
+
+    def mark_templates(self, groups: np.ndarray | None, occ: Occurrences, max_groups: int,
+                       counted: np.ndarray | None = None) -> int:
+        """Flag the stored hashes (of ``occ``, see ``occurrences``) that occur in more than
+        ``max_groups`` groups (``groups[row]``; ``None``: every document its own group), counting only
+        the ``counted`` occurrences (in value order, see ``at_edges``; default all); every occurrence
+        of such a hash is flagged. Returns how many distinct hashes are template."""
+        self.template = np.zeros(self.flat.shape[0], dtype=bool)
+        if occ.size == 0:
+            return 0
+        lengths = occ.run_lengths()
+        # a document stores a hash once: its count of documents is the count of its occurrences
+        if counted is None:
+            frequent = lengths > max_groups
+        else:  # counted occurrences per run: a prefix sum read at the run boundaries (~5x reduceat)
+            before = np.zeros(occ.size + 1, dtype=np.int32 if occ.size < 1 << 31 else np.int64)
+            np.cumsum(counted, out=before[1:])
+            frequent = np.diff(before[np.r_[occ.starts, occ.size]]) > max_groups
+            del before
+        if groups is not None and frequent.any():
+            # groups are at most documents: only those values can be in more than max_groups groups
+            runs = np.flatnonzero(frequent)
+            at = _ranges(occ.starts[runs], lengths[runs])  # their occurrences, in value order
+            run = np.repeat(runs.astype(np.uint64), lengths[runs])
+            if counted is not None:
+                keep = counted[at]
+                at, run = at[keep], run[keep]
+            key = (run << np.uint64(32)) | groups[occ.rows_at(occ.order[at], self.offsets)].astype(np.uint64)
+            key = pl.Series(key).sort().to_numpy()  # multi-threaded
+            distinct = key[np.r_[True, key[1:] != key[:-1]]] >> np.uint64(32)
+            frequent = np.bincount(distinct.astype(np.int64), minlength=lengths.shape[0]) > max_groups
+        runs = np.flatnonzero(frequent)
+        if runs.size:
+            self.template[occ.positions_at(occ.order[_ranges(occ.starts[runs], lengths[runs])])] = True
+        return int(runs.size)
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrences:
+    """Stored hashes that template counting looks at (``ShingleSets.occurrences``): their positions
+    in the flat array and their rows, in flat order (``None``: every stored hash), and the
+    permutation that sorts them by value (``order``) with the start of each distinct value's run in
+    that order."""
+
+    pos: np.ndarray | None
+    row: np.ndarray | None
+    order: np.ndarray
+    starts: np.ndarray
+
+    @classmethod
+    def of(cls, flat: np.ndarray, pos: np.ndarray | None, row: np.ndarray | None) -> Occurrences:
+        """Sorted by value, one slice of the hash space at a time (the values whose top bits are
+        equal: ~``_SORT_SLICE`` each), so sorting needs a slice's temporary memory, not the
+        corpus's; within a slice a polars arg-sort (multi-threaded). The order among equal values
+        does not matter to anything counted from it."""
+        value = flat if pos is None else flat[pos]
+        total = value.shape[0]
+        index = np.int32 if total < 1 << 31 else np.int64
+        if total == 0:
+            return cls(pos, row, np.empty(0, dtype=index), np.empty(0, dtype=index))
+        bits = min(8, max(0, int(np.ceil(np.log2(total / _SORT_SLICE)))))
+        top = (value >> np.uint32(32 - bits)).astype(np.uint8) if bits else None
+        order = np.empty(total, dtype=index)
+        starts = np.empty(total, dtype=index)  # at most one run per occurrence; a view of it is kept
+        done = runs = 0
+        for part in range(1 << bits):
+            idx = None if top is None else np.flatnonzero(top == part).astype(index)  # None: all of them
+            if idx is not None and idx.size == 0:
+                continue
+            v = value if idx is None else value[idx]
+            sub = pl.Series(v).arg_sort().to_numpy()
+            v = v[sub]
+            head = np.empty(v.shape[0], dtype=bool)
+            head[0] = True
+            np.not_equal(v[1:], v[:-1], out=head[1:])
+            order[done:done + v.shape[0]] = sub if idx is None else idx[sub]
+            first = np.flatnonzero(head)
+            starts[runs:runs + first.size] = first + done
+            done += v.shape[0]
+            runs += first.size
+        return cls(pos, row, order, starts[:runs])
+
+    @property
+    def size(self) -> int:
+        return self.order.shape[0]
+
+    def run_lengths(self) -> np.ndarray:
+        """Occurrences of each distinct value, in value order."""
+        return np.diff(np.r_[self.starts, self.size])
+
+    def positions_at(self, idx: np.ndarray) -> np.ndarray:
+        """Flat positions of the occurrences ``idx`` (indices in flat order)."""
+        return idx if self.pos is None else self.pos[idx]
+
+    def rows_at(self, idx: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        """Rows of the occurrences ``idx`` (indices in flat order)."""
+        if self.row is not None:
+            return self.row[idx]
+        return np.searchsorted(offsets, idx, side="right") - 1

@@ -4,7 +4,7 @@ Layout of an index directory (append-only; every file is written under a tempora
 
     DIR/index.json                  settings (shingles, permutations, bands) and the format version
     DIR/part-000001.parquet         documents: id, sig (Array[uint32, num_perm]), n, exact, chars, and
-                                    the verification evidence: sh (shingle hashes), lvl, rm
+                                    the verification evidence: sh (shingle hashes), lvl, rm, pos
     DIR/part-000001.keys.parquet    band keys: band, key (uint64), row (position in the part), sorted
     DIR/part-000001.lookup.npy      the same keys (band mixed in) sorted, and their rows: a (2, M)
                                     uint64 array derived from the keys file, memory-mapped by queries
@@ -53,7 +53,7 @@ from qc.near_duplicate.evidence import ShingleSets
 from qc.near_duplicate.lsh import band_keys
 from qc.writers import atomic_path, temp_path, write_atomic
 
-FORMAT = 2  # 2: parts carry the shingle hashes exact verification needs
+FORMAT = 3  # 2: parts carry the shingle hashes exact verification needs; 3: and their positions
 META = "index.json"
 LOCK = ".lock"
 # Settings that must agree between an index and the rule querying or extending it (signatures and
@@ -82,7 +82,7 @@ def settings_of(rule: Any) -> dict[str, Any]:
             "min_shingles": o.min_shingles, "prefilter_jaccard": o.prefilter_jaccard,
             "prefilter_containment": o.prefilter_containment, "sure_jaccard": o.sure_jaccard,
             "sure_containment": o.sure_containment, "template_groups": o.template_groups,
-            "template_docs": o.template_docs, "min_kept": o.min_kept}
+            "template_docs": o.template_docs, "min_kept": o.min_kept, "template_edge": o.template_edge}
 
 
 def _meta(index_dir: Path) -> dict[str, Any]:
@@ -94,7 +94,9 @@ def _meta(index_dir: Path) -> dict[str, Any]:
     except (OSError, ValueError) as exc:
         raise IndexCorrupt(f"{path} is unreadable: {exc}") from exc
     if meta.get("format") != FORMAT:
-        raise IndexUnusable(f"{path}: index format {meta.get('format')} is not supported (expected {FORMAT})")
+        raise IndexUnusable(f"{path}: index format {meta.get('format')} is not supported (expected {FORMAT}: "
+                            "parts store where each shingle occurs, which template counting needs); "
+                            "rebuild the index with `qc index build` from the indexed documents")
     return meta
 
 
@@ -272,7 +274,7 @@ def _write_part(index_dir: Path, rows: pl.DataFrame, ids: list[str], settings: d
     number = max((_part_number(p) for p in _parts(index_dir)), default=0) + 1
     part = index_dir / f"part-{number:06d}.parquet"
     docs = rows.select(pl.Series("id", [ids[d] for d in rows["doc"].to_list()], dtype=pl.String),
-                       "sig", "n", "exact", "chars", "sh", "lvl", "rm")
+                       "sig", "n", "exact", "chars", "sh", "lvl", "rm", "pos")
     keys = band_keys(_sigs(rows), settings["bands"], settings["rows"])
     n, bands = keys.shape
     key_frame = pl.DataFrame({
@@ -450,7 +452,7 @@ def query(index_dir: str | os.PathLike, rows: pl.DataFrame, settings: dict[str, 
         wanted = np.unique(part_hits["row"].to_numpy())
         docs = _read_checked(part, pl.scan_parquet(part).with_row_index("row")
                              .filter(pl.col("row").is_in(wanted.tolist()))
-                             .select("row", "id", "sig", "n", "sh", "lvl", "rm"))
+                             .select("row", "id", "sig", "n", "sh", "lvl", "rm", "pos"))
         joined_parts.append(part_hits.select("row", "qrow").join(docs, on="row", how="inner").sort("qrow", "row"))
     joined = pl.concat(joined_parts)
     # the signature prefilter on stacked signatures: batch rows first, then the indexed candidates
@@ -464,7 +466,8 @@ def query(index_dir: str | os.PathLike, rows: pl.DataFrame, settings: dict[str, 
     a = a[ok]
     b = np.arange(cand.height) + m
     # exact evidence; template shingles counted over the batch and the indexed candidates
-    both = pl.concat([rows.select("sh", "lvl", "rm"), cand.select("sh", "lvl", "rm")], how="vertical_relaxed")
+    both = pl.concat([rows.select("sh", "lvl", "rm", "pos"), cand.select("sh", "lvl", "rm", "pos")],
+                     how="vertical_relaxed")
     sets = ShingleSets.from_rows(both, s["min_kept"])
     n = both.height
     ev, accepted, _ = measure(sets, a, b, n, np.arange(n), bars)

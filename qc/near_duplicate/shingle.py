@@ -157,23 +157,33 @@ def exact_hash(th: np.ndarray) -> int:
     return int.from_bytes(hashlib.blake2b(th.tobytes(), digest_size=8).digest(), "little")
 
 
-def shingle_hashes(th: np.ndarray, n: int) -> np.ndarray:
-    """Distinct 32-bit element hashes of the n-grams over token hashes ``th`` (sorted uint32); fewer
-    than ``n`` tokens make one shingle of all of them."""
-    if th.size == 0:
-        return np.empty(0, dtype=np.uint32)
+def _gram_hashes(th: np.ndarray, n: int) -> np.ndarray:
+    """32-bit element hashes of the n-grams over token hashes ``th``, in text order (not distinct);
+    fewer than ``n`` tokens make one shingle of all of them."""
     n = min(n, th.shape[0])
     m = th.shape[0] - n + 1
     h = th[:m].copy()
     for k in range(1, n):
         h *= _U64(_M)
         h += th[k:k + m]
-    folded = ((h >> _U64(32)) ^ h).astype(np.uint32)
-    folded.sort()  # sort + neighbour mask: ~10x cheaper than np.unique on 500 values
-    keep = np.empty(folded.shape[0], dtype=bool)
+    return ((h >> _U64(32)) ^ h).astype(np.uint32)
+
+
+def first_positions(grams: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(distinct hashes, positions)`` of per-position gram hashes: the sorted distinct values and
+    where each first occurs, relative to the text, as a uint8
+    (``floor(256 * index / count)``: 0 is the first shingle, 255 the last few)."""
+    m = grams.shape[0]
+    if m == 0:
+        return np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.uint8)
+    key = (grams.astype(_U64) << _U64(32)) | np.arange(m, dtype=_U64)
+    key.sort()  # by value, then by position: a value's first entry is its first occurrence
+    value = (key >> _U64(32)).astype(np.uint32)
+    keep = np.empty(m, dtype=bool)
     keep[0] = True
-    np.not_equal(folded[1:], folded[:-1], out=keep[1:])
-    return folded[keep]
+    np.not_equal(value[1:], value[:-1], out=keep[1:])
+    index = (key[keep] & _U64(0xFFFFFFFF)).astype(np.int64)
+    return value[keep], (index * 256 // m).astype(np.uint8)
 
 
 class Shingler:
@@ -204,17 +214,27 @@ class Shingler:
         """``(element hashes, exact hash)`` of a text: distinct sorted uint32 shingle hashes and the
         64-bit hash of its normalised token sequence (0 for a text without tokens); ``memo`` as in
         ``token_hashes``."""
+        hashes, _, exact = self.analyse_positions(text, memo)
+        return hashes, exact
+
+    def analyse_positions(self, text: str, memo: dict | None = None) -> tuple[np.ndarray, np.ndarray, int]:
+        """``(element hashes, positions, exact hash)``: as ``analyse``, with each hash's relative first
+        position in the text (uint8, see ``first_positions``)."""
         th = self.token_hashes(text, memo)
         if th.size == 0:
-            return np.empty(0, dtype=np.uint32), 0
+            return np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.uint8), 0
         exact = exact_hash(th)
         if self.hash == "sha1":
             from datasketch.hashfunc import sha1_hash32
 
-            grams = self.shingles(text)
-            return np.unique(np.fromiter((sha1_hash32(g.encode("utf-8")) for g in grams), dtype=np.uint32,
-                                         count=len(grams))), exact
-        return shingle_hashes(th, self.n), exact
+            toks = self.tokens(text)
+            n = min(self.n, len(toks))
+            grams = np.fromiter((sha1_hash32(" ".join(toks[i:i + n]).encode("utf-8"))
+                                 for i in range(len(toks) - n + 1)), dtype=np.uint32, count=len(toks) - n + 1)
+        else:
+            grams = _gram_hashes(th, self.n)
+        hashes, positions = first_positions(grams)
+        return hashes, positions, exact
 
     def exact(self, text: str, memo: dict | None = None) -> int | None:
         """The 64-bit hash of the normalised token sequence, ``None`` for a text without tokens."""

@@ -1,0 +1,53 @@
+"""The template-counting structures of qc.near_duplicate.evidence: value runs sorted in slices, row blocks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qc.near_duplicate import evidence
+from qc.near_duplicate.evidence import Occurrences, ShingleSets
+
+
+@pytest.mark.parametrize("with_positions", [False, True])
+def test_occurrences_sorted_in_slices_equal_one_sort(monkeypatch: pytest.MonkeyPatch, with_positions: bool) -> None:
+    rng = np.random.default_rng(3)
+    flat = rng.choice(rng.integers(0, 1 << 32, size=300, dtype=np.uint32), size=5000)
+    pos = np.sort(rng.choice(5000, size=3000, replace=False)).astype(np.int32) if with_positions else None
+    whole = Occurrences.of(flat, pos, None)
+    monkeypatch.setattr(evidence, "_SORT_SLICE", 64)  # 2^6 slices
+    sliced = Occurrences.of(flat, pos, None)
+    values = flat if pos is None else flat[pos]
+    for occ in (whole, sliced):
+        v = values[occ.order]
+        assert np.all(v[1:] >= v[:-1])  # sorted by value
+        assert np.array_equal(np.sort(occ.order), np.arange(values.size))  # a permutation
+    assert np.array_equal(values[whole.order][whole.starts], values[sliced.order][sliced.starts])
+    assert np.array_equal(whole.run_lengths(), sliced.run_lengths())
+    assert np.array_equal(whole.run_lengths(), np.unique(values, return_counts=True)[1])
+
+
+def test_row_block_gives_the_row_of_each_stored_hash_with_empty_rows() -> None:
+    offsets = np.array([0, 0, 3, 3, 3, 7, 8, 8, 12])
+    sets = ShingleSets(np.zeros(12, dtype=np.uint32), offsets, np.zeros(8))
+    full = np.repeat(np.arange(8), np.diff(offsets))
+    for lo in range(12):
+        for hi in range(lo + 1, 13):
+            assert np.array_equal(sets._row_block(lo, hi), full[lo:hi]), (lo, hi)
+
+
+def test_occurrences_of_few_wanted_rows_are_every_stored_hash_of_a_counted_row_sharing_a_wanted_value() -> None:
+    """The bitmap path (few wanted rows): its positions and rows are filled a chunk at a time."""
+    rng = np.random.default_rng(1)
+    offsets = np.r_[0, np.cumsum(rng.integers(0, 40, size=500))]
+    flat = rng.integers(0, 3000, size=offsets[-1]).astype(np.uint32)
+    sets = ShingleSets(flat, offsets, np.zeros(500))
+    rows = np.sort(rng.choice(500, 300, replace=False))
+    wanted = rows[:20]
+    occ = sets.occurrences(rows, wanted)
+    held = set(np.concatenate([flat[offsets[w]:offsets[w + 1]] for w in wanted]).tolist())
+    row_of = np.repeat(np.arange(500), np.diff(offsets))
+    expect = [i for i in range(flat.size) if int(flat[i]) in held and row_of[i] in set(rows.tolist())]
+    # the bitmap may add hashes no wanted row holds (harmless to counting), never miss one
+    assert set(expect) <= set(occ.pos.tolist())
+    assert np.array_equal(occ.row, row_of[occ.pos]) and np.all(np.isin(occ.row, rows))
