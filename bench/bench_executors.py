@@ -121,7 +121,7 @@ def _replayed_pass_one(pack, src: Path):
     """Compute pass one now (untimed); returns an executor factory that replays it as if from remote workers."""
     import pickle
 
-    from qc.executor import LocalExecutor
+    from qc.executor import LocalExecutor, spool_results
     from qc.readers import ReadOptions, input_splits
 
     local = LocalExecutor(pack, 1)
@@ -137,6 +137,9 @@ def _replayed_pass_one(pack, src: Path):
         def map_splits(self, splits, options, batch_size):
             for blob in blobs:
                 yield pickle.loads(blob)
+
+        def spool_splits(self, splits, options, batch_size, spool):
+            return spool_results(self.map_splits(splits, options, batch_size), spool)
 
         map_tasks = LocalExecutor.map_tasks
         connected_components = LocalExecutor.connected_components

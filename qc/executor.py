@@ -39,14 +39,9 @@ class ExecutorError(RuntimeError):
 
 
 class Executor(ResolveTasks, Protocol):
-    """Runs pass one (``map_splits``) and the corpus rules' partitioned resolve work (``ResolveTasks``)."""
+    """Runs pass one (``spool_splits``) and the corpus rules' partitioned resolve work (``ResolveTasks``)."""
 
     jobs: int
-
-    def map_splits(self, splits: Sequence[Split], options: ReadOptions,
-                   batch_size: int) -> Iterator[BatchResult]:
-        """Pass one over the input: the results of ``batch_size`` documents at a time, in input order."""
-        ...
 
     def spool_splits(self, splits: Sequence[Split], options: ReadOptions, batch_size: int,
                      spool: Spool) -> Iterator[Spooled]:
@@ -147,7 +142,10 @@ class LocalExecutor:
 
     def map_splits(self, splits: Sequence[Split], options: ReadOptions,
                    batch_size: int) -> Iterator[BatchResult]:
-        return self.map(split_batches(splits, options, batch_size))
+        """Pass one in this process, unspooled: the results of ``batch_size`` documents at a time, in
+        input order (for tools that replay pass one, such as ``bench/bench_executors.py``)."""
+        for batch in split_batches(splits, options, batch_size):
+            yield audit_batch(batch, self.rules, self.fix, self.pack.document_seconds)
 
     def spool_splits(self, splits: Sequence[Split], options: ReadOptions, batch_size: int,
                      spool: Spool) -> Iterator[Spooled]:
@@ -181,34 +179,6 @@ class LocalExecutor:
                 pending.append(self._pool.apply_async(_spool_split, (task, payload, options, batch_size)))
             else:
                 pending.append(self._pool.apply_async(_spool_batch, (task, payload)))
-            if len(pending) >= limit:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
-        self.close()
-
-    def map(self, batches: Iterable[Batch]) -> Iterator[BatchResult]:
-        it = iter(batches)
-        if self.jobs == 1:
-            for batch in it:
-                yield audit_batch(batch, self.rules, self.fix, self.pack.document_seconds)
-            return
-        # Small inputs: not worth starting processes.
-        head = []
-        for batch in it:
-            head.append(batch)
-            if len(head) > 2:
-                break
-        if len(head) <= 2:
-            for batch in head:
-                yield audit_batch(batch, self.rules, self.fix, self.pack.document_seconds)
-            return
-        ctx = mp.get_context("spawn")
-        self._pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(self.pack,))
-        pending: collections.deque = collections.deque()
-        limit = 3 * self.jobs
-        for batch in _chain(head, it):
-            pending.append(self._pool.apply_async(_run_batch, (batch,)))
             if len(pending) >= limit:
                 yield pending.popleft().get()
         while pending:

@@ -87,12 +87,17 @@ def _has_letters(text: str) -> bool:
 
 def segment_probs(text: str, k: int = 3) -> list[tuple[str, float]]:
     """Top-``k`` (language, probability) for one short segment (a sentence or a clause), as given."""
+    if len(text) > _CACHED_CHARS:  # long ones rarely recur: not cached, so the cache's size is bounded
+        return list(_segment_probs.__wrapped__(text, k))
     return list(_segment_probs(text, k))
 
 
 # The same segment recurs across a corpus (a site's lines, a story's sentences, the windows of
 # untranslated/foreign-language over them) and fastText is deterministic: one prediction per distinct
-# segment and process. 32,768 entries of <= ~200 characters: a few MB.
+# segment and process. 32,768 entries of at most _CACHED_CHARS characters: at most ~15 MB.
+_CACHED_CHARS = 400
+
+
 @functools.lru_cache(maxsize=32768)
 def _segment_probs(text: str, k: int) -> tuple[tuple[str, float], ...]:
     # fastText reads a no-break space (frequent in scraped news: ``in\xa0Russia``) as part of a word, and

@@ -173,12 +173,15 @@ def cut_jsonl(split: Split, range_bytes: int | None = None) -> Iterator[Split]:
     ``RANGE_BYTES``) that end at line ends (``split`` itself for any other split), so that workers
     read their own ranges. Lazily: each range's first line number is counted as the cut reaches it
     (one read of the file)."""
-    path = split.spec
-    if (split.kind != "jsonl" or split.ranged or is_url(path) or path.name.lower().endswith(".gz")
-            or not stat.S_ISREG(os.stat(path).st_mode)):
+    if split.kind != "jsonl" or split.ranged or is_url(split.spec):
         yield split
         return
-    size = os.stat(path).st_size
+    path = Path(split.spec)  # library callers may give a str
+    info = os.stat(path)
+    if path.name.lower().endswith(".gz") or not stat.S_ISREG(info.st_mode):
+        yield split
+        return
+    size = info.st_size
     range_bytes = range_bytes or RANGE_BYTES
     start = line = 0
     with open(path, "rb") as fh:

@@ -51,3 +51,13 @@ def test_occurrences_of_few_wanted_rows_are_every_stored_hash_of_a_counted_row_s
     # the bitmap may add hashes no wanted row holds (harmless to counting), never miss one
     assert set(expect) <= set(occ.pos.tolist())
     assert np.array_equal(occ.row, row_of[occ.pos]) and np.all(np.isin(occ.row, rows))
+
+
+def test_a_sketch_row_without_positions_counts_every_occurrence_at_the_start() -> None:
+    from qc.near_duplicate.near_duplicate import sketch_frame
+
+    sh = np.array([3, 8, 21], dtype=np.uint32)
+    frame = sketch_frame(np.zeros(4, dtype=np.uint32), 3, 1, 10, shingles=sh)
+    assert frame["pos"].to_list() == [[0, 0, 0]]
+    sets = ShingleSets.from_rows(frame)  # no length mismatch error
+    assert sets.flat.tolist() == [3, 8, 21]

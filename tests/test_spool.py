@@ -3,6 +3,7 @@ sequential read's, byte for byte, duplicate ids across ranges included, and no t
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 import random
@@ -120,3 +121,11 @@ def test_sketch_rows_are_renumbered_to_batch_positions(tmp_path: Path) -> None:
     spooled = Spool(tmp_path, None).write(BatchResult(results, {"r": frame}), tmp_path / "part.pkl")
     assert spooled.sketches["r"]["doc"].to_list() == [0, 2, 2]
     assert [res.id for res, _ in read_part(tmp_path / "part.pkl")] == ["d10", "d11", "d13"]
+
+
+def test_a_local_path_given_as_str_is_cut_like_a_path(tmp_path: Path) -> None:
+    src = _corpus(tmp_path / "c.jsonl", random.Random(2))
+    split = input_splits(src)[0]
+    as_str = dataclasses.replace(split, spec=str(split.spec))
+    want = [(s.start, s.end, s.line) for s in cut_jsonl(split, 700)]
+    assert len(want) > 1 and [(s.start, s.end, s.line) for s in cut_jsonl(as_str, 700)] == want

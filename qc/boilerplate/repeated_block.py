@@ -82,12 +82,11 @@ class RepeatedBlock(Rule):
                     bag = set(other)
                     if sum(map(bag.__contains__, words)) < need or not _shares_run(other, words, math.ceil(need)):
                         continue
-                    run = _longest_run(other, words)
-                    if run >= need:
-                        yield self.finding(doc, start, line_span(text, start, end)[1],
-                                           f"repeated block: {run} of its {len(words)} words repeat line "
-                                           f"{other_no + 1}", fix="")
-                        break
+                    run = _longest_run(other, words)  # >= need: a shared run of ceil(need) words exists
+                    yield self.finding(doc, start, line_span(text, start, end)[1],
+                                       f"repeated block: {run} of its {len(words)} words repeat line "
+                                       f"{other_no + 1}", fix="")
+                    break
             recent.append((number, words))
             del recent[:-o.window]
 

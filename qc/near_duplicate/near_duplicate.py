@@ -326,7 +326,7 @@ def batch_frame(rows: Sequence[SketchRow], positions: Sequence[int]) -> pl.DataF
     return pl.DataFrame([
         _lists("sh", [r.shingles for r in rows]),
         _lists("rm", [r.removed for r in rows]),
-        _lists("pos", [r.positions for r in rows], _U8_LIST, _NO_POSITIONS),
+        _lists("pos", [_positions_of(r) for r in rows], _U8_LIST, _NO_POSITIONS),
         pl.Series("lvl", [r.level for r in rows], dtype=pl.UInt8),
         pl.Series("sig", sig.ravel()).reshape((k, sig.shape[1])),
         pl.Series("n", [r.n for r in rows], dtype=pl.UInt32),
@@ -335,6 +335,14 @@ def batch_frame(rows: Sequence[SketchRow], positions: Sequence[int]) -> pl.DataF
         pl.Series("score", [r.score for r in rows], dtype=pl.Float32),
         pl.Series("doc", positions, dtype=pl.Int64),
     ])
+
+
+def _positions_of(row: SketchRow) -> np.ndarray | None:
+    """The row's ``pos``; a row given shingles without positions has them all at the start (every
+    occurrence counts towards template, as before positions were kept)."""
+    if row.positions is None and row.shingles is not None:
+        return np.zeros(row.shingles.shape[0], dtype=np.uint8)
+    return row.positions
 
 
 _U32_LIST = pl.List(pl.UInt32)

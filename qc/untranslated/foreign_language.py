@@ -154,7 +154,9 @@ class ForeignLanguageOptions:
 
 
 # Distinct sentences whose verdict a process keeps (~100 bytes each plus the text): emptied when full.
+# Longer sentences (a run-on line) rarely recur and are not kept, so the memo's size is bounded.
 _SENTENCE_MEMO_SIZE = 50_000
+_SENTENCE_MEMO_CHARS = 400
 
 _WRAP = " \t\"'“”‘’«»„‚‹›()[]{}"
 
@@ -368,10 +370,13 @@ class ForeignLanguage(Rule):
         found: list[tuple[int, int, str, float]] = []
         for s, e in doc_sentences(doc):
             sentence = text[s:e]
-            key = (sentence, lang, dscript)
-            hits = memo.get(key)
-            if hits is None:
-                hits = memo[key] = self._sentence_candidates(sentence, lang, dscript, weights)
+            if len(sentence) > _SENTENCE_MEMO_CHARS:
+                hits = self._sentence_candidates(sentence, lang, dscript, weights)
+            else:
+                key = (sentence, lang, dscript)
+                hits = memo.get(key)
+                if hits is None:
+                    hits = memo[key] = self._sentence_candidates(sentence, lang, dscript, weights)
             found += [(s + a, s + b, lg, p) for a, b, lg, p in hits]
         return self._merge(text, found)
 

@@ -63,11 +63,8 @@ class UiLexicon:
     def load(cls, resources: Resources, name: str = DEFAULT_LEXICON) -> UiLexicon:
         """The lexicon ``name`` of the pack's search path, built once per process: the three rules of the
         family share one (its patterns cost ~10 ms to compile; the object is never changed)."""
-        key = (name, tuple(resources.search_path))
-        try:
-            lexicon = _SHARED.get(key)
-        except TypeError:  # an unhashable search path: built for this rule alone
-            return cls._build(resources, name)
+        key = (name, resources.search_path)
+        lexicon = _SHARED.get(key)
         if lexicon is None:
             if len(_SHARED) >= 8:
                 _SHARED.clear()
