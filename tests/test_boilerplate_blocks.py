@@ -274,6 +274,10 @@ def test_line_verdicts_are_cached_per_line_and_stoplist_within_a_bound(monkeypat
     assert len(scorer._cache) <= 2
     assert scorer.verdict("Weather", stops) is scorer.verdict("Weather", stops)  # the cached verdict
     assert ("Weather", None) not in scorer._cache  # another stoplist: its own entry, made when asked
+    fresh = classify.LineScorer({"cta": {"phrases": ["subscribe"]}})
+    fresh.verdict("Weather", stops)
+    fresh.verdict("Weather", None)
+    assert len(fresh._cache) == 2  # one entry per (line, stoplist): the key holds the stoplist
     long = "word " * 60
     assert scorer.verdict(long, stops) is not scorer.verdict(long, stops)  # long lines are not cached
 

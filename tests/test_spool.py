@@ -129,3 +129,19 @@ def test_a_local_path_given_as_str_is_cut_like_a_path(tmp_path: Path) -> None:
     as_str = dataclasses.replace(split, spec=str(split.spec))
     want = [(s.start, s.end, s.line) for s in cut_jsonl(split, 700)]
     assert len(want) > 1 and [(s.start, s.end, s.line) for s in cut_jsonl(as_str, 700)] == want
+
+
+def test_spooled_records_pickle_back_field_for_field() -> None:
+    """``DocResult`` and ``Lines`` pickle as positional tuples: every field, each with a distinct
+    value, comes back in its own place (a field added or moved without updating ``__reduce__`` fails)."""
+    from qc.model import Finding, Severity
+    from qc.spool import Lines
+
+    finding = Finding(rule="encoding/nbsp", family="encoding", severity=Severity.INFO, start=1, end=2,
+                      excerpt="x", message="m")
+    res = DocResult(7, "id-7", "src", "text", {"k": 1}, "en", [finding], ["err"], "bad input")
+    lines = Lines({"id": "r"}, b"report", [b"f1"], b"edits", b"clean", b"text")
+    for obj in (res, lines):
+        back = pickle.loads(pickle.dumps(obj))
+        assert [getattr(back, f) for f in obj.__slots__] == [getattr(obj, f) for f in obj.__slots__]
+        assert len(set(map(repr, (getattr(obj, f) for f in obj.__slots__)))) == len(obj.__slots__)
