@@ -61,3 +61,29 @@ def test_a_sketch_row_without_positions_counts_every_occurrence_at_the_start() -
     assert frame["pos"].to_list() == [[0, 0, 0]]
     sets = ShingleSets.from_rows(frame)  # no length mismatch error
     assert sets.flat.tolist() == [3, 8, 21]
+
+
+def test_resolve_in_small_chunks_equals_resolve_in_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every chunked loop of resolve (bitmap membership, overlap, occurrences, edges, verify) gives
+    the same clusters and evidence when its chunks are tiny, so bounding memory changes nothing."""
+    import random
+
+    from qc.near_duplicate import cluster
+    from qc.near_duplicate.near_duplicate import NearDuplicate
+    from tests.test_near_duplicate_cluster import sketch_rows
+    from tests.test_near_duplicate_wire import wire_corpus
+
+    texts = wire_corpus(random.Random(5), 40, wrapped=True, sites=6)
+    rule = NearDuplicate(options=NearDuplicate.options_from({"text": "raw"}))
+    rows = sketch_rows(rule, texts)
+    ids = [f"d{i}" for i in range(len(texts))]
+
+    def outcome() -> tuple:
+        res = rule.resolve(rows, ids)
+        return res.duplicate_of, res.cluster, {d: [f.message for f in fs] for d, fs in res.findings.items()}
+
+    want = outcome()
+    assert len(want[0]) == 39  # the copies of the story
+    monkeypatch.setattr(evidence, "_CHUNK", 37)
+    monkeypatch.setattr(cluster, "_VERIFY_CHUNK", 53)
+    assert outcome() == want
