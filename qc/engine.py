@@ -158,6 +158,12 @@ class DocResult:
     errors: list[str]
     input_error: str | None
 
+    @classmethod
+    def bad_input(cls, ordinal: int, doc_id: str, source: str, meta: dict, error: str) -> DocResult:
+        """The result of a record that could not be audited (unreadable, or a repeated id): no text,
+        no findings, the error."""
+        return cls(ordinal, doc_id, source, "", meta, "und", [], [], error)
+
     def __reduce__(self) -> tuple[type, tuple]:
         # as a plain tuple: a third of the time of the slots dataclass's own state functions (the spool
         # pickles every document once and loads it once)
@@ -183,8 +189,8 @@ def _audit_document(record: Document | BadInput, ordinal: int, rules: Sequence[R
     corpus sketches only when it has corpus rules to feed and finished in time (``clean`` is ``None``
     otherwise)."""
     if isinstance(record, BadInput):
-        return _ToSketch(DocResult(ordinal, record.id, record.source, "", dict(record.meta), "und", [], [],
-                                   record.error), None, None)  # type: ignore[arg-type]
+        return _ToSketch(DocResult.bad_input(ordinal, record.id, record.source, dict(record.meta), record.error),
+                         None, None)  # type: ignore[arg-type]
     progress = _Progress()
     doc = record
     clean: str | None = None

@@ -148,7 +148,7 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
                     if ordinal in touched or lines is None:
                         if ordinal in replaced:
                             new_id, error = replaced[ordinal]
-                            res = DocResult(ordinal, new_id, res.source, "", res.meta, "und", [], [], error)
+                            res = DocResult.bad_input(ordinal, new_id, res.source, res.meta, error)
                         fin = _finish(res, corpus, ids, finishing)
                         writer.write(res, render(fin, finishing), fin)
                     else:  # no corpus rule said anything: the lines spooled with it are final

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -204,11 +205,13 @@ class Shingler:
 
     def shingles(self, text: str) -> list[str]:
         """The distinct shingle strings (tokens joined by one space), in first-seen order."""
+        return list(dict.fromkeys(self._gram_strings(text)))
+
+    def _gram_strings(self, text: str) -> Iterator[str]:
+        """Every shingle string in text order (repeats included); fewer than ``n`` tokens make one."""
         toks = self.tokens(text)
-        if not toks:
-            return []
         n = min(self.n, len(toks))
-        return list(dict.fromkeys(" ".join(toks[i:i + n]) for i in range(len(toks) - n + 1)))
+        return (" ".join(toks[i:i + n]) for i in range(len(toks) - n + 1)) if toks else iter(())
 
     def analyse(self, text: str, memo: dict | None = None) -> tuple[np.ndarray, int]:
         """``(element hashes, exact hash)`` of a text: distinct sorted uint32 shingle hashes and the
@@ -223,18 +226,17 @@ class Shingler:
         th = self.token_hashes(text, memo)
         if th.size == 0:
             return np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.uint8), 0
-        exact = exact_hash(th)
+        hashes, positions = first_positions(self._grams(text, th))
+        return hashes, positions, exact_hash(th)
+
+    def _grams(self, text: str, th: np.ndarray) -> np.ndarray:
+        """Every shingle's 32-bit element hash in text order (repeats included), from the token
+        hashes ``th`` of ``text`` (``sha1``: each shingle string hashed by datasketch's default)."""
         if self.hash == "sha1":
             from datasketch.hashfunc import sha1_hash32
 
-            toks = self.tokens(text)
-            n = min(self.n, len(toks))
-            grams = np.fromiter((sha1_hash32(" ".join(toks[i:i + n]).encode("utf-8"))
-                                 for i in range(len(toks) - n + 1)), dtype=np.uint32, count=len(toks) - n + 1)
-        else:
-            grams = _gram_hashes(th, self.n)
-        hashes, positions = first_positions(grams)
-        return hashes, positions, exact
+            return np.fromiter((sha1_hash32(g.encode("utf-8")) for g in self._gram_strings(text)), dtype=np.uint32)
+        return _gram_hashes(th, self.n)
 
     def exact(self, text: str, memo: dict | None = None) -> int | None:
         """The 64-bit hash of the normalised token sequence, ``None`` for a text without tokens."""
@@ -256,7 +258,12 @@ class Shingler:
         return th
 
     def hashes(self, text: str) -> np.ndarray:
-        return self.analyse(text)[0]
+        """The distinct sorted shingle hashes of ``text`` (``analyse`` without positions or exact hash)."""
+        th = self.token_hashes(text)
+        if th.size == 0:
+            return np.empty(0, dtype=np.uint32)
+        grams = np.sort(self._grams(text, th))
+        return grams[np.r_[True, grams[1:] != grams[:-1]]]
 
     def shingle_hash(self, shingle: str | bytes) -> int:
         """The 32-bit element hash of one shingle given as text: a ``hashfunc`` for datasketch."""
