@@ -10,6 +10,16 @@ WORD_RE = re.compile(r"\w+(?:['’\-]\w+)*", re.UNICODE)
 SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+|\n\s*\n|\n")
 
 
+_ASCII_LETTER_BYTES = bytes(range(65, 91)) + bytes(range(97, 123))
+
+
+def ascii_letter_count(text: str) -> int:
+    """How many A-Z/a-z letters ``text`` holds: deleted from its ASCII bytes by one C table, several
+    times cheaper than a regex's runs or a per-character loop."""
+    data = text.encode("ascii", "ignore")
+    return len(data) - len(data.translate(None, _ASCII_LETTER_BYTES))
+
+
 def iter_lines(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, line) for every line, without its newline; offsets index ``text``."""
     start = 0

@@ -17,7 +17,7 @@ from collections import Counter
 from typing import Any, NamedTuple
 
 from qc.model import Document
-from qc.text import WORD_RE, iter_sentences
+from qc.text import WORD_RE, ascii_letter_count, iter_sentences
 
 PLACEMENTS = ("line", "edge", "sentence", "inline")
 
@@ -91,7 +91,6 @@ _CONT = "\u00a0¡¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾¿€�
 
 
 _ASCII_LETTERS_RE = re.compile(r"[A-Za-z]+")
-_ASCII_LETTER_BYTES = bytes(range(65, 91)) + bytes(range(97, 123))
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 
 
@@ -100,8 +99,7 @@ def _script_counts(text: str) -> Counter[str]:
     are counted by deleting them from the text's ASCII bytes, non-ASCII characters by one C count and a
     script look-up per distinct character: a fraction of a per-character loop."""
     counts: Counter[str] = Counter()
-    ascii_bytes = text.encode("ascii", "ignore")
-    ascii_letters = len(ascii_bytes) - len(ascii_bytes.translate(None, _ASCII_LETTER_BYTES))
+    ascii_letters = ascii_letter_count(text)
     if ascii_letters:
         counts["LATIN"] = ascii_letters
     for ch, k in Counter("".join(_NON_ASCII_RE.findall(text))).items():  # first appearance order
