@@ -144,20 +144,17 @@ class TitleCasing(Rule):
 
         taken: list[tuple[int, int]] = []
         heads, b_heads = self.heads, self.b_heads
-        # Where a pattern can start (the loop's first test, for every word in one comprehension): most
-        # words are not.
-        starts = [i for i, (w, nxt) in enumerate(itertools.pairwise(toks)) if (
-            ("A" <= nxt[0] <= "Z" or nxt in _JOINERS) and w.islower()) or (
-            "A" <= w[0] <= "Z" and nxt.islower() and (
-                (toks[i + 2] if i + 2 < n else "") in heads or (i + 3 < n and toks[i + 3] in heads)))
-            or nxt in b_heads]
-        for i in starts:
+        # Where a pattern can start, for every word in one generator (no Python call per word): most
+        # words are not. may_open: a lower-case word before a capital or a joiner; inner: a capital
+        # before a lower-case word and a head one or two words on.
+        tests = ((i, ("A" <= nxt[0] <= "Z" or nxt in _JOINERS) and w.islower(),
+                  "A" <= w[0] <= "Z" and nxt.islower() and (
+                      (toks[i + 2] if i + 2 < n else "") in heads or (i + 3 < n and toks[i + 3] in heads)),
+                  nxt in b_heads) for i, (w, nxt) in enumerate(itertools.pairwise(toks)))
+        starts = [(i, may_open, inner) for i, may_open, inner, b_head in tests if may_open or inner or b_head]
+        for i, may_open, inner in starts:
             s, _e, w = words[i]
             nxt = words[i + 1][2]
-            after = words[i + 2][2] if i + 2 < n else ""
-            may_open = ("A" <= nxt[0] <= "Z" or nxt in _JOINERS) and w.islower()
-            inner = "A" <= w[0] <= "Z" and nxt.islower() and (
-                after in self.heads or (i + 3 < n and words[i + 3][2] in self.heads))
             low = w.lower()
             # D: capitalised modifier, lower-case words, capitalised head (the Emergency situations Ministry)
             if inner and self._cap_modifier(w) and not self._inside(taken, s):
