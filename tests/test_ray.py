@@ -206,25 +206,35 @@ def test_partitioned_resolve_on_ray_equals_local(ray_session: None, corpus: Path
     assert corpus_stats[0] == corpus_stats[1]
 
 
-def _devdata() -> Path | None:
-    """The labelled development sets, when this checkout sits next to them (never copied into tests)."""
-    root = Path(os.environ.get("NEWSQC_DEVDATA", Path(__file__).resolve().parents[2] / "shared" / "devdata"))
-    return root if (root / "neardup" / "docs").is_dir() else None
+def make_site_corpus(root: Path, seed: int = 11) -> Path:
+    """A directory of pages from 6 sites, each page inside its site's header and footer: different
+    articles, and stories syndicated onto other sites with edits (one file per page, one folder per site)."""
+    rng = random.Random(seed)
+    stories = [_doc(rng) for _ in range(30)]
+    for s in range(6):
+        site = root / f"site{s}"
+        site.mkdir(parents=True)
+        header = f"Site {s} News | Home | World | Business | Sport\nSubscribe to the site {s} newsletter\n"
+        footer = f"\nRead more stories on site {s}\nCopyright site {s} media group. All rights reserved."
+        for i in range(12):
+            k = (s * 5 + i) % len(stories) if i < 5 else rng.randrange(len(stories)) if i < 8 else None
+            body = _doc(rng) if k is None else stories[k].replace(" said ", " told reporters ", 1)
+            (site / f"page{i:02d}.txt").write_text(header + body + footer, encoding="utf-8")
+    return root
 
 
-@pytest.mark.skipif(_devdata() is None, reason="devdata not found (set NEWSQC_DEVDATA to ../shared/devdata)")
-def test_devdata_neardup_on_ray_with_2_workers_equals_local(ray_session: None, tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    """The near-duplicate development set (real news, syndicated copies): on Ray with 2 workers, with
-    pass one spread over small blocks and every resolve partitioned, the reports match local ones."""
+def test_site_corpus_on_ray_with_2_workers_equals_local(ray_session: None, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages in their sites' templates, with syndicated copies: on Ray with 2 workers, with pass one
+    spread over small blocks and every resolve partitioned, the reports match local ones."""
     import qc.boilerplate.cross_document as cross_document
     import qc.executor_ray
     import qc.near_duplicate.cluster as cluster
 
-    docs = _devdata() / "neardup" / "docs"  # type: ignore[operator]
+    docs = make_site_corpus(tmp_path / "sites")
     local, on_ray = tmp_path / "local", tmp_path / "ray"
     assert main(["audit", str(docs), "--out", str(local), "--quiet", "--jobs", "1", "--no-html"]) == 0
-    monkeypatch.setattr(qc.executor_ray, "BLOCK_BYTES", 64 << 10)
+    monkeypatch.setattr(qc.executor_ray, "BLOCK_BYTES", 4 << 10)
     monkeypatch.setattr(cluster, "PARTITION_MIN_ROWS", 0)
     monkeypatch.setattr(cluster, "DRIVER_MAX_EDGES", 0)
     monkeypatch.setattr(cross_document, "PARTITION_MIN_ROWS", 0)
@@ -233,7 +243,9 @@ def test_devdata_neardup_on_ray_with_2_workers_equals_local(ray_session: None, t
     assert (on_ray / "reports.jsonl").read_bytes() == (local / "reports.jsonl").read_bytes()
     assert (on_ray / "edits.jsonl").read_bytes() == (local / "edits.jsonl").read_bytes()
     rows = [json.loads(line) for line in (local / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert sum(1 for r in rows if r["duplicate_of"]) > 10  # the set is mostly clusters of copies
+    assert sum(1 for r in rows if r["duplicate_of"]) > 10  # syndicated copies found across sites
+    rules = {f["rule"] for r in rows for f in r["findings"]}
+    assert {"boilerplate/leading", "boilerplate/trailing"} & rules  # the site templates were seen
 
 
 def test_input_errors_come_before_ray_starts(tmp_path: Path, capsys: pytest.CaptureFixture[str],
