@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import polars as pl
 import pytest
 
@@ -79,7 +77,6 @@ def test_no_article_is_flagged_but_never_emptied() -> None:
     assert not list(Trailing().check(doc))
 
 
-@pytest.mark.skipif(importlib.util.find_spec("justext") is None, reason="justext not installed")
 def test_stoplists_come_from_justext() -> None:
     en, ru = blocks.stoplist("en"), blocks.stoplist("ru")
     assert en is not None and "the" in en
