@@ -6,15 +6,18 @@ after the pass. Executors (``qc.executor``) only decide where these functions ru
 
 Each document has a time budget (the pack's ``document_seconds``): a document that exceeds it is
 reported with the rule that was running, keeps the findings of the rules that finished, and the run goes
-on. The budget is a ``SIGALRM`` timer (``signal.setitimer``), so it holds in the main thread of a process:
-``--jobs 1`` and the pool's worker processes. Where no such timer can be set (another thread, a platform
-without ``setitimer``, a Ray actor's worker thread) documents run without a budget.
+on. In the main thread of a process (``--jobs 1``, the pool's worker processes) the budget is a
+``SIGALRM`` timer (``signal.setitimer``); in other threads (a Ray actor runs its batches in one) a
+watchdog thread raises the timeout in the late thread (``PyThreadState_SetAsyncExc``). Both interrupt
+Python code, not a single long call into C.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import dataclasses
+import itertools
 import os
 import signal
 import threading
@@ -52,18 +55,83 @@ class _Progress:
 
 
 def budget_available() -> bool:
-    """Whether a per-document time budget can be enforced here (a SIGALRM timer in the main thread)."""
+    """Whether a per-document time budget is a SIGALRM timer here (the main thread); elsewhere the
+    watchdog thread enforces it."""
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+class _Watchdog:
+    """One daemon thread per process that raises ``DocumentTimeout`` in a thread whose deadline passed.
+
+    Arming and disarming take one lock and a dict entry (no thread or timer per document). The
+    watchdog fires an entry and removes it under the same lock, so ``disarm`` knows whether the
+    exception is on its way; a pending one that has not been raised yet is raised by ``disarm`` itself,
+    inside the budgeted block, never later in unrelated code."""
+
+    POLL_SECONDS = 0.02
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._deadlines: dict[tuple[int, int], float] = {}  # (thread ident, arming number) -> due
+        self._armed = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def arm(self, seconds: float) -> tuple[int, int]:
+        key = (threading.get_ident(), next(self._armed))
+        with self._lock:
+            self._deadlines[key] = time.monotonic() + seconds
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="qc-document-budget", daemon=True)
+                self._thread.start()
+        return key
+
+    def disarm(self, key: tuple[int, int]) -> bool:
+        """Stop this arming's watch; true when the watchdog fired for it."""
+        with self._lock:
+            return self._deadlines.pop(key, None) is None
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.POLL_SECONDS)
+            now = time.monotonic()
+            with self._lock:
+                for key in [k for k, due in self._deadlines.items() if due <= now]:
+                    del self._deadlines[key]
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(key[0]),
+                                                               ctypes.py_object(DocumentTimeout))
+
+
+_WATCHDOG = _Watchdog()
+
+
+@contextlib.contextmanager
+def _thread_budget(seconds: float) -> Iterator[None]:
+    key = _WATCHDOG.arm(seconds)
+    timed_out = False
+    try:
+        yield
+    except DocumentTimeout:
+        timed_out = True
+        raise
+    finally:
+        if _WATCHDOG.disarm(key) and not timed_out:
+            # fired, not raised yet: cancel the pending exception and raise it here, in the block
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(key[0]), None)
+            raise DocumentTimeout
 
 
 @contextlib.contextmanager
 def time_budget(seconds: float) -> Iterator[None]:
-    """Raise ``DocumentTimeout`` in this block after ``seconds`` (no budget when ``seconds <= 0`` or
-    where ``budget_available()`` is false). A timer that was running before (a test runner's timeout) is
+    """Raise ``DocumentTimeout`` in this block after ``seconds`` (no budget when ``seconds <= 0``).
+    In the main thread a ``SIGALRM`` timer: a timer that was running before (a test runner's timeout) is
     honoured: if it falls due first, its own handler runs; otherwise it is re-armed with what is left.
-    The previous ``SIGALRM`` handler is restored."""
-    if seconds <= 0 or not budget_available():
+    The previous ``SIGALRM`` handler is restored. In other threads, the watchdog thread."""
+    if seconds <= 0:
         yield
+        return
+    if not budget_available():
+        with _thread_budget(seconds):
+            yield
         return
     state = {"outer_fired": False}
     previous = signal.getsignal(signal.SIGALRM)

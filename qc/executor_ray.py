@@ -76,7 +76,7 @@ class _Audit:
     def __init__(self, pack: Pack) -> None:
         self.rules = pack.build()
         self.fix = fix_rule_ids(pack, self.rules)
-        self.budget = pack.document_seconds  # enforced only where the UDF runs in the main thread
+        self.budget = pack.document_seconds  # the UDF runs in a worker thread: the watchdog enforces it
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         records = [pickle.loads(b) for b in batch.column("record").to_pylist()]

@@ -11,7 +11,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import polars as pl
@@ -401,20 +401,65 @@ def test_a_timer_running_before_is_honoured() -> None:
             signal.setitimer(signal.ITIMER_REAL, *saved)
 
 
-def test_no_budget_outside_the_main_thread_and_no_crash() -> None:
-    seen: list[object] = []
+def _in_thread(work: Callable[[], object]) -> object:
+    """``work()``'s result, or the exception it raised, run in a thread (as a Ray actor runs batches)."""
+    out: list[object] = []
 
-    def work() -> None:
-        seen.append(budget_available())
-        with time_budget(0.01):
-            time.sleep(0.05)  # would have timed out in the main thread
-        seen.append("done")
+    def run() -> None:
+        try:
+            out.append(work())
+        except BaseException as e:  # the test inspects what escaped
+            out.append(e)
 
-    t = threading.Thread(target=work)
+    t = threading.Thread(target=run)
     t.start()
-    t.join()
-    assert seen == [False, "done"]
-    with pytest.raises(DocumentTimeout), time_budget(0.05):
+    t.join(30)
+    assert not t.is_alive(), "the budget did not stop the thread"
+    return out[0]
+
+
+def test_outside_the_main_thread_a_document_over_its_budget_is_still_reported() -> None:
+    assert _in_thread(budget_available) is False  # no SIGALRM timer there: the watchdog thread
+    slow = Document(id="s", text="The spin doctor.")
+    ok = Document(id="o", text="The council met.")
+    [res_slow, res_ok] = _in_thread(lambda: audit_batch([(0, slow), (1, ok)], [_Flags(), _Spins()], set(),
+                                                        budget=0.2).results)  # type: ignore[misc]
+    assert "time budget exceeded" in res_slow.errors[0] and "test/spins" in res_slow.errors[0]
+    assert res_ok.errors == [] and [f.rule for f in res_ok.findings] == ["test/flags"]
+
+
+def test_a_thread_budget_never_fires_after_its_block() -> None:
+    """Blocks that end around their deadline: each timeout is raised inside its block (caught there),
+    never later in the code that follows; nested budgets each keep their own deadline."""
+
+    def work() -> tuple[int, int]:
+        timeouts = finished = 0
+        for i in range(150):
+            try:
+                with time_budget(0.002 * (i % 5 + 1)):
+                    end = time.monotonic() + 0.002 * (i % 7 + 1)
+                    while time.monotonic() < end:
+                        pass
+                finished += 1
+            except DocumentTimeout:
+                timeouts += 1
+        end = time.monotonic() + 0.3  # after every block: nothing may still be on its way
+        while time.monotonic() < end:
+            pass
+        with time_budget(5):
+            try:
+                with time_budget(0.05):
+                    while True:
+                        pass
+            except DocumentTimeout:
+                timeouts += 1000  # the inner budget fired; the outer one did not
+        return timeouts, finished
+
+    result = _in_thread(work)
+    assert isinstance(result, tuple), result
+    timeouts, finished = result
+    assert timeouts >= 1000 and timeouts % 1000 + finished == 150 and 0 < finished < 150
+    with pytest.raises(DocumentTimeout), time_budget(0.05):  # the main thread: the SIGALRM timer
         time.sleep(1)
 
 

@@ -263,3 +263,24 @@ def test_input_errors_come_before_ray_starts(tmp_path: Path, capsys: pytest.Capt
     code = main(["audit", str(src), "--out", str(tmp_path / "out"), "--quiet", "--executor", "ray"])
     assert code == 2
     assert "no column 'text'" in capsys.readouterr().err
+
+
+def test_a_document_over_its_budget_on_ray_is_reported_and_the_run_goes_on(ray_session: None,
+                                                                           tmp_path: Path) -> None:
+    """Ray runs batches in an actor's worker thread (no SIGALRM there): the watchdog still stops a
+    document past ``document_seconds``, which is reported, and the other documents are audited."""
+    rng = random.Random(2)
+    src = tmp_path / "in.jsonl"
+    huge = "\n\n".join(_doc(rng) for _ in range(3000))  # ~2 MB: seconds of auditing
+    with src.open("w", encoding="utf-8") as fh:
+        for i, text in enumerate(["The council met on Monday.", huge, "The bridge reopened."]):
+            fh.write(json.dumps({"id": f"d{i}", "text": text}) + "\n")
+    pack = tmp_path / "pack.toml"
+    pack.write_text('[pack]\nselect = ["ALL"]\ndocument_seconds = 1\n', encoding="utf-8")
+    out = tmp_path / "out"
+    main(["audit", str(src), "--out", str(out), "--quiet", "--jobs", "2", "--no-html", "--executor", "ray",
+          "--pack", str(pack)])
+    rows = {r["id"]: r for r in map(json.loads, (out / "reports.jsonl").read_text(encoding="utf-8").splitlines())}
+    assert sorted(rows) == ["d0", "d1", "d2"]
+    assert "time budget exceeded" in (rows["d1"]["error"] or "")
+    assert not rows["d0"]["error"] and not rows["d2"]["error"]
