@@ -19,7 +19,6 @@ import base64
 import datetime as dt
 import decimal
 import errno
-import fnmatch
 import gzip
 import json
 import math
@@ -245,14 +244,21 @@ def read_input(path: str | Path, options: ReadOptions | None = None) -> Iterator
         yield from read_split(split, options)
 
 
+def glob_matches(rel: str, glob: str) -> bool:
+    """Whether a file's path relative to the input root matches ``--glob``, matched from the right as
+    ``PurePosixPath.match`` does (``*.txt`` any file, ``world/*.txt`` files of any ``world`` folder):
+    one meaning for local folders and object-store URLs."""
+    return PurePosixPath(rel).match(glob)
+
+
 def _list_dir(root: str | Path, options: ReadOptions) -> list[tuple[str, str]]:
     """``(path, relative id)`` of a directory's files matching the glob, sorted by id so that the order
     is the same on every machine (rglob and object-store listings come in no fixed order)."""
     if is_url(root):
         fs, base = _url_fs(str(root))
         base = base.rstrip("/")
-        found = [(p, p[len(base):].lstrip("/")) for p in fs.find(base)
-                 if fnmatch.fnmatch(p.rsplit("/", 1)[-1], options.glob)]
+        found = [(p, rel) for p in fs.find(base)
+                 if glob_matches(rel := p[len(base):].lstrip("/"), options.glob)]
     else:
         assert isinstance(root, Path)
         found = list(_walk(root, options.glob))
@@ -283,7 +289,7 @@ def _walk(root: Path, glob: str) -> Iterator[tuple[str, str]]:
                 is_dir = False
             if is_dir:
                 stack.append(path)
-            elif PurePosixPath(rel).match(glob) and not _is_dir_link(path):
+            elif glob_matches(rel, glob) and not _is_dir_link(path):
                 yield entry.path, escape_id(rel)
 
 

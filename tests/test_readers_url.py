@@ -66,3 +66,19 @@ def test_audit_of_a_url(mem: fsspec.AbstractFileSystem, tmp_path: Path) -> None:
     assert main(["audit", "memory://qc-test/in", "--out", str(out), "--quiet", "--select", "encoding"]) == 0
     assert (out / "clean" / "a.txt").read_text(encoding="utf-8") == "They don’t know.\n"
     assert main(["audit", "memory://qc-test/missing", "--out", str(out), "--quiet"]) == 2
+
+
+@pytest.mark.parametrize("glob", ["*.txt", "b/*.txt", "*.md", "b/*"])
+def test_glob_means_the_same_on_a_url_and_a_local_directory(mem: fsspec.AbstractFileSystem, tmp_path: Path,
+                                                            glob: str) -> None:
+    """``--glob`` with a folder in it (``b/*.txt``) selects the same files in both listings."""
+    files = {"b/z.txt": b"Zed story.", "a.txt": b"Alpha story.", "b/c/y.txt": b"Why story.", "c.md": b"Notes."}
+    for name, data in files.items():
+        mem.pipe(f"/qc-test/corpus/{name}", data)
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    remote = [r.id for r in read_input("memory://qc-test/corpus", ReadOptions(glob=glob))]
+    local = [r.id for r in read_input(tmp_path, ReadOptions(glob=glob))]
+    assert remote == local
+    assert local == {"*.txt": ["a.txt", "b/c/y.txt", "b/z.txt"], "b/*.txt": ["b/z.txt"], "*.md": ["c.md"],
+                     "b/*": ["b/z.txt"]}[glob]
