@@ -193,7 +193,7 @@ def _hash_tokens(buf: bytes, powers: _Powers) -> tuple[np.ndarray, np.ndarray]:
 def exact_hash(th: np.ndarray) -> int:
     """64-bit hash (BLAKE2b) of a normalised token sequence, given as its token hashes (4 us for a
     3 KB text, against ~20 us to re-join the tokens as a string)."""
-    return int.from_bytes(hashlib.blake2b(th.tobytes(), digest_size=8).digest(), "little")
+    return int.from_bytes(hashlib.blake2b(np.ascontiguousarray(th), digest_size=8).digest(), "little")
 
 
 def _gram_hashes(th: np.ndarray, n: int) -> np.ndarray:
@@ -380,8 +380,9 @@ class Shingler:
         if todo:
             flat, offsets = joined_token_hashes([token_bytes(texts[i], self.fold_digits) for i in todo],
                                                 self._powers)
+            bounds = offsets.tolist()
             for j, i in enumerate(todo):
-                found[i] = flat[offsets[j]:offsets[j + 1]]
+                found[i] = flat[bounds[j]:bounds[j + 1]]
                 if memos is not None:
                     memos[i][key] = (texts[i], found[i])
             if len(todo) == len(texts):
