@@ -1,6 +1,6 @@
 """Near-duplicates at scale, as a user runs them: a templated news crawl with shared sentences.
 
-    python bench/bench_near_duplicate_scale.py [--docs 100000] [--sites 200] [--jobs 2] [--work DIR] [--wire N]
+    python bench/bench_near_duplicate_scale.py [--docs 100000] [--sites 200] [--jobs 2[,1...]] [--work DIR] [--wire N]
 
 The generator writes ``DIR/corpus.jsonl`` of ~3 KB English news-like documents: each site has its own
 header and footer (navigation, newsletter and cookie lines: ~500 characters), documents are
@@ -13,7 +13,8 @@ site's template, a copy edited as the planted ones are), and the output reports 
 copies were flagged against the story's first document (``wire``).
 Then, in the same run, it times two whole processes:
 
-- ``qc audit corpus.jsonl --select near-duplicate --no-html --jobs N`` (the command a user runs), and
+- ``qc audit corpus.jsonl --select near-duplicate --no-html --jobs N`` (the command a user runs; with
+  ``--jobs 2,1`` once per value, each beside the same datasketch run), and
 - a plain datasketch script: ``MinHash.bulk`` (word 5-grams, 128 permutations), ``MinHashLSH`` at
   0.8, union-find,
 
@@ -203,7 +204,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=100_000)
     ap.add_argument("--sites", type=int, default=200)
-    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--jobs", default="2", help="worker processes; a comma list times one audit per value")
     ap.add_argument("--work", type=Path, default=Path("/tmp/newsqc-nd-scale"))
     ap.add_argument("--wire", type=int, default=0, help="plant one story into this many documents of different sites")
     a = ap.parse_args()
@@ -216,18 +217,27 @@ def main() -> None:
             fh.write(json.dumps({"id": d["id"], "text": d["text"]}) + "\n")
     gen = time.perf_counter() - t
     out = a.work / f"out-{corpus.stem[7:]}"
-    qc_s, qc_mb, _ = _timed([sys.executable, "-m", "qc.cli", "audit", str(corpus), "--out", str(out), "--select",
-                             "near-duplicate", "--no-html", "--quiet", "--jobs", str(a.jobs)])
+    runs, walls = {}, {}
+    for jobs in [int(j) for j in str(a.jobs).split(",")]:
+        qc_s, qc_mb, _ = _timed([sys.executable, "-m", "qc.cli", "audit", str(corpus), "--out", str(out), "--select",
+                                 "near-duplicate", "--no-html", "--quiet", "--jobs", str(jobs)])
+        timings = json.loads((out / "timings.json").read_text(encoding="utf-8"))  # the run's own phases
+        walls[jobs] = qc_s
+        runs[jobs] = {"jobs": jobs, "wall_seconds": round(qc_s, 1), "docs_per_s": round(a.docs / qc_s),
+                      "peak_mb": round(qc_mb), "phases_seconds": _phases(timings, qc_s), "timings": timings}
     ds_s, ds_mb, ds_out = _timed([sys.executable, "-c", DATASKETCH, str(corpus), str(REPO)])
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    timings = json.loads((out / "timings.json").read_text(encoding="utf-8"))  # the run's own phases
     nd = summary["corpus"]["near-duplicate/near-duplicate"] if "corpus" in summary else {}
+    first = next(iter(runs.values()))
     print(json.dumps({
         "docs": a.docs, "sites": a.sites, "generate_seconds": round(gen, 1),
-        "qc_audit": {"wall_seconds": round(qc_s, 1), "docs_per_s": round(a.docs / qc_s), "peak_mb": round(qc_mb),
-                     "phases_seconds": _phases(timings, qc_s), "timings": timings},
+        "qc_audit": first,
+        **({"qc_audit_by_jobs": {str(j): {"docs_per_s": r["docs_per_s"], "wall_seconds": r["wall_seconds"],
+                                          "phases_seconds": r["phases_seconds"],
+                                          "qc_vs_datasketch_speed": round(ds_s / walls[j], 2)}
+                                  for j, r in runs.items()}} if len(runs) > 1 else {}),
         "datasketch": {"wall_seconds": round(ds_s, 1), "peak_mb": round(ds_mb), **json.loads(ds_out)},
-        "qc_vs_datasketch_speed": round(ds_s / qc_s, 2),
+        "qc_vs_datasketch_speed": round(ds_s / walls[first["jobs"]], 2),
         **evaluate(docs, truth, out),
         "rule_stats": nd,
     }, indent=2))

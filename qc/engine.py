@@ -208,6 +208,8 @@ def check_document(doc: Document, rules: Sequence[Rule], progress: _Progress | N
 
 def clean_text(text: str, findings: Sequence[Finding], fix_rules: set[str]) -> tuple[str, list[Edit]]:
     """Apply the fixes of the findings whose rule has fixing enabled."""
+    if not findings:  # most documents of a corpus-rules-only audit
+        return text, []
     edits, _skipped = choose_edits([f for f in findings if f.rule in fix_rules], text)
     return apply_edits(text, edits), edits
 
@@ -248,9 +250,26 @@ class _ToSketch:
     clean: str
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Plan:
+    """What pass one does for every document of a batch, decided once per batch."""
+
+    needs_lang: bool  # a rule reads doc.lang
+    timed: bool  # a budget timer is armed: without document rules or language identification a
+    # document only gets an empty cleaning (arming and disarming costs ~15 us, a third of a
+    # near-duplicate-only document)
+    sketches: bool  # corpus rules will sketch the document
+
+    @classmethod
+    def of(cls, rules: Sequence[Rule]) -> _Plan:
+        needs_lang = any(r.needs_lang for r in rules)
+        return cls(needs_lang, needs_lang or not all(isinstance(r, CorpusRule) for r in rules),
+                   any(isinstance(r, CorpusRule) for r in rules))
+
+
 def _audit_document(record: Document | BadInput, ordinal: int, rules: Sequence[Rule],
                     fix_rules: set[str], budget: float = DEFAULT_DOCUMENT_SECONDS,
-                    seconds: dict[str, float] | None = None) -> _ToSketch:
+                    seconds: dict[str, float] | None = None, plan: _Plan | None = None) -> _ToSketch:
     """Pass one for a single record: language, document findings, provisional cleaning, all within
     ``budget`` seconds (see the module docstring). ``seconds`` accumulates the time of each rule (by id)
     and of the language pass (``LANGUAGE_STEP``). The document and its cleaned text are returned for the
@@ -259,23 +278,20 @@ def _audit_document(record: Document | BadInput, ordinal: int, rules: Sequence[R
     if isinstance(record, BadInput):
         return _ToSketch(DocResult.bad_input(ordinal, record.id, record.source, dict(record.meta), record.error),
                          None, None)  # type: ignore[arg-type]
+    plan = _Plan.of(rules) if plan is None else plan
     progress = _Progress()
     doc = record
     clean: str | None = None
     t0 = time.perf_counter()
-    needs_lang = any(r.needs_lang for r in rules)
-    # Without document rules or language identification a document only gets an empty cleaning: no
-    # timer to arm (arming and disarming one costs ~15 us, a third of a near-duplicate-only document).
-    timed = needs_lang or not all(isinstance(r, CorpusRule) for r in rules)
     try:
-        with time_budget(budget if timed else 0):
-            if needs_lang:
+        with time_budget(budget) if plan.timed else contextlib.nullcontext():
+            if plan.needs_lang:
                 progress.step = LANGUAGE_STEP
                 t_lang = time.perf_counter()
                 doc = prepare(record)
                 _add_seconds(seconds, LANGUAGE_STEP, t_lang)
             check_document(doc, rules, progress, seconds)
-            if any(isinstance(r, CorpusRule) for r in rules):
+            if plan.sketches:
                 progress.step = "cleaning"
                 clean, _ = clean_text(doc.text, progress.findings, fix_rules)
                 # the quality so far (document rules only), for corpus rules that prefer the better copy
@@ -307,7 +323,8 @@ def audit_batch(batch: Sequence[tuple[int, Document | BadInput]], rules: Sequenc
                 fix_rules: set[str], budget: float = DEFAULT_DOCUMENT_SECONDS) -> BatchResult:
     """Pass one over a batch; pure, so any executor (process pool, Ray) can run it."""
     seconds: dict[str, float] = {}
-    done = [_audit_document(rec, ordinal, rules, fix_rules, budget, seconds) for ordinal, rec in batch]
+    plan = _Plan.of(rules)
+    done = [_audit_document(rec, ordinal, rules, fix_rules, budget, seconds, plan) for ordinal, rec in batch]
     todo = [d for d in done if d.clean is not None]
     sketches: dict[str, pl.DataFrame] = {}
     for rule in rules:

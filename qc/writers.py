@@ -199,6 +199,9 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+_LINE_BUFFER = 1 << 20
+
+
 class AtomicLines:
     """A line-oriented output file that appears under its name only when closed successfully."""
 
@@ -206,7 +209,9 @@ class AtomicLines:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = temp_path(path)
-        self.fh: IO[bytes] = open(self.tmp, "xb")  # noqa: SIM115 (closed in commit/abort)
+        # a 1 MiB buffer: lines are written one by one (a 3 KB clean line overflows the default 8 KiB
+        # buffer every other line, a write call each)
+        self.fh: IO[bytes] = open(self.tmp, "xb", buffering=_LINE_BUFFER)  # noqa: SIM115 (closed in commit/abort)
 
     def write(self, obj: Any) -> None:
         self.write_line(encode_line(obj))

@@ -100,3 +100,23 @@ def test_lean_minhash_export_round_trips_and_compares() -> None:
 
 def test_sha1_hash32_is_datasketch_default() -> None:
     assert Shingler(hash="sha1").shingle_hash("a b c d e") == sha1_hash32(b"a b c d e")
+
+
+@pytest.mark.parametrize("scheme", ["affine32", "legacy"])
+def test_batch_signatures_equal_each_set_alone(monkeypatch, scheme: str) -> None:
+    """``signatures`` over many sets end to end, in blocks that cut sets apart (a small ``_BLOCK``) and
+    with empty sets among them, gives each set datasketch's signature."""
+    from qc.near_duplicate import minhash
+
+    rng = np.random.default_rng(8)
+    sizes = [0, 1, 7, 300, 0, 50, 1, 900, 2]
+    sets = [rng.integers(0, 1 << 32, size=k, dtype=np.uint32) for k in sizes]
+    offsets = np.zeros(len(sets) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    for block in (8192, 64, 1):
+        monkeypatch.setattr(minhash, "_BLOCK", block)
+        got = MinHasher(64, 3, scheme).signatures(np.concatenate(sets), offsets)
+        for values, row in zip(sets, got, strict=True):
+            ref = MinHash(num_perm=64, seed=3, scheme=scheme, hashfunc=int)
+            ref.update_batch(values.tolist())
+            assert np.array_equal(row, ref.hashvalues)

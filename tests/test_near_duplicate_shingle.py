@@ -110,3 +110,58 @@ def test_exact_hash_ignores_formatting_but_not_words() -> None:
     assert sh.exact("The  Rain,\nin Spain.") == sh.exact("the rain in “spain”")
     assert sh.exact("The rain in Spain") != sh.exact("The rain in France")
     assert exact_hash(np.array([1, 2], dtype=np.uint64)) != exact_hash(np.array([2, 1], dtype=np.uint64))
+
+
+def _naive_first_positions(grams: list[int]) -> tuple[list[int], list[int]]:
+    first: dict[int, int] = {}
+    for i, g in enumerate(grams):
+        first.setdefault(g, i)
+    values = sorted(first)
+    return values, [first[v] * 256 // len(grams) for v in values]
+
+
+def batch_texts(rng: random.Random) -> list[str]:
+    """Long, short (fewer tokens than a shingle), empty and non-ASCII texts, in random order."""
+    words = ["rain", "Spain", "plain", "Zürich", "naïve", "12", "mayor", "the", "of", "“quoted”", "—"]
+    texts = [" ".join(rng.choice(words) for _ in range(rng.choice([0, 1, 3, 4, 5, 6, 40, 300])))
+             for _ in range(40)]
+    return [*texts, "", " ... ", "a b"]
+
+
+def test_batch_hashing_equals_each_text_alone(monkeypatch) -> None:
+    """Token hashes, n-gram hashes and first positions of a batch are each text's own, whether the
+    batch is hashed in one joined pass or cut into several (``_JOIN_BYTES``); no n-gram spans two
+    texts; a text with fewer tokens than ``n`` is one shingle, an empty one none."""
+    from qc.near_duplicate import shingle
+
+    rng = random.Random(11)
+    texts = batch_texts(rng)
+    for join_bytes in (1 << 20, 64):
+        monkeypatch.setattr(shingle, "_JOIN_BYTES", join_bytes)
+        sh = Shingler(5)
+        th, offsets = sh.token_hashes_many(texts)
+        sets, exact = sh.analyse_many(texts)
+        for i, text in enumerate(texts):
+            toks = sh.tokens(text)
+            assert th[offsets[i]:offsets[i + 1]].tolist() == [token_hash(t) for t in toks]
+            n = min(5, len(toks))
+            grams = [sh.shingle_hash(" ".join(toks[k:k + n])) for k in range(len(toks) - n + 1)] if toks else []
+            values, positions = _naive_first_positions(grams)
+            lo, hi = sets.offsets[i], sets.offsets[i + 1]
+            assert sets.hashes[lo:hi].tolist() == values and sets.positions[lo:hi].tolist() == positions
+            assert exact[i] == sh.exact(text)
+
+
+def test_batch_memo_is_filled_and_reused() -> None:
+    """``token_hashes_many`` memoises each text's hashes, and a later call (the other near-duplicate
+    rule) reads them instead of hashing again; a memo made for another text is not used."""
+    sh = Shingler(5)
+    texts = ["the rain in spain", "falls mainly on the plain", "said ana"]
+    memos: list[dict] = [{}, {}, {}]
+    sh.exacts(texts, memos)
+    cached = [m[("token_hashes", False)][1] for m in memos]
+    memos[2][("token_hashes", False)] = ("another text", np.array([1], dtype=np.uint64))
+    th, offsets = sh.token_hashes_many(texts, memos)
+    assert np.shares_memory(memos[0][("token_hashes", False)][1], cached[0])
+    assert th[offsets[2]:offsets[3]].tolist() == [token_hash("said"), token_hash("ana")]
+    assert memos[2][("token_hashes", False)][0] is texts[2]

@@ -107,3 +107,29 @@ def test_audit_batch_near_duplicate_rows_carry_ordinals() -> None:
     for rid in ("near-duplicate/near-duplicate", "near-duplicate/exact"):
         assert result.sketches[rid]["doc"].to_list() == [100, 102]
         assert result.sketches[rid].columns[-1] == "doc"
+
+
+def test_near_duplicate_batch_rows_equal_datasketch_and_plain_sets() -> None:
+    """Each row of a batch holds what plain per-text code computes: datasketch's MinHash of the text's
+    shingles, the sorted set of their hashes (a consistent 1-in-2^level sample above ``max_shingles``),
+    where each first occurs, the shingle count and the exact hash."""
+    from datasketch import MinHash
+
+    rng = random.Random(21)
+    rule = NearDuplicate(options=NearDuplicate.options_from({"max_shingles": 300}))
+    sh = rule.shingler
+    texts = [story(rng, n) for n in (500, 3, 0, 80, 1200, 5, 200)]
+    frame = rule.sketch_batch([Document(id=str(i), text=t) for i, t in enumerate(texts)], texts)
+    assert frame is not None and frame["doc"].to_list() == [0, 1, 3, 4, 5, 6]
+    for row in frame.iter_rows(named=True):
+        toks = sh.tokens(texts[row["doc"]])
+        n = min(5, len(toks))
+        grams = [sh.shingle_hash(" ".join(toks[k:k + n])) for k in range(len(toks) - n + 1)]
+        ref = MinHash(hashfunc=sh.shingle_hash)
+        ref.update_batch(sh.shingles(texts[row["doc"]]))
+        assert row["sig"] == ref.hashvalues.tolist()
+        first = {g: grams.index(g) for g in set(grams)}
+        kept = [g for g in sorted(first) if g & ((1 << row["lvl"]) - 1) == 0]
+        assert (row["n"], row["sh"], row["exact"]) == (len(first), kept, sh.exact(texts[row["doc"]]))
+        assert row["pos"] == [first[g] * 256 // len(grams) for g in kept]
+        assert (len(first) > 300) == (row["lvl"] > 0) and len(kept) <= 300

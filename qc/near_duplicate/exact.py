@@ -54,17 +54,17 @@ class ExactDuplicate(CorpusRule):
 
     def sketch_batch(self, docs: Sequence[Document], cleans: Sequence[str]) -> pl.DataFrame | None:
         o = self.options
-        rows = [(i, exact, len(doc.text), doc.memo.get("quality", 1.0))
-                for i, (doc, clean) in enumerate(zip(docs, cleans, strict=True))
-                if (exact := self.shingler.exact(text_to_compare(doc, clean, o.text, o.min_clean_fraction),
-                                                 doc.memo)) is not None]
+        texts = [text_to_compare(doc, clean, o.text, o.min_clean_fraction)
+                 for doc, clean in zip(docs, cleans, strict=True)]
+        exact = self.shingler.exacts(texts, [doc.memo for doc in docs])
+        rows = [i for i, e in enumerate(exact) if e is not None]
         if not rows:
             return None
-        pos, exact, chars, score = zip(*rows, strict=True)
-        return pl.DataFrame([pl.Series("exact", exact, dtype=pl.UInt64),
-                             pl.Series("chars", chars, dtype=pl.Int64),
-                             pl.Series("score", score, dtype=pl.Float32),
-                             pl.Series("doc", pos, dtype=pl.Int64)])
+        return pl.DataFrame([pl.Series("exact", np.array([exact[i] for i in rows], dtype=np.uint64)),
+                             pl.Series("chars", np.array([len(docs[i].text) for i in rows], dtype=np.int64)),
+                             pl.Series("score", np.array([docs[i].memo.get("quality", 1.0) for i in rows],
+                                                         dtype=np.float32)),
+                             pl.Series("doc", np.array(rows, dtype=np.int64))])
 
     def resolve(self, rows: pl.DataFrame, ids: list[str], tasks: ResolveTasks | None = None) -> CorpusResult:
         if rows.height == 0:

@@ -22,9 +22,10 @@ SCHEMES = (AFFINE32, LEGACY)
 
 _MERSENNE = np.uint64((1 << 61) - 1)
 _MAX32 = np.uint64((1 << 32) - 1)
-# Element hashes per block: 128 permutations x 2,048 x 4 bytes = 1 MiB, inside L2 on the development
-# machine; a 3 KB news document has ~450 shingles, so one block.
-_BLOCK = 2048
+# Element hashes per block, across documents: 128 permutations x 8,192 x 4 bytes = 4 MiB; a 3 KB news
+# document has ~450 shingles, so a block holds ~18 of them (2,048: 40 us per document; 8,192: 18 us;
+# 32,768: 41 us, on the development machine).
+_BLOCK = 8192
 
 
 @lru_cache(maxsize=16)
@@ -73,23 +74,39 @@ class MinHasher:
     def signature(self, hashes: np.ndarray) -> np.ndarray:
         """The signature of the set of element hashes (uint32 values; duplicates are harmless)."""
         hv = np.asarray(hashes)
-        if hv.size == 0:
-            return self.empty.copy()
+        return self.signatures(hv, np.array([0, hv.shape[0]], dtype=np.int64))[0]
+
+    def signatures(self, hashes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        """``(sets, num_perm)``: the signature of each set ``hashes[offsets[i]:offsets[i + 1]]``
+        (an empty one gets ``empty``), computed over all of them in blocks of ``_BLOCK`` hashes: one
+        permutation pass per block and a segment minimum per set (``minimum.reduceat``)."""
+        hv = np.asarray(hashes)
+        k = offsets.shape[0] - 1
         if self.scheme == LEGACY:
-            return self._legacy(hv.astype(np.uint64))
-        hv = fmix32(hv.astype(np.uint32, copy=False))[None, :]
-        # (num_perm, block) layout: each permutation's minimum is a reduction over one contiguous row
-        # (measured ~9 % faster than the (block, num_perm) layout for 300-600-shingle documents)
-        out = None
-        buf = np.empty((self.num_perm, min(_BLOCK, hv.shape[1])), dtype=np.uint32)
-        for lo in range(0, hv.shape[1], _BLOCK):
-            blk = hv[:, lo:lo + _BLOCK]
-            view = buf[:, : blk.shape[1]]
-            np.multiply(self._a_col, blk, out=view)
+            return np.array([self._legacy(hv[lo:hi].astype(np.uint64)) if hi > lo else self.empty
+                             for lo, hi in zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True)],
+                            dtype=self.dtype).reshape(k, self.num_perm)
+        out = np.full((self.num_perm, k), 0xFFFFFFFF, dtype=np.uint32)
+        full = np.flatnonzero(offsets[1:] > offsets[:-1])
+        if full.size == 0:
+            return out.T.copy()
+        starts = offsets[full]  # the non-empty sets' starts, increasing
+        hv = fmix32(hv.astype(np.uint32, copy=False))
+        # (num_perm, block) layout: each permutation's minimum is a reduction over one contiguous row;
+        # numpy's broadcast multiply and add run ~2.5x faster per element on blocks of 8,192 than on one
+        # document's ~450 (measured on the development machine), hence the blocks across documents
+        buf = np.empty((self.num_perm, min(_BLOCK, hv.shape[0])), dtype=np.uint32)
+        for lo in range(0, hv.shape[0], _BLOCK):
+            hi = min(lo + _BLOCK, hv.shape[0])
+            first = int(np.searchsorted(starts, lo, side="right")) - 1  # the set holding hash lo
+            last = int(np.searchsorted(starts, hi, side="left"))  # one past the last set starting before hi
+            view = buf[:, : hi - lo]
+            np.multiply(self._a_col, hv[None, lo:hi], out=view)
             view += self._b_col
-            m = view.min(axis=1)
-            out = m if out is None else np.minimum(out, m, out=out)
-        return out  # type: ignore[return-value]
+            m = np.minimum.reduceat(view, np.maximum(starts[first:last], lo) - lo, axis=1)
+            cols = full[first:last]
+            out[:, cols] = np.minimum(out[:, cols], m)
+        return out.T.copy()
 
     def _legacy(self, hv: np.ndarray) -> np.ndarray:
         out = self.empty.copy()

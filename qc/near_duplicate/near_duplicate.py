@@ -52,7 +52,7 @@ from qc.near_duplicate.cluster import KEEP_POLICIES, Verification, cluster_rows,
 from qc.near_duplicate.evidence import ShingleSets, subsample
 from qc.near_duplicate.lsh import choose_bands
 from qc.near_duplicate.minhash import SCHEMES, MinHasher
-from qc.near_duplicate.shingle import Shingler
+from qc.near_duplicate.shingle import DistinctShingles, Shingler
 from qc.rule import CorpusResult, CorpusRule, ResolveTasks, RuleConfigError
 
 
@@ -161,32 +161,54 @@ class NearDuplicate(CorpusRule):
             self.bands, self.rows = choose_bands(o.threshold, o.num_perm, o.lsh_recall)
 
     def sketch(self, doc: Document, clean: str) -> pl.DataFrame | None:
-        row = self._sketch_row(doc, clean)
-        return None if row is None else sketch_frame(*row)
+        frame = self.sketch_batch([doc], [clean])
+        return None if frame is None else frame.drop("doc")
 
     def sketch_batch(self, docs: Sequence[Document], cleans: Sequence[str]) -> pl.DataFrame | None:
-        rows = [(i, row) for i, (doc, clean) in enumerate(zip(docs, cleans, strict=True))
-                if (row := self._sketch_row(doc, clean)) is not None]
-        return batch_frame([row for _, row in rows], [i for i, _ in rows]) if rows else None
-
-    def _sketch_row(self, doc: Document, clean: str) -> SketchRow | None:
-        """The values of one sketch row (see ``sketch_frame``); ``None`` for a text without shingles."""
+        """One sketch row (see ``sketch_frame``) per document with shingles, ``doc`` its position in the
+        batch: tokens, shingles and signatures hashed for the whole batch at once."""
         o = self.options
-        text = text_to_compare(doc, clean, o.text, o.min_clean_fraction)
-        hashes, positions, exact = self.shingler.analyse_positions(text, doc.memo)
-        if hashes.size == 0:
+        texts = [text_to_compare(doc, clean, o.text, o.min_clean_fraction)
+                 for doc, clean in zip(docs, cleans, strict=True)]
+        sets, exact = self.shingler.analyse_many(texts, [doc.memo for doc in docs])
+        n = np.diff(sets.offsets)
+        rows = np.flatnonzero(n)
+        if rows.size == 0:
             return None
-        sig = self.hasher.signature(hashes).astype(np.uint32)
-        kept, level = subsample(hashes, o.max_shingles)
-        if level:
-            positions = positions[(hashes & np.uint32((1 << level) - 1)) == 0]
-        removed = None
-        if o.text == "clean" and text is not clean and clean != doc.text:
-            # the raw text stands in for a cleaning that kept too little: remember which of its
-            # shingles the cleaning removed (two such documents sharing only those share furniture)
-            removed = kept[~np.isin(kept, self.shingler.hashes(clean), assume_unique=True)]
-        return SketchRow(sig, hashes.size, exact, len(doc.text), doc.memo.get("quality", 1.0), kept, level,
-                         removed, positions)
+        sig = self.hasher.signatures(sets.hashes, sets.offsets).astype(np.uint32, copy=False)[rows]
+        kept, level = self._stored(sets, rows)
+        removed: list[np.ndarray | None] = [None] * rows.size
+        for j, i in enumerate(rows.tolist()):
+            doc, clean = docs[i], cleans[i]
+            if o.text == "clean" and texts[i] is not clean and clean != doc.text:
+                # the raw text stands in for a cleaning that kept too little: remember which of its
+                # shingles the cleaning removed (two such documents sharing only those share furniture)
+                own = kept.hashes[kept.offsets[j]:kept.offsets[j + 1]]
+                removed[j] = own[~np.isin(own, self.shingler.hashes(clean), assume_unique=True)]
+        return columns_frame(SketchColumns(
+            sig=sig, n=n[rows], exact=np.array([exact[i] for i in rows.tolist()], dtype=np.uint64),
+            chars=np.array([len(docs[i].text) for i in rows.tolist()], dtype=np.int64),
+            score=np.array([docs[i].memo.get("quality", 1.0) for i in rows.tolist()], dtype=np.float32),
+            shingles=kept, level=level, removed=_joined(removed, _NO_SHINGLES), doc=rows))
+
+    def _stored(self, sets: DistinctShingles, rows: np.ndarray) -> tuple[DistinctShingles, np.ndarray]:
+        """The shingles stored for the rows' sets (a consistent sample of those above ``max_shingles``,
+        see ``subsample``) with their sample levels."""
+        cap = self.options.max_shingles
+        n = np.diff(sets.offsets)[rows]
+        level = np.zeros(rows.size, dtype=np.int64)
+        offsets = np.zeros(rows.size + 1, dtype=np.int64)
+        np.cumsum(n, out=offsets[1:])
+        if not (n > cap).any():
+            return DistinctShingles(sets.hashes, sets.positions, offsets), level
+        keep = np.ones(sets.hashes.shape[0], dtype=bool)
+        for j in np.flatnonzero(n > cap).tolist():
+            lo, hi = int(sets.offsets[rows[j]]), int(sets.offsets[rows[j] + 1])
+            kept, level[j] = subsample(sets.hashes[lo:hi], cap)
+            keep[lo:hi] = (sets.hashes[lo:hi] & np.uint32((1 << int(level[j])) - 1)) == 0
+            n[j] = kept.shape[0]
+        np.cumsum(n, out=offsets[1:])
+        return DistinctShingles(sets.hashes[keep], sets.positions[keep], offsets), level
 
     def resolve(self, rows: pl.DataFrame, ids: list[str], tasks: ResolveTasks | None = None) -> CorpusResult:
         o = self.options
@@ -317,23 +339,53 @@ class SketchRow(NamedTuple):
     positions: np.ndarray | None = None
 
 
+class SketchColumns(NamedTuple):
+    """Sketch rows as columns (see ``sketch_frame``): ``shingles`` holds the ``sh`` and ``pos`` lists end
+    to end with their row offsets, ``removed`` the ``rm`` lists; ``doc`` each row's position in its
+    batch."""
+
+    sig: np.ndarray  # (rows, num_perm)
+    n: np.ndarray
+    exact: np.ndarray  # uint64
+    chars: np.ndarray
+    score: np.ndarray
+    shingles: DistinctShingles
+    level: np.ndarray
+    removed: tuple[np.ndarray, np.ndarray]  # (values, offsets)
+    doc: np.ndarray
+
+
 def batch_frame(rows: Sequence[SketchRow], positions: Sequence[int]) -> pl.DataFrame:
-    """The rows of ``sketch_frame`` for many documents in one frame, built column by column, with
-    the ``doc`` column holding each row's position in its batch (equal to concatenating the
+    """The rows of ``sketch_frame`` for many documents in one frame (equal to concatenating the
     one-row frames: a test checks it)."""
-    k = len(rows)
     sig = np.vstack([r.sig for r in rows]).astype(np.uint32, copy=False)
+    sh, offsets = _joined([r.shingles for r in rows], _NO_SHINGLES)
+    pos, _ = _joined([_positions_of(r) for r in rows], _NO_POSITIONS)
+    return columns_frame(SketchColumns(
+        sig=sig, n=np.array([r.n for r in rows], dtype=np.int64),
+        exact=np.array([r.exact for r in rows], dtype=np.uint64),
+        chars=np.array([r.chars for r in rows], dtype=np.int64),
+        score=np.array([r.score for r in rows], dtype=np.float32),
+        shingles=DistinctShingles(sh, pos, offsets), level=np.array([r.level for r in rows], dtype=np.int64),
+        removed=_joined([r.removed for r in rows], _NO_SHINGLES), doc=np.asarray(positions, dtype=np.int64)))
+
+
+def columns_frame(c: SketchColumns) -> pl.DataFrame:
+    """The sketch frame of ``c``: list columns made from their flat values and offsets in one call
+    each (Arrow's ``LargeListArray.from_arrays``), the signature from one flat array."""
+    k = c.sig.shape[0]
+    sh = c.shingles
     return pl.DataFrame([
-        _lists("sh", [r.shingles for r in rows]),
-        _lists("rm", [r.removed for r in rows]),
-        _lists("pos", [_positions_of(r) for r in rows], _U8_LIST, _NO_POSITIONS),
-        pl.Series("lvl", [r.level for r in rows], dtype=pl.UInt8),
-        pl.Series("sig", sig.ravel()).reshape((k, sig.shape[1])),
-        pl.Series("n", [r.n for r in rows], dtype=pl.UInt32),
-        pl.Series("exact", [r.exact for r in rows], dtype=pl.UInt64),
-        pl.Series("chars", [r.chars for r in rows], dtype=pl.Int64),
-        pl.Series("score", [r.score for r in rows], dtype=pl.Float32),
-        pl.Series("doc", positions, dtype=pl.Int64),
+        _lists("sh", sh.hashes, sh.offsets),
+        _lists("rm", *c.removed),
+        _lists("pos", sh.positions, sh.offsets),
+        pl.Series("lvl", c.level, dtype=pl.UInt8),
+        pl.Series("sig", np.ascontiguousarray(c.sig, dtype=np.uint32).ravel()).reshape((k, c.sig.shape[1])),
+        pl.Series("n", c.n, dtype=pl.UInt32),
+        pl.Series("exact", c.exact, dtype=pl.UInt64),
+        pl.Series("chars", c.chars, dtype=pl.Int64),
+        pl.Series("score", c.score, dtype=pl.Float32),
+        pl.Series("doc", c.doc, dtype=pl.Int64),
     ])
 
 
@@ -345,20 +397,43 @@ def _positions_of(row: SketchRow) -> np.ndarray | None:
     return row.positions
 
 
-_U32_LIST = pl.List(pl.UInt32)
-_U8_LIST = pl.List(pl.UInt8)
 _NO_SHINGLES = np.zeros(0, dtype=np.uint32)
 _NO_POSITIONS = np.zeros(0, dtype=np.uint8)
 
 
-def _lists(name: str, values: Sequence[np.ndarray | None], dtype: pl.List = _U32_LIST,
-           empty: np.ndarray = _NO_SHINGLES) -> pl.Series:
-    """A ``List`` Series (of ``dtype``'s inner type) with one list per array (``empty`` for ``None``).
-    Arrays all of one length come out as an ``Array`` column whatever the dtype asked (zero-width
-    ones do not even pickle), hence the cast."""
-    inner = empty.dtype
-    return pl.Series(name, [empty if v is None else v.astype(inner, copy=False) for v in values],
-                     dtype=dtype).cast(dtype)
+def _joined(values: Sequence[np.ndarray | None], empty: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(values end to end, row offsets)`` of arrays (``None``: an empty one), as ``empty``'s dtype."""
+    offsets = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum([0 if v is None else v.shape[0] for v in values], out=offsets[1:])
+    present = [v.astype(empty.dtype, copy=False) for v in values if v is not None and v.shape[0]]
+    return (np.concatenate(present) if present else empty), offsets
+
+
+def _lists(name: str, values: np.ndarray, offsets: np.ndarray) -> pl.Series:
+    """A ``List`` Series of ``values``' dtype, row ``i`` holding ``values[offsets[i]:offsets[i + 1]]``,
+    from Arrow buffers over the arrays (a ``Series`` built from a list of arrays costs ~8 us a row)."""
+    import pyarrow as pa  # only the sketching processes need it
+
+    values = np.ascontiguousarray(values)
+    offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    # from_buffers, not pa.array: pa.array looks for pandas objects and imports pandas (~0.4 s)
+    inner = pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), values.shape[0], [None, pa.py_buffer(values)])
+    starts = pa.Array.from_buffers(pa.int64(), offsets.shape[0], [None, pa.py_buffer(offsets)])
+    return pl.Series(_ArrowArray(pa.LargeListArray.from_arrays(starts, inner))).alias(name)
+
+
+class _ArrowArray:
+    """An Arrow array seen only through the Arrow PyCapsule interface: polars reads it in ~25 us,
+    where a ``pyarrow.Array`` goes through polars' pyarrow path (~180 us, and imports
+    ``pyarrow.compute``, ~0.1 s a process)."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array: object):
+        self.array = array
+
+    def __arrow_c_array__(self, requested_schema: object = None) -> object:
+        return self.array.__arrow_c_array__(requested_schema)  # type: ignore[attr-defined]
 
 
 def quality(rows: pl.DataFrame) -> np.ndarray | None:

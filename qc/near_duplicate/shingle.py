@@ -22,7 +22,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -133,9 +134,46 @@ def _fmix64_np(h: np.ndarray) -> np.ndarray:
 
 def token_hashes(buf: bytes, powers: _Powers) -> np.ndarray:
     """64-bit hashes of the space-separated tokens in ``buf``, in order, vectorised."""
+    return joined_token_hashes([buf], powers)[0]
+
+
+# Bytes of token text hashed in one vectorised pass (its uint64 temporaries are 8x this): a batch of
+# 3 KB news documents is one pass; a longer document is a pass of its own.
+_JOIN_BYTES = 1 << 20
+
+
+def joined_token_hashes(bufs: Sequence[bytes], powers: _Powers) -> tuple[np.ndarray, np.ndarray]:
+    """``(hashes, offsets)``: the token hashes of every buffer of ``bufs`` (as ``token_hashes``) end to
+    end, buffer ``i``'s at ``hashes[offsets[i]:offsets[i + 1]]``; the buffers are hashed a run of
+    ``_JOIN_BYTES`` at a time, joined by a space (a token's hash does not depend on where it starts:
+    the prefix sums weigh byte ``i`` by ``q^i`` and the difference is multiplied back by ``p^end``)."""
+    counts = np.zeros(len(bufs), dtype=np.int64)
+    parts: list[np.ndarray] = []
+    lo = 0
+    while lo < len(bufs):
+        hi, size = lo + 1, len(bufs[lo])
+        while hi < len(bufs) and size + len(bufs[hi]) < _JOIN_BYTES:
+            size += len(bufs[hi]) + 1
+            hi += 1
+        h, starts = _hash_tokens(b" ".join(bufs[lo:hi]) if hi - lo > 1 else bufs[lo], powers)
+        if hi - lo > 1:  # each buffer's tokens: those starting before the next buffer
+            begin = np.cumsum([len(b) + 1 for b in bufs[lo:hi - 1]])
+            counts[lo:hi] = np.diff(np.searchsorted(starts, begin), prepend=0, append=starts.size)
+        else:
+            counts[lo] = h.size
+        parts.append(h)
+        lo = hi
+    offsets = np.zeros(len(bufs) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    flat = parts[0] if len(parts) == 1 else np.concatenate(parts) if parts else np.empty(0, dtype=_U64)
+    return flat, offsets
+
+
+def _hash_tokens(buf: bytes, powers: _Powers) -> tuple[np.ndarray, np.ndarray]:
+    """``(hashes, start offsets)`` of the space-separated tokens of one buffer."""
     arr = np.frombuffer(buf, dtype=np.uint8)
     if arr.size == 0:
-        return np.empty(0, dtype=_U64)
+        return np.empty(0, dtype=_U64), np.empty(0, dtype=np.int64)
     word = np.empty(arr.size + 2, dtype=np.int8)
     word[0] = word[-1] = 0
     np.not_equal(arr, _SPACE, out=word[1:-1].view(np.bool_))
@@ -143,19 +181,19 @@ def token_hashes(buf: bytes, powers: _Powers) -> np.ndarray:
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)
     if starts.size == 0:
-        return np.empty(0, dtype=_U64)
+        return np.empty(0, dtype=_U64), starts
     p, q = powers.upto(arr.size + 1)
     prefix = np.empty(arr.size + 1, dtype=_U64)
     prefix[0] = 0
     np.cumsum(arr * q[: arr.size], out=prefix[1:])
     h = (prefix[ends] - prefix[starts]) * p[ends - 1]
-    return _fmix64_np(h)
+    return _fmix64_np(h), starts
 
 
 def exact_hash(th: np.ndarray) -> int:
     """64-bit hash (BLAKE2b) of a normalised token sequence, given as its token hashes (4 us for a
     3 KB text, against ~20 us to re-join the tokens as a string)."""
-    return int.from_bytes(hashlib.blake2b(th.tobytes(), digest_size=8).digest(), "little")
+    return int.from_bytes(hashlib.blake2b(np.ascontiguousarray(th), digest_size=8).digest(), "little")
 
 
 def _gram_hashes(th: np.ndarray, n: int) -> np.ndarray:
@@ -170,21 +208,64 @@ def _gram_hashes(th: np.ndarray, n: int) -> np.ndarray:
     return ((h >> _U64(32)) ^ h).astype(np.uint32)
 
 
+def joined_gram_hashes(th: np.ndarray, offsets: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(grams, gram offsets)``: ``_gram_hashes`` of each text's token hashes
+    ``th[offsets[i]:offsets[i + 1]]``, end to end, from one rolling pass over all of them (an n-gram
+    across two texts is dropped)."""
+    t = np.diff(offsets)
+    count = np.where(t >= n, t - n + 1, t > 0)
+    goff = np.zeros(t.shape[0] + 1, dtype=np.int64)
+    np.cumsum(count, out=goff[1:])
+    short = np.flatnonzero((t > 0) & (t < n))
+    if th.shape[0] < n:
+        grams = np.empty(int(goff[-1]), dtype=np.uint32)
+    else:
+        src = np.repeat(offsets[:-1] - goff[:-1], count) + np.arange(goff[-1], dtype=np.int64)
+        rolled = _gram_hashes(th, n)
+        if short.size:  # their one gram lies elsewhere (filled below)
+            src[goff[short]] = 0
+        grams = rolled[src]
+    for i in short.tolist():
+        grams[goff[i]] = _gram_hashes(th[offsets[i]:offsets[i + 1]], n)[0]
+    return grams, goff
+
+
 def first_positions(grams: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(distinct hashes, positions)`` of per-position gram hashes: the sorted distinct values and
     where each first occurs, relative to the text, as a uint8
     (``floor(256 * index / count)``: 0 is the first shingle, 255 the last few)."""
-    m = grams.shape[0]
-    if m == 0:
-        return np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.uint8)
-    key = (grams.astype(_U64) << _U64(32)) | np.arange(m, dtype=_U64)
-    key.sort()  # by value, then by position: a value's first entry is its first occurrence
+    sets = joined_first_positions(grams, np.array([0, grams.shape[0]], dtype=np.int64))
+    return sets.hashes, sets.positions
+
+
+class DistinctShingles(NamedTuple):
+    """The distinct shingle hashes of many texts, end to end: text ``i``'s, sorted, are
+    ``hashes[offsets[i]:offsets[i + 1]]``, each with its first position (see ``first_positions``)."""
+
+    hashes: np.ndarray  # uint32
+    positions: np.ndarray  # uint8
+    offsets: np.ndarray  # int64, one more than the texts
+
+
+def joined_first_positions(grams: np.ndarray, offsets: np.ndarray) -> DistinctShingles:
+    """``first_positions`` of each text's grams ``grams[offsets[i]:offsets[i + 1]]`` (a sort per text,
+    the rest in one pass)."""
+    m = np.diff(offsets)
+    k = m.shape[0]
+    local = np.arange(grams.shape[0], dtype=np.int64) - np.repeat(offsets[:-1], m)
+    key = (grams.astype(_U64) << _U64(32)) | local.astype(_U64)
+    for lo, hi in zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True):
+        if hi - lo > 1:
+            key[lo:hi].sort()  # by value, then by position: a value's first entry is its first occurrence
     value = (key >> _U64(32)).astype(np.uint32)
-    keep = np.empty(m, dtype=bool)
-    keep[0] = True
+    keep = np.empty(key.shape[0], dtype=bool)
     np.not_equal(value[1:], value[:-1], out=keep[1:])
+    keep[offsets[:-1][m > 0]] = True  # each text's first entry
+    doc = np.repeat(np.arange(k, dtype=np.int64), m)[keep]
     index = (key[keep] & _U64(0xFFFFFFFF)).astype(np.int64)
-    return value[keep], (index * 256 // m).astype(np.uint8)
+    out = np.zeros(k + 1, dtype=np.int64)
+    np.cumsum(np.bincount(doc, minlength=k), out=out[1:])
+    return DistinctShingles(value[keep], (index * 256 // m[doc]).astype(np.uint8), out)
 
 
 class Shingler:
@@ -223,11 +304,41 @@ class Shingler:
     def analyse_positions(self, text: str, memo: dict | None = None) -> tuple[np.ndarray, np.ndarray, int]:
         """``(element hashes, positions, exact hash)``: as ``analyse``, with each hash's relative first
         position in the text (uint8, see ``first_positions``)."""
-        th = self.token_hashes(text, memo)
-        if th.size == 0:
-            return np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.uint8), 0
-        hashes, positions = first_positions(self._grams(text, th))
-        return hashes, positions, exact_hash(th)
+        sets, exact = self.analyse_many([text], None if memo is None else [memo])
+        return sets.hashes, sets.positions, exact[0] or 0
+
+    def analyse_many(self, texts: Sequence[str], memos: Sequence[dict] | None = None
+                     ) -> tuple[DistinctShingles, list[int | None]]:
+        """The distinct shingle hashes with first positions of every text, end to end, and their exact
+        hashes (``None`` for a text without tokens), hashed a batch at a time (``memos``: the texts'
+        documents' memos, as in ``token_hashes``)."""
+        th, offsets = self.token_hashes_many(texts, memos)
+        if self.hash == "sha1":
+            parts = [self._grams(text, th[lo:hi]) if hi > lo else np.empty(0, dtype=np.uint32)
+                     for text, lo, hi in zip(texts, offsets[:-1].tolist(), offsets[1:].tolist(), strict=True)]
+            grams = np.concatenate(parts) if parts else np.empty(0, dtype=np.uint32)
+            goff = np.zeros(len(parts) + 1, dtype=np.int64)
+            np.cumsum([p.shape[0] for p in parts], out=goff[1:])
+        else:
+            grams, goff = joined_gram_hashes(th, offsets, self.n)
+        return joined_first_positions(grams, goff), self._exacts(texts, th, offsets, memos)
+
+    def _exacts(self, texts: Sequence[str], th: np.ndarray, offsets: np.ndarray,
+                memos: Sequence[dict] | None) -> list[int | None]:
+        """Each text's exact hash from its token hashes, memoised like them (both near-duplicate rules
+        need it)."""
+        key = ("exact_hash", self.fold_digits)
+        out: list[int | None] = []
+        for i, (lo, hi) in enumerate(zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True)):
+            hit = None if memos is None else memos[i].get(key)
+            if hit is not None and hit[0] is texts[i]:
+                out.append(hit[1])
+                continue
+            value = exact_hash(th[lo:hi]) if hi > lo else None
+            if memos is not None:
+                memos[i][key] = (texts[i], value)
+            out.append(value)
+        return out
 
     def _grams(self, text: str, th: np.ndarray) -> np.ndarray:
         """Every shingle's 32-bit element hash in text order (repeats included), from the token
@@ -240,22 +351,49 @@ class Shingler:
 
     def exact(self, text: str, memo: dict | None = None) -> int | None:
         """The 64-bit hash of the normalised token sequence, ``None`` for a text without tokens."""
-        th = self.token_hashes(text, memo)
-        return exact_hash(th) if th.size else None
+        return self.exacts([text], None if memo is None else [memo])[0]
+
+    def exacts(self, texts: Sequence[str], memos: Sequence[dict] | None = None) -> list[int | None]:
+        """``exact`` of every text, hashed a batch at a time."""
+        th, offsets = self.token_hashes_many(texts, memos)
+        return self._exacts(texts, th, offsets, memos)
 
     def token_hashes(self, text: str, memo: dict | None = None) -> np.ndarray:
         """The token hashes of ``text``; with ``memo`` (a document's memo), computed once per text and
         shared by the rules of a document (near-duplicate/exact and near-duplicate/near-duplicate
         tokenise the same text: half the tokenising time of a near-duplicate-only audit)."""
-        if memo is None:
-            return token_hashes(token_bytes(text, self.fold_digits), self._powers)
+        return self.token_hashes_many([text], None if memo is None else [memo])[0]
+
+    def token_hashes_many(self, texts: Sequence[str], memos: Sequence[dict] | None = None
+                          ) -> tuple[np.ndarray, np.ndarray]:
+        """``(hashes, offsets)``: the token hashes of every text end to end (text ``i``'s at
+        ``hashes[offsets[i]:offsets[i + 1]]``), those not in the texts' ``memos`` (as in
+        ``token_hashes``) hashed in one vectorised pass (``joined_token_hashes``) and memoised."""
         key = ("token_hashes", self.fold_digits)
-        hit = memo.get(key)
-        if hit is not None and hit[0] is text:
-            return hit[1]
-        th = token_hashes(token_bytes(text, self.fold_digits), self._powers)
-        memo[key] = (text, th)
-        return th
+        found: list[np.ndarray | None] = [None] * len(texts)
+        if memos is not None:
+            for i, (text, memo) in enumerate(zip(texts, memos, strict=True)):
+                hit = memo.get(key)
+                if hit is not None and hit[0] is text:
+                    found[i] = hit[1]
+        todo = [i for i, th in enumerate(found) if th is None]
+        if todo:
+            flat, offsets = joined_token_hashes([token_bytes(texts[i], self.fold_digits) for i in todo],
+                                                self._powers)
+            bounds = offsets.tolist()
+            for j, i in enumerate(todo):
+                found[i] = flat[bounds[j]:bounds[j + 1]]
+                if memos is not None:
+                    memos[i][key] = (texts[i], found[i])
+            if len(todo) == len(texts):
+                return flat, offsets
+        lengths = [th.shape[0] for th in found]  # type: ignore[union-attr]
+        offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        if len(found) == 1:  # the memoised array itself (no copy)
+            return found[0], offsets  # type: ignore[return-value]
+        flat = np.concatenate(found) if found else np.empty(0, dtype=_U64)  # type: ignore[arg-type]
+        return flat, offsets
 
     def hashes(self, text: str) -> np.ndarray:
         """The distinct sorted shingle hashes of ``text`` (``analyse`` without positions or exact hash)."""
