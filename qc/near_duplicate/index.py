@@ -82,7 +82,8 @@ def settings_of(rule: Any) -> dict[str, Any]:
             "min_shingles": o.min_shingles, "prefilter_jaccard": o.prefilter_jaccard,
             "prefilter_containment": o.prefilter_containment, "sure_jaccard": o.sure_jaccard,
             "sure_containment": o.sure_containment, "template_groups": o.template_groups,
-            "template_docs": o.template_docs, "min_kept": o.min_kept, "template_edge": o.template_edge}
+            "template_docs": o.template_docs, "min_kept": o.min_kept, "template_edge": o.template_edge,
+            "own_passage": o.own_passage}
 
 
 def _meta(index_dir: Path) -> dict[str, Any]:
@@ -410,7 +411,7 @@ def stats(index_dir: str | os.PathLike) -> dict[str, Any]:
 
 
 def _bars(s: dict[str, Any]) -> Verification:
-    return Verification(**{k: s[k] for k in Verification.__dataclass_fields__})
+    return Verification(**{k: s[k] for k in Verification.__dataclass_fields__ if k in s})
 
 
 def query(index_dir: str | os.PathLike, rows: pl.DataFrame, settings: dict[str, Any] | None = None) -> pl.DataFrame:
