@@ -97,3 +97,19 @@ def test_a_story_in_two_other_wrappers_stays_a_copy() -> None:
     res = rule.resolve(sketch_rows(rule, texts), ["x", "y"])
     assert res.duplicate_of == {1: 0}
     assert 40 <= res.findings[1][0].data["own_passage"] < rule.options.own_passage
+
+
+def test_the_index_refuses_an_article_that_shares_only_a_block_with_an_indexed_one(tmp_path) -> None:
+    from qc.near_duplicate import index
+
+    rng = random.Random(13)
+    first, second = _articles_around_a_block(rng, 200, 500)
+    copy = edit(first, rng, 0.98)
+    rule = NearDuplicate()
+    d = tmp_path / "idx"
+    index.build(d, sketch_rows(rule, [first]), ["old"], index.settings_of(rule))
+    m = index.query(d, sketch_rows(rule, [second, copy]), index.settings_of(rule))
+    assert m.select("doc", "match_id").rows() == [(1, "old")]  # the copy, not the other article
+    old = index.settings_of(NearDuplicate(options=NearDuplicate.options_from({"own_passage": 0})))
+    index.build(tmp_path / "off", sketch_rows(rule, [first]), ["old"], old)
+    assert index.query(tmp_path / "off", sketch_rows(rule, [second]), old).height == 1  # without the veto it passes
