@@ -295,7 +295,7 @@ class NearDuplicate(CorpusRule):
                                                 jaccard=round(j, 4), containment=round(c, 4),
                                                 shared_shingles=m["shared_shingles"],
                                                 template_shingles=m["template_shingles"],
-                                                sample_rate=m["sample_rate"])]
+                                                sample_rate=m["sample_rate"], own_passage=m["own_passage"])]
             flagged += 1
         result.stats["index_matches"] = flagged
         total = len(result.findings)
