@@ -1,6 +1,7 @@
 """Near-duplicates at scale, as a user runs them: a templated news crawl with shared sentences.
 
     python bench/bench_near_duplicate_scale.py [--docs 100000] [--sites 200] [--jobs 2[,1...]] [--work DIR] [--wire N]
+        [--max-sentence 600] [--blocks N]
 
 The generator writes ``DIR/corpus.jsonl`` of ~3 KB English news-like documents: each site has its own
 header and footer (navigation, newsletter and cookie lines: ~500 characters), documents are
@@ -10,7 +11,10 @@ and agency boilerplate paragraphs. 10 % of documents are planted copies of an ea
 edited numbers, a changed or swapped sentence, truncation, the same site or another site's template).
 With ``--wire N`` one agency story is also planted into N documents of different sites (each in its
 site's template, a copy edited as the planted ones are), and the output reports how many of its
-copies were flagged against the story's first document (``wire``).
+copies were flagged against the story's first document (``wire``). With ``--blocks N``, N pairs of
+different articles share one ~400-word passage pasted between their paragraphs, and the output
+reports how many pairs were clustered together (``blocks``: they should not be). Pool "sentences"
+over ``--max-sentence`` characters (code, link lists, widget JSON) are left out.
 Then, in the same run, it times two whole processes:
 
 - ``qc audit corpus.jsonl --select near-duplicate --no-html --jobs N`` (the command a user runs; with
@@ -40,6 +44,11 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from bench_near_duplicate import _pool, devdata_docs, edit_text  # noqa: E402
 
+# The pool's "sentences" are split at sentence ends and line breaks of pages; the 0.1 % longer than
+# this (117 of 92,898: code listings, link lists, a 28 KB widget JSON line) are no news sentences.
+# Kept (--max-sentence 0), each one pasted into the middle of the ~3 KB articles that draw it made
+# them share one long block (the corpus of the 17-document false cluster of stop 20).
+MAX_SENTENCE = 600
 NAV = ["Home", "World", "Business", "Politics", "Sport", "Culture", "Opinion", "Science", "Tech", "Video"]
 
 
@@ -55,11 +64,15 @@ def _site_template(rng: random.Random, site: int, vocab: list[str]) -> tuple[str
     return head, foot
 
 
-def generate(n: int, sites: int, seed: int = 1, wire: int = 0) -> tuple[list[dict], dict[int, int]]:
+def generate(n: int, sites: int, seed: int = 1, wire: int = 0, max_sentence: int = MAX_SENTENCE,
+             blocks: int = 0) -> tuple[list[dict], dict[int, int]]:
     """Documents ``{id, text, site}`` and ``{copy ordinal: original ordinal}`` (with ``wire``, see
-    ``plant_wire``)."""
+    ``plant_wire``; with ``blocks``, ``plant_blocks``); pool sentences longer than ``max_sentence``
+    characters are left out (0: none)."""
     rng = random.Random(seed)
     pool, vocab = _pool([REPO / "seeds", *devdata_docs()])
+    if max_sentence:
+        pool = [s for s in pool if len(s) <= max_sentence]
 
     def sentence() -> str:
         return " ".join(w if rng.random() > 0.15 else rng.choice(vocab) for w in rng.choice(pool).split())
@@ -95,6 +108,8 @@ def generate(n: int, sites: int, seed: int = 1, wire: int = 0) -> tuple[list[dic
         docs.append({"id": f"d{i:07d}", "site": site, "text": f"{head}\n{body}\n{foot}"})
     if wire > 1:
         plant_wire(docs, bodies, truth, templates, wire, random.Random(seed + 1), sentence)
+    if blocks:
+        plant_blocks(docs, bodies, truth, templates, blocks, random.Random(seed + 2), sentence)
     return docs, truth
 
 
@@ -113,6 +128,30 @@ def plant_wire(docs: list[dict], bodies: list[str], truth: dict[int, int], templ
         docs[i] = {"id": docs[i]["id"], "site": site,
                    "text": f"{head}\n{_edit(bodies[story], rng, sentence)}\n{foot}", "wire": story}
         truth[i] = story
+
+
+def plant_blocks(docs: list[dict], bodies: list[str], truth: dict[int, int], templates: list[tuple[str, str]],
+                 pairs: int, rng: random.Random, sentence) -> None:
+    """``pairs`` pairs of different single-copy articles that share one long passage (~400 words:
+    a statement or press release quoted in full) pasted between their paragraphs, at the same
+    place in both (articles that are nobody's copy or original); they stay different articles
+    (``block`` numbers the pair)."""
+    taken = set(truth) | set(truth.values()) | {d["wire"] for d in docs if "wire" in d}
+    taken |= {i for i, d in enumerate(docs) if "wire" in d}
+    free = [i for i in range(len(docs)) if i not in taken]
+    chosen = rng.sample(free, 2 * pairs)
+    for k in range(pairs):
+        block, size = [], 0
+        while size < 2400:
+            block.append(sentence())
+            size += len(block[-1]) + 1
+        passage = " ".join(block)
+        for i in chosen[2 * k:2 * k + 2]:
+            paras = bodies[i].split("\n\n")
+            at = len(paras) // 2
+            body = "\n\n".join([*paras[:at], passage, *paras[at:]])
+            head, foot = templates[docs[i]["site"]]
+            docs[i] = {**docs[i], "text": f"{head}\n{body}\n{foot}", "block": k}
 
 
 def _edit(body: str, rng: random.Random, sentence) -> str:
@@ -185,6 +224,12 @@ def evaluate(docs: list[dict], truth: dict[int, int], out: Path) -> dict:
         found = {d for d, k in flagged if k == story}
         wire = {"wire": {"copies": len(copies), "flagged_against_story": len(found & set(copies)),
                          "flagged_elsewhere": sum(1 for d, k in flagged if d in copies and k != story)}}
+    block_of = {i: d["block"] for i, d in enumerate(docs) if "block" in d}
+    if block_of:
+        cluster_of = {index[r["id"]]: r["cluster"] for r in rows if r["cluster"] is not None}
+        together = {block_of[i] for i in block_of for j in block_of
+                    if i < j and block_of[i] == block_of[j] and i in cluster_of and cluster_of[i] == cluster_of.get(j)}
+        wire["blocks"] = {"pairs": len(set(block_of.values())), "clustered_together": len(together)}
     return {**wire,"flagged": len(flagged), "planted_copies": len(truth),
             "largest_cluster": max((len(m) for m in clusters.values()), default=1),
             "largest_planted": max(planted.values()),
@@ -207,11 +252,17 @@ def main() -> None:
     ap.add_argument("--jobs", default="2", help="worker processes; a comma list times one audit per value")
     ap.add_argument("--work", type=Path, default=Path("/tmp/newsqc-nd-scale"))
     ap.add_argument("--wire", type=int, default=0, help="plant one story into this many documents of different sites")
+    ap.add_argument("--blocks", type=int, default=0,
+                    help="plant this many pairs of different articles sharing one ~400-word passage")
+    ap.add_argument("--max-sentence", type=int, default=MAX_SENTENCE,
+                    help="leave pool sentences longer than this out (0: keep them all, as before)")
     a = ap.parse_args()
     a.work.mkdir(parents=True, exist_ok=True)
-    corpus = a.work / f"corpus-{a.docs}{f'-wire{a.wire}' if a.wire else ''}.jsonl"
+    corpus = a.work / (f"corpus-{a.docs}{f'-wire{a.wire}' if a.wire else ''}"
+                       f"{f'-s{a.max_sentence}' if a.max_sentence != MAX_SENTENCE else ''}"
+                       f"{f'-b{a.blocks}' if a.blocks else ''}.jsonl")
     t = time.perf_counter()
-    docs, truth = generate(a.docs, a.sites, wire=a.wire)
+    docs, truth = generate(a.docs, a.sites, wire=a.wire, max_sentence=a.max_sentence, blocks=a.blocks)
     with open(corpus, "w", encoding="utf-8") as fh:
         for d in docs:
             fh.write(json.dumps({"id": d["id"], "text": d["text"]}) + "\n")

@@ -6,7 +6,8 @@ signature estimate drops candidates that cannot be copies. Candidates are joined
 components*; in a component of up to ``DIRECT_MAX`` rows every pair is measured, in a larger one
 every candidate pair and every row against the component's first row in keep priority. Pairs are
 measured on exact shingle evidence (``evidence.ShingleSets``: shared template shingles do not
-count), and clusters are stars, not connected components: rows are taken
+count; a pair where each side has a long passage of its own is refused, see ``measure``), and
+clusters are stars, not connected components: rows are taken
 in keep-priority order (``first`` | ``longest`` | ``best-score``), an unassigned row becomes a kept
 copy K and takes every unassigned row whose pair *with K itself* passed verification; the rest are
 examined again with their own keepers. So A~B~C with A !~ C never makes C a copy of A. Everything
@@ -17,7 +18,7 @@ the number of processes or the executor.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import polars as pl
@@ -184,19 +185,9 @@ def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def keepers(labels: np.ndarray, policy: str, lengths: np.ndarray, scores: np.ndarray | None = None) -> np.ndarray:
-    """The kept row of each row's cluster: the first in input order, the longest, or the one with the best
-    quality score from the document rules (``best-score``); ties go to the first."""
-    if policy == "first":
-        return labels.copy()
-    if policy == "longest":
-        key = -lengths.astype(np.float64)
-    elif policy == "best-score":
-        key = -(scores if scores is not None else np.ones(labels.shape[0])).astype(np.float64)
-    else:
-        raise ValueError(f"unknown keep policy {policy!r}; known: {', '.join(KEEP_POLICIES)}")
+    """The kept row of each row's cluster (``labels``): its first in keep priority (``priority_rank``)."""
     n = labels.shape[0]
-    # sort by (cluster, key, row) and take each cluster's first
-    order = np.lexsort((np.arange(n), key, labels))
+    order = np.lexsort((priority_rank(policy, lengths, scores), labels))  # by (cluster, priority)
     first = np.ones(n, dtype=bool)
     first[1:] = labels[order][1:] != labels[order][:-1]
     best = np.zeros(n, dtype=np.int64)  # indexed by label (a row number)
@@ -205,8 +196,9 @@ def keepers(labels: np.ndarray, policy: str, lengths: np.ndarray, scores: np.nda
 
 
 def priority_rank(policy: str, lengths: np.ndarray, scores: np.ndarray | None = None) -> np.ndarray:
-    """Each row's place in keep-priority order (0 is kept first): input order, the longest first, or
-    the best quality score from the document rules first (``best-score``); ties go to the first."""
+    """Each row's place in keep-priority order (0 is kept first), the one place the keep policy is
+    read: input order (``first``), the longest first, or the best quality score from the document
+    rules first (``best-score``); ties go to the first."""
     n = lengths.shape[0]
     if policy == "first":
         return np.arange(n, dtype=np.int64)
@@ -293,6 +285,7 @@ class Verification:
     jaccard_min: float
     containment_min: float
     min_shingles: int
+    own_passage: int = 0  # 0: no veto (settings of an index built before it)
 
 
 @dataclass(slots=True)
@@ -313,7 +306,11 @@ def measure(sets: ShingleSets, pa: np.ndarray, pb: np.ndarray, n: int, reps: np.
     """``(evidence, accepted, template hashes)`` of pairs ``(pa, pb)`` of ``n`` rows: template shingles
     counted over the ``reps`` rows (see ``evidence``), then every pair that could pass measured on
     exact non-template shingles and held against the acceptance bars (the evidence of a pair that
-    cannot pass, by a bound from its first measure, is left zero)."""
+    cannot pass, by a bound from its first measure, is left zero). A pair that passes is still
+    refused when *each* side has a passage of its own of ``own_passage`` shingles that the other
+    lacks (``evidence.own``: the shorter of the two longest, see ``ShingleSets.own_passage``): two
+    different articles around one shared block. A truncated copy has no such passage, an edited
+    one only a few shingles around each edit."""
     wanted = np.union1d(pa, pb)
     # sure copies group documents for counting; shingles of more than template_docs documents are
     # left out of that test, so a large site's template cannot make its short articles "sure"
@@ -326,7 +323,15 @@ def measure(sets: ShingleSets, pa: np.ndarray, pb: np.ndarray, n: int, reps: np.
     templates = sets.mark_templates(groups, occurrences, bars.template_groups, edges)
     evidence = sets.overlap_where(pa, pb, sets.could_pass(pa, pb, raw, bars.jaccard_min, bars.containment_min,
                                                           bars.min_shingles))
-    return evidence, evidence.accepted(bars.jaccard_min, bars.containment_min, bars.min_shingles), templates
+    accepted = evidence.accepted(bars.jaccard_min, bars.containment_min, bars.min_shingles)
+    own = np.zeros(pa.shape[0], dtype=np.int64)
+    sel = np.flatnonzero(accepted)
+    if sel.size:
+        a, b, level = pa[sel], pb[sel], evidence.level[sel]
+        own[sel] = np.minimum(sets.own_passage(a, b, level), sets.own_passage(b, a, level))
+        if bars.own_passage:
+            accepted &= own < bars.own_passage
+    return replace(evidence, own=own), accepted, templates
 
 
 def prefiltered_candidates(sigs: np.ndarray, sizes: np.ndarray, reps: np.ndarray, rank: np.ndarray, *, bands: int,
@@ -365,7 +370,8 @@ def cluster_rows(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, sets: S
     and a large corpus, candidates are found partition-parallel and a huge edge list is labelled on
     the executor; the outcome is the same either way."""
     n = sigs.shape[0]
-    stats = {"candidates": 0, "measured": 0, "verified": 0, "exact_pairs": 0, "template_shingles": 0}
+    stats = {"candidates": 0, "measured": 0, "verified": 0, "exact_pairs": 0, "template_shingles": 0,
+             "own_passage_vetoes": 0}
     empty = np.empty(0, dtype=np.int64)
     if n == 0:
         return Clusters(empty, empty, sets.overlap(empty, empty), stats)
@@ -396,6 +402,7 @@ def cluster_rows(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, sets: S
     stats["measured"] = int(pa.size)
     evidence, accepted, stats["template_shingles"] = measure(sets, pa, pb, n, reps, bars)
     stats["verified"] = int(accepted.sum())
+    stats["own_passage_vetoes"] = int(np.count_nonzero(evidence.own >= bars.own_passage)) if bars.own_passage else 0
     kept_rep, via_rep = stars(n, pa, pb, accepted, rank)
     kept = kept_rep[rep_of]
     via = np.where(rep_of == np.arange(n), via_rep, via_rep[rep_of])

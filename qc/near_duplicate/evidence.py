@@ -25,6 +25,10 @@ document whose cleaning kept too little is compared on its raw text; the shingle
 removed are remembered, and a shingle that *both* documents of a pair had removed is template too
 (the other documents of that site were cleaned, so counting alone would not see their furniture),
 when each cleaning still kept an article's worth of shingles (else the cleaning, not the page, failed).
+
+Own passages (``ShingleSets.own_passage``): the same positions order a document's non-template
+hashes in its text, so the hashes it does not share with the other document of a pair show whether
+they are scattered (a few around each edit of a copy) or one long run (a paragraph of its own).
 """
 
 from __future__ import annotations
@@ -89,6 +93,7 @@ class Overlap:
     size_a: np.ndarray  # non-template shingles of a, of b
     size_b: np.ndarray
     level: np.ndarray  # sample level (0: every shingle)
+    own: np.ndarray | None = None  # the shorter of the two sides' longest own passages (``ShingleSets.own_passage``)
 
     @property
     def jaccard(self) -> np.ndarray:
@@ -201,21 +206,75 @@ class ShingleSets:
             out[k][sel] = getattr(part, k)
         return Overlap(out["shared"], out["template"], out["size_a"], out["size_b"], level)
 
-    def _side(self, rows: np.ndarray, level: np.ndarray,
-              use_template: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """One side's sampled hashes as sorted keys ``pair << 34 | hash << 2 | removed << 1 | template``,
-        their pair numbers and template flags."""
+    def own_passage(self, kept: np.ndarray, dropped: np.ndarray, level: np.ndarray) -> np.ndarray:
+        """For each pair, the longest passage of ``dropped``'s own text: the most non-template hashes
+        not shared with ``kept`` (at the pair's sample ``level``, scaled back by ``2^level``) whose
+        positions in the text follow each other with no shared hash between them. Positions are
+        1/256 of the text, so a position holding a shared hash ends a passage. An edited copy's
+        unshared shingles come a few around each edit and a truncated copy has hardly any; a
+        different article that shares one long block with ``kept`` has its own paragraphs around it.
+        All zero without positions (older sketches)."""
+        n = kept.shape[0]
+        out = np.zeros(n, dtype=np.int64)
+        if self.positions is None or n == 0:
+            return out
+        lengths = self.offsets[1:] - self.offsets[:-1]
+        cost = np.cumsum(lengths[kept] + lengths[dropped])
+        lo = 0
+        while lo < n:
+            hi = max(lo + 1, int(np.searchsorted(cost, (cost[lo - 1] if lo else 0) + _CHUNK, side="right")))
+            out[lo:hi] = self._own_passage_chunk(kept[lo:hi], dropped[lo:hi], level[lo:hi])
+            lo = hi
+        return out
+
+    def _own_passage_chunk(self, kept: np.ndarray, dropped: np.ndarray, level: np.ndarray) -> np.ndarray:
+        m = kept.shape[0]
+        ik, pk = self._sampled(kept, level)
+        idx, pair = self._sampled(dropped, level)
+        # (pair, hash) keys: sorted, as each row's hashes are
+        kk = (pk.astype(np.uint64) << np.uint64(32)) | self.flat[ik].astype(np.uint64)
+        kd = (pair.astype(np.uint64) << np.uint64(32)) | self.flat[idx].astype(np.uint64)
+        at = np.minimum(np.searchsorted(kk, kd), max(kk.shape[0] - 1, 0))
+        shared = (kk[at] == kd) if kk.size else np.zeros(kd.shape[0], dtype=bool)
+        own = ~self.template[idx]
+        pair, shared, pos = pair[own], shared[own], self.positions[idx[own]].astype(np.int64)
+        if pair.size == 0:
+            return np.zeros(m, dtype=np.int64)
+        bucket = pair * 256 + pos
+        order = np.argsort(bucket, kind="stable")
+        bucket, shared, pair = bucket[order], shared[order], pair[order]
+        head = np.flatnonzero(np.r_[True, bucket[1:] != bucket[:-1]])
+        b_shared = np.maximum.reduceat(shared.view(np.uint8), head).astype(bool)
+        b_count = np.diff(np.r_[head, bucket.shape[0]])
+        b_pair = pair[head]
+        # a passage: consecutive positions of one pair holding no shared hash
+        brk = b_shared | np.r_[True, b_pair[1:] != b_pair[:-1]]
+        run = np.cumsum(brk)
+        sizes = np.bincount(run, weights=np.where(b_shared, 0, b_count)).astype(np.int64)
+        best = np.zeros(m, dtype=np.int64)
+        np.maximum.at(best, b_pair, sizes[run])
+        return best << level.astype(np.int64)
+
+    def _sampled(self, rows: np.ndarray, level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(flat indices, pair numbers)`` of the hashes of ``rows`` at each pair's sample ``level``,
+        row after row, each row's in hash order."""
         starts = self.offsets[rows]
         lengths = self.offsets[rows + 1] - starts
         idx = _ranges(starts, lengths)
         pair = np.repeat(np.arange(rows.shape[0], dtype=np.int64), lengths)
-        vals = self.flat[idx]
         if np.any(level != self.levels[rows]):  # a row sampled deeper for its pair (else stored = sampled)
             mask = (np.uint32(1) << level[pair].astype(np.uint32)) - np.uint32(1)
-            keep = (vals & mask) == 0
-            idx, pair, vals = idx[keep], pair[keep], vals[keep]
+            keep = (self.flat[idx] & mask) == 0
+            idx, pair = idx[keep], pair[keep]
+        return idx, pair
+
+    def _side(self, rows: np.ndarray, level: np.ndarray,
+              use_template: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One side's sampled hashes as sorted keys ``pair << 34 | hash << 2 | removed << 1 | template``,
+        their pair numbers and template flags."""
+        idx, pair = self._sampled(rows, level)
         keys = pair.astype(np.uint64) << np.uint64(34)
-        keys |= vals.astype(np.uint64) << np.uint64(2)
+        keys |= self.flat[idx].astype(np.uint64) << np.uint64(2)
         template = self.template[idx] if use_template else np.zeros(idx.shape[0], dtype=bool)
         if use_template:
             keys |= template.astype(np.uint64)

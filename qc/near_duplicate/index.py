@@ -82,7 +82,8 @@ def settings_of(rule: Any) -> dict[str, Any]:
             "min_shingles": o.min_shingles, "prefilter_jaccard": o.prefilter_jaccard,
             "prefilter_containment": o.prefilter_containment, "sure_jaccard": o.sure_jaccard,
             "sure_containment": o.sure_containment, "template_groups": o.template_groups,
-            "template_docs": o.template_docs, "min_kept": o.min_kept, "template_edge": o.template_edge}
+            "template_docs": o.template_docs, "min_kept": o.min_kept, "template_edge": o.template_edge,
+            "own_passage": o.own_passage}
 
 
 def _meta(index_dir: Path) -> dict[str, Any]:
@@ -410,12 +411,12 @@ def stats(index_dir: str | os.PathLike) -> dict[str, Any]:
 
 
 def _bars(s: dict[str, Any]) -> Verification:
-    return Verification(**{k: s[k] for k in Verification.__dataclass_fields__})
+    return Verification(**{k: s[k] for k in Verification.__dataclass_fields__ if k in s})
 
 
 def query(index_dir: str | os.PathLike, rows: pl.DataFrame, settings: dict[str, Any] | None = None) -> pl.DataFrame:
     """Best indexed match of every batch document that has one: ``doc, match_id, similarity,
-    jaccard, containment, shared_shingles, template_shingles, sample_rate`` (verified like in-batch
+    jaccard, containment, shared_shingles, template_shingles, sample_rate, own_passage`` (verified like in-batch
     pairs, on exact shingle evidence; ties broken by the smaller id)."""
     d = Path(index_dir)
     meta = _meta(d)
@@ -424,7 +425,8 @@ def query(index_dir: str | os.PathLike, rows: pl.DataFrame, settings: dict[str, 
     bars = _bars(s)
     empty = pl.DataFrame(schema={"doc": pl.Int64, "match_id": pl.String, "similarity": pl.Float64,
                                  "jaccard": pl.Float64, "containment": pl.Float64, "shared_shingles": pl.Int64,
-                                 "template_shingles": pl.Int64, "sample_rate": pl.Float64})
+                                 "template_shingles": pl.Int64, "sample_rate": pl.Float64,
+                                 "own_passage": pl.Int64})
     parts = _parts(d)
     if rows.height == 0 or not parts:
         return empty
@@ -478,7 +480,7 @@ def query(index_dir: str | os.PathLike, rows: pl.DataFrame, settings: dict[str, 
     found = pl.DataFrame({"qrow": a[sel], "match_id": cand["id"].to_numpy()[sel], "similarity": np.maximum(j, c),
                           "jaccard": j, "containment": c, "shared_shingles": ev.shared[sel],
                           "template_shingles": ev.template[sel],
-                          "sample_rate": 1.0 / (1 << ev.level[sel].astype(np.int64))})
+                          "sample_rate": 1.0 / (1 << ev.level[sel].astype(np.int64)), "own_passage": ev.own[sel]})
     out = (found.sort(["qrow", "similarity", "match_id"], descending=[False, True, False])
            .unique("qrow", keep="first", maintain_order=True))
     docs = rows["doc"].to_numpy()
