@@ -455,3 +455,27 @@ def test_calque_automaton_names_the_entries_whose_rarest_group_is_present() -> N
         assert rule._live(text, lowered) == brute
     found = {f.data["source"] for f in rule.check(en(texts[0] + " " + texts[1]))}
     assert len(found) >= 3
+
+
+def test_key_index_answers_as_the_dict_it_was_built_from() -> None:
+    """The source index is stored as a KeyIndex (flat arrays): every key of the built dicts gives the same
+    (word, zipf), other keys (prefixes, extensions, empty, NUL, non-ASCII) give nothing."""
+    import pickle
+    import random
+
+    from qc.mt_artifact._common import KeyIndex, _build_source_index, freeze_table
+
+    table = freeze_table(read_toml("mt_translit_ru.toml", RULES_DIR))
+    exact, loose = _build_source_index("ru", table, 1.5)
+    rng = random.Random(3)
+    for built in (exact, loose):
+        index = pickle.loads(pickle.dumps(KeyIndex(built)))
+        assert len(index) == len(built)
+        for key in rng.sample(sorted(built), 5000):
+            assert index.get(key) == built[key] and key in index
+            for other in (key[:-1], key + "a", key + "\0", "й" + key):
+                assert index.get(other) == built.get(other)
+        assert index.get("") == built.get("") and index.get("x" * 200) is None
+    small = KeyIndex({"b": ("б", 1.5), "ab": ("аб", 2.25)})
+    assert dict(small.items()) == {"ab": ("аб", 2.25), "b": ("б", 1.5)} and "a" not in small
+    assert KeyIndex({}).get("a") is None
