@@ -477,3 +477,19 @@ def test_key_index_answers_as_the_dict_it_was_built_from() -> None:
     small = KeyIndex({"b": ("б", 1.5), "ab": ("аб", 2.25)})
     assert dict(small.items()) == {"ab": ("аб", 2.25), "b": ("б", 1.5)} and "a" not in small
     assert KeyIndex({}).get("a") is None
+
+
+def test_word_zipf_is_wordfreqs_dict_with_a_float_per_band(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """word_zipf is stored by band: the same items in the same order as the per-word conversion of
+    wordfreq's dict (the source index keeps the first of equal Zipfs), one float object per band."""
+    import wordfreq
+
+    from qc.mt_artifact import _common as mc
+
+    monkeypatch.setenv("NEWSQC_CACHE_DIR", str(tmp_path))  # built here, then read back from the cache
+    for _ in range(2):
+        mc.word_zipf.cache_clear()
+        got = mc.word_zipf("en")
+        assert list(got.items()) == [(w, mc.zipf(f)) for w, f in wordfreq.get_frequency_dict("en", "large").items()]
+        assert len({id(z) for z in got.values()}) < 2000
+    mc.word_zipf.cache_clear()
