@@ -33,6 +33,7 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib.metadata import version
 
 from qc.cache import cached
 from qc.lang import segment_probs
@@ -95,12 +96,6 @@ def _wordfreq_langs() -> frozenset[str]:
     return frozenset(wordfreq.available_languages()) - {"ja", "ko", "zh"}
 
 
-def _wordfreq_version() -> str:
-    from importlib.metadata import version
-
-    return version("wordfreq")
-
-
 def _build_frequent_words(lang: str, min_zipf: float) -> frozenset[str]:
     """Words of wordfreq's list for ``lang`` whose ``zipf_frequency`` is at least ``min_zipf``. Only the
     top bands are read: a word of a lower band that wordfreq looks up as itself is rarer (its Zipf is
@@ -119,7 +114,7 @@ def _build_frequent_words(lang: str, min_zipf: float) -> frozenset[str]:
 def frequent_words(lang: str, min_zipf: float) -> frozenset[str]:
     """:func:`_build_frequent_words`, from the on-disk cache: ~30k words (~3 MB) instead of wordfreq's
     whole frequency dict (~100 MB per language and ~1 s to load in every process)."""
-    return cached("frequent-words", (lang, min_zipf, _wordfreq_version()),
+    return cached("frequent-words", (lang, min_zipf, version("wordfreq")),
                   lambda: _build_frequent_words(lang, min_zipf))
 
 
