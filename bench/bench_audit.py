@@ -7,8 +7,10 @@ The audit runs twice: with ``--no-html`` (the headline figure) and with the defa
 report's cost is the difference). Printed: wall documents/s, pack build seconds per process, seconds
 per family and per rule and writing seconds (from the run's ``timings.json``), and peak RSS of the
 driver and of each worker (``VmHWM`` from ``/proc``, polled over the process tree every 50 ms; psutil
-is not in the venv). Per-rule seconds are summed over workers: seconds of work, not wall. The machine is
-shared and noisy: compare figures of one sitting. The HTML run also pays for ``texts.jsonl``.
+is not in the venv), and the workers' CPU seconds (``/proc/PID/stat``, last value polled: up to 50 ms
+short per worker), whose documents per CPU second move less than wall time when others share the
+machine. Per-rule seconds are summed over workers: seconds of work, not wall. The machine is shared
+and noisy: compare figures of one sitting. The HTML run also pays for ``texts.jsonl``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -47,6 +50,18 @@ def _status_kb(pid: int, key: str) -> int:
     return 0
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of ``pid`` so far (``/proc/PID/stat`` fields 14 and 15), 0 when gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
 def _cmdline(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
@@ -59,6 +74,7 @@ class Run:
     wall: float
     driver_peak_kb: int
     worker_peak_kb: dict[int, int] = field(default_factory=dict)  # pool workers only
+    worker_cpu: dict[int, float] = field(default_factory=dict)  # last CPU seconds seen per pool worker
 
 
 def run_measured(cmd: list[str]) -> Run:
@@ -67,6 +83,7 @@ def run_measured(cmd: list[str]) -> Run:
     proc = subprocess.Popen(cmd, cwd=REPO)
     driver = 0
     workers: dict[int, int] = {}
+    cpu: dict[int, float] = {}
     while proc.poll() is None:
         driver = max(driver, _status_kb(proc.pid, "VmHWM"))
         stack = _children(proc.pid)
@@ -77,11 +94,12 @@ def run_measured(cmd: list[str]) -> Run:
             if "multiprocessing" not in cmd or "resource_tracker" in cmd:  # pool workers only
                 continue
             workers[pid] = max(workers.get(pid, 0), _status_kb(pid, "VmHWM"))
+            cpu[pid] = max(cpu.get(pid, 0.0), _cpu_seconds(pid))
         time.sleep(0.05)
     wall = time.perf_counter() - t0
     if proc.returncode not in (0, 1):  # 1: the gate failed, which is an answer, not a crash
         raise SystemExit(f"qc audit exited {proc.returncode}")
-    return Run(wall, driver, {p: kb for p, kb in workers.items() if kb})
+    return Run(wall, driver, {p: kb for p, kb in workers.items() if kb}, cpu)
 
 
 def _mb(kb: int) -> str:
@@ -122,6 +140,9 @@ def main() -> None:
         ("  language ID s", f"{t['language_seconds']:.2f}"),
         ("corpus resolve s", f"{t['corpus_seconds']:.2f}"),
         ("writing s (pass two)", f"{t['write_seconds']:.2f}"),
+        ("workers' CPU s", f"{sum(run.worker_cpu.values()):.2f} (user + system, polled; "
+                           f"{n / max(sum(run.worker_cpu.values()), 1e-9):,.0f} docs per CPU second: "
+                           "steadier than wall on a shared machine)"),
         ("peak RSS driver", _mb(run.driver_peak_kb)),
         ("peak RSS workers", ", ".join(_mb(kb) for _, kb in sorted(run.worker_peak_kb.items())) or "-"),
     ]

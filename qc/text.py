@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -18,6 +19,17 @@ def ascii_letter_count(text: str) -> int:
     times cheaper than a regex's runs or a per-character loop."""
     data = text.encode("ascii", "ignore")
     return len(data) - len(data.translate(None, _ASCII_LETTER_BYTES))
+
+
+def split_offsets(rx: re.Pattern[str], text: str, start: int = 0) -> tuple[list[int], list[int], list[str]]:
+    """Starts, ends and texts of the matches of ``rx`` in ``text`` (offsets plus ``start``), for ``rx`` one
+    capturing group around a whole pattern: ``rx.split`` puts the matches at the odd places and the
+    running lengths of the pieces give their offsets, with no Python call per match (about half the cost
+    of building them from ``finditer``). An empty match would split differently: ``rx`` must not match
+    the empty string."""
+    parts = rx.split(text)
+    bounds = list(itertools.accumulate(map(len, parts), initial=start))
+    return bounds[1:-1:2], bounds[2::2], parts[1::2]
 
 
 def iter_lines(text: str) -> Iterator[tuple[int, int, str]]:

@@ -401,20 +401,18 @@ def test_quote_patterns_match_as_their_look_behind_first_forms() -> None:
 def test_title_casing_words_are_the_plain_patterns_words() -> None:
     """title-casing's word pattern takes the first letter out of its two branches and its words come
     from one split: the same (start, end, word) as the plain alternation's matches, on random strings."""
-    import itertools
     import random
     import re
 
     from qc.mt_artifact import title_casing as tc
+    from qc.text import split_offsets
 
     plain = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*")
     rng = random.Random(14)
     samples = ["U.S. and U.K. officials", "the foreign Ministry's co-op", "A.B", "x-y-"]
     samples += ["".join(rng.choice("aBZ.' ’-\nx1é") for _ in range(rng.randint(0, 16))) for _ in range(20000)]
     for s in samples:
-        parts = tc._WORD_SPLIT.split(s)
-        bounds = list(itertools.accumulate(map(len, parts)))
-        words = list(zip(bounds[:-1:2], bounds[1::2], parts[1::2], strict=True))
+        words = list(zip(*split_offsets(tc._WORD_SPLIT, s), strict=True))
         assert words == [(m.start(), m.end(), m.group()) for m in plain.finditer(s)], s
 
 
@@ -455,3 +453,43 @@ def test_calque_automaton_names_the_entries_whose_rarest_group_is_present() -> N
         assert rule._live(text, lowered) == brute
     found = {f.data["source"] for f in rule.check(en(texts[0] + " " + texts[1]))}
     assert len(found) >= 3
+
+
+def test_key_index_answers_as_the_dict_it_was_built_from() -> None:
+    """The source index is stored as a KeyIndex (flat arrays): every key of the built dicts gives the same
+    (word, zipf), other keys (prefixes, extensions, empty, NUL, non-ASCII) give nothing."""
+    import pickle
+    import random
+
+    from qc.mt_artifact._common import KeyIndex, _build_source_index, freeze_table
+
+    table = freeze_table(read_toml("mt_translit_ru.toml", RULES_DIR))
+    exact, loose = _build_source_index("ru", table, 1.5)
+    rng = random.Random(3)
+    for built in (exact, loose):
+        index = pickle.loads(pickle.dumps(KeyIndex(built)))
+        assert len(index) == len(built)
+        for key in rng.sample(sorted(built), 5000):
+            assert index.get(key) == built[key] and key in index
+            for other in (key[:-1], key + "a", key + "\0", "й" + key):
+                assert index.get(other) == built.get(other)
+        assert index.get("") == built.get("") and index.get("x" * 200) is None
+    small = KeyIndex({"b": ("б", 1.5), "ab": ("аб", 2.25)})
+    assert dict(small.items()) == {"ab": ("аб", 2.25), "b": ("б", 1.5)} and "a" not in small
+    assert KeyIndex({}).get("a") is None
+
+
+def test_word_zipf_is_wordfreqs_dict_with_a_float_per_band(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """word_zipf is stored by band: the same items in the same order as the per-word conversion of
+    wordfreq's dict (the source index keeps the first of equal Zipfs), one float object per band."""
+    import wordfreq
+
+    from qc.mt_artifact import _common as mc
+
+    monkeypatch.setenv("NEWSQC_CACHE_DIR", str(tmp_path))  # built here, then read back from the cache
+    for _ in range(2):
+        mc.word_zipf.cache_clear()
+        got = mc.word_zipf("en")
+        assert list(got.items()) == [(w, mc.zipf(f)) for w, f in wordfreq.get_frequency_dict("en", "large").items()]
+        assert len({id(z) for z in got.values()}) < 2000
+    mc.word_zipf.cache_clear()

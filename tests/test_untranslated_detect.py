@@ -377,3 +377,32 @@ def test_script_counts_are_per_letter_counts_in_first_appearance_order() -> None
     for s in samples:
         assert list(_script_counts(s).items()) == per_letter(s), s
     assert document_script("ж ω", "en") == "CYRILLIC"  # a tie: the script met first
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_own_words_test_is_wordfreqs_zipf_threshold(lang: str, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """foreign-language's own-words test reads a cached set of frequent words, not wordfreq's whole dict:
+    the same answer as ``zipf_frequency(word) >= min_zipf`` for words on both sides of the threshold, in
+    other cases, with apostrophes and digits, and for words wordfreq does not list."""
+    import random
+
+    import wordfreq
+
+    from qc.untranslated import foreign_language as fl
+
+    monkeypatch.setenv("NEWSQC_CACHE_DIR", str(tmp_path))  # built here, not read from an old cache
+    fl.frequent_words.cache_clear()
+    fl.zipf_at_least.cache_clear()
+    rng = random.Random(7)
+    bands = wordfreq.get_frequency_list(lang)
+    near = [w for i in range(520, 680, 4) for w in rng.sample(bands[i], min(8, len(bands[i])))]
+    words = near + [w.upper() for w in near[:40]] + [w.capitalize() for w in near[:40]]
+    words += ["don’t", "it's", "l'état", "covid19", "2024", "qzxv", "ёлка", "елка", "élan", "naïve", "x"]
+    for min_zipf in (3.0, 2.5):
+        for w in words:
+            assert fl.zipf_at_least(w, lang, min_zipf) == (wordfreq.zipf_frequency(w, lang) >= min_zipf), (w, min_zipf)
+    assert len(fl.frequent_words(lang, 3.0)) < 100_000
+    assert list(tmp_path.glob("frequent-words-*.pickle"))  # cached on disk for the next process
+    fl.frequent_words.cache_clear()
+    fl.zipf_at_least.cache_clear()

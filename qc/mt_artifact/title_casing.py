@@ -38,6 +38,7 @@ from qc.model import Document, Finding, Severity
 from qc.mt_artifact._common import applies, is_sentence_start, word_zipf
 from qc.mt_artifact.gazetteer import places
 from qc.rule import Rule
+from qc.text import split_offsets
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -129,10 +130,8 @@ class TitleCasing(Rule):
             return
         text = doc.text
         # the words from one split: the running lengths give the offsets (no Python call per word)
-        parts = _WORD_SPLIT.split(text)
-        bounds = list(itertools.accumulate(map(len, parts)))
-        toks = parts[1::2]
-        words = list(zip(bounds[:-1:2], bounds[1::2], toks, strict=True))
+        starts, ends, toks = split_offsets(_WORD_SPLIT, text)
+        words = list(zip(starts, ends, toks, strict=True))
         n = len(words)
 
         def adjacent(i: int) -> bool:  # words i and i+1 separated by exactly one space
