@@ -123,6 +123,15 @@ def test_loss_guard_keeps_the_cascade_core_prose_the_model_doubts() -> None:
     assert _page(z, words, cascade) == ((0, 4), True)
 
 
+def test_loss_guard_keeps_the_cascade_core_when_the_model_reads_no_article_line() -> None:
+    # every line below 0: the decoding finds no article, the cascade's core prose is kept with a doubt
+    z = [-3.0, -2.0, -2.0, -3.0]
+    words = [2, 30, 30, 2]
+    cascade = [False, True, True, False]
+    assert _page(z, words) == (None, False)
+    assert _page(z, words, cascade) == ((1, 2), True)
+
+
 def test_viterbi_decoding_finds_two_article_regions_and_the_furniture_between() -> None:
     # article, a long menu block, article again: one run (switch < 0) ends at the menu; the Viterbi
     # decoding keeps both regions and makes the menu inner furniture

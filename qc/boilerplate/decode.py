@@ -88,7 +88,7 @@ def decode_states(log_odds: np.ndarray, words: Sequence[int], blank: Sequence[bo
     if not total or lost <= params.get("max_loss", DEFAULTS["max_loss"]) * total:
         return article, False
     chosen = [k for k in range(n) if article[k]]
-    lo, hi = min(trusted[0], *chosen[:1]), max(trusted[-1], *chosen[-1:])
+    lo, hi = min([trusted[0], *chosen[:1]]), max([trusted[-1], *chosen[-1:]])
     first, last = (chosen[0], chosen[-1]) if chosen else (hi + 1, lo - 1)
     for k in range(lo, hi + 1):
         if not blank[k] and (k < first or k > last):
