@@ -60,7 +60,8 @@ class RepeatedBlock(Rule):
         table = line_table(doc)
         keep = self._core_copies(doc, table) if o.keep_core_copy else set()
         seen: dict[str, int] = {}
-        recent: list[tuple[int, list[str]]] = []  # (line number, words) of the last non-blank lines
+        # (line number, words, set of the words) of the last non-blank lines: each set built once, not per pair
+        recent: list[tuple[int, list[str], set[str]]] = []
         for number, (start, end, line, folded, key) in enumerate(table):
             if not folded:
                 continue
@@ -71,15 +72,14 @@ class RepeatedBlock(Rule):
                 elif key in seen:
                     yield self.finding(doc, start, line_span(text, start, end)[1],
                                        f"repeated block: same text as line {seen[key] + 1}", fix="")
-                    recent.append((number, words))
+                    recent.append((number, words, set(words)))
                     continue
                 seen[key] = number
                 need = max(o.min_run, o.min_overlap * len(words))
-                for other_no, other in recent[-o.window:]:
+                for other_no, other, bag in recent[-o.window:]:
                     if len(words) > len(other) + 2:
                         continue
                     # every word of a shared run is a word of the other line: too few such words, no run
-                    bag = set(other)
                     if sum(map(bag.__contains__, words)) < need or not _shares_run(other, words, math.ceil(need)):
                         continue
                     run = _longest_run(other, words)  # >= need: a shared run of ceil(need) words exists
@@ -87,7 +87,7 @@ class RepeatedBlock(Rule):
                                        f"repeated block: {run} of its {len(words)} words repeat line "
                                        f"{other_no + 1}", fix="")
                     break
-            recent.append((number, words))
+            recent.append((number, words, set(words)))
             del recent[:-o.window]
 
 
