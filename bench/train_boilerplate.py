@@ -28,13 +28,13 @@ import collections
 import hashlib
 import itertools
 import json
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
+from compare_boilerplate import WORD, word_prf
 
 from qc.boilerplate import decode
 from qc.boilerplate.blocks import BlockClassifier
@@ -45,7 +45,6 @@ from qc.lang import detect_language
 from qc.lexicon import builtin_rules_dir, read_toml
 from qc.model import Document
 
-WORD = re.compile(r"\w+", re.UNICODE)  # score.py's word
 FOLDS = 5
 C = 1.0  # inverse L2 strength of the evidence regression (scikit-learn's default)
 TREES = {"max_iter": 200, "max_depth": 4, "learning_rate": 0.1}
@@ -125,13 +124,7 @@ def core_mask(n: int, core: tuple[int, int] | None) -> np.ndarray:
 
 def page_f1(page: Page, keep: np.ndarray) -> tuple[float, float, float]:
     """score.py's word P/R/F1 of the text left when the lines not in ``keep`` are removed."""
-    kept = "\n".join(t for t, k in zip(page.line_text, keep, strict=True) if k)
-    gold = collections.Counter(w.lower() for w in WORD.findall(page.article))
-    pred = collections.Counter(w.lower() for w in WORD.findall(kept))
-    common = sum((pred & gold).values())
-    p = common / max(1, sum(pred.values()))
-    r = common / max(1, sum(gold.values()))
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+    return word_prf(page.article, "\n".join(t for t, k in zip(page.line_text, keep, strict=True) if k))
 
 
 def training_rows(pages: list[Page]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
