@@ -40,6 +40,7 @@ from qc.boilerplate import decode
 from qc.boilerplate.blocks import BlockClassifier
 from qc.boilerplate.features import FEATURE_NAMES, line_features
 from qc.boilerplate.language import body_language, stoplist
+from qc.boilerplate.lines import line_table
 from qc.boilerplate.model import SCHEMA, VERSION, parse_model
 from qc.lang import detect_language
 from qc.lexicon import builtin_rules_dir, read_toml
@@ -104,7 +105,7 @@ def load(folder: Path, classifier: BlockClassifier) -> list[Page]:
         doc = Document(id=row["id"], text=text, lang=detect_language(text))
         layout = classifier.classify(doc)
         stops = stoplist(body_language(text, doc.lang))
-        x = line_features(layout, text, stops)
+        x = line_features(layout, text, line_table(doc), stops)
         line_text = [text[ln.start:ln.end] for ln in layout.lines]
         pages.append(Page(folder.name, row["id"], site_of(row), row.get("page_type", "article"), text,
                           row["article"], x, labels(line_text, row["article"], row.get("span")),

@@ -270,7 +270,7 @@ def test_line_verdicts_are_cached_per_line_and_stoplist_within_a_bound(monkeypat
     stops = frozenset({"the", "to", "of"})
     lines = ["Subscribe to the paper", "Home", "Weather", "Subscribe to the paper"]
     got = [scorer.verdict(line, stops) for line in lines]
-    assert got == [scorer._verdict(line, stops, None) for line in lines]
+    assert got == [scorer._verdict(line, stops, None, None) for line in lines]
     assert len(scorer._cache) <= 2
     assert scorer.verdict("Weather", stops) is scorer.verdict("Weather", stops)  # the cached verdict
     assert ("Weather", None) not in scorer._cache  # another stoplist: its own entry, made when asked

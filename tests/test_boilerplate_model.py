@@ -12,6 +12,7 @@ import pytest
 
 from qc.boilerplate import blocks, decode
 from qc.boilerplate.features import FEATURE_NAMES, SHAPE_NAMES, line_features
+from qc.boilerplate.lines import build_line_table
 from qc.boilerplate.model import SCHEMA, VERSION, ModelFileError, load_model, parse_model
 from qc.lexicon import builtin_rules_dir, read_toml
 from qc.model import Document
@@ -26,7 +27,7 @@ LEXICON = read_toml("boilerplate_phrases.toml", (builtin_rules_dir(),))
 
 def _features(text: str) -> tuple[blocks.Layout, np.ndarray]:
     layout = blocks.BlockClassifier(LEXICON).classify(Document(id="f", text=text, lang="en"))
-    return layout, line_features(layout, text, blocks.stoplist("en"))
+    return layout, line_features(layout, text, build_line_table(text), blocks.stoplist("en"))
 
 
 def test_features_have_one_row_per_line_and_blank_rows_are_zero() -> None:
@@ -159,7 +160,7 @@ def test_apply_model_flags_inner_lines_with_the_features_that_decided() -> None:
     data["mean"][COL["prose"]] = 0.5
     data["intercept"] = 0.0
     data["decoding"] = {"inner": -1.0}
-    out = decode.apply_model(layout, PAGE, blocks.stoplist("en"), parse_model(data))
+    out = decode.apply_model(layout, PAGE, build_line_table(PAGE), blocks.stoplist("en"), parse_model(data))
     assert out.core == (4, 5)
     assert [ln.region for ln in out.lines] == ["lead"] * 4 + ["core"] * 2 + ["trail"] * 2
     assert str(out.lines[0].evidence[-1]) == "line model p(article) 0.12 (prose -2.0)"

@@ -130,25 +130,29 @@ class LineScorer:
         self._whole = {entry: frozenset(cats) for entry, cats in whole.items()}
         self._cache: dict[tuple[str, frozenset[str] | None], Verdict] = {}
 
-    def verdict(self, line: str, stops: frozenset[str] | None, folded: str | None = None) -> Verdict:
-        """The verdict of one non-blank line. ``folded``: ``fold(line)`` when already known. Short lines are
+    def verdict(self, line: str, stops: frozenset[str] | None, folded: str | None = None,
+                tokens: list[str] | None = None) -> Verdict:
+        """The verdict of one non-blank line. ``folded``: ``fold(line)`` and ``tokens``: its words, when already
+        known (the line table has both). Short lines are
         cached: a site's menus, prompts and footers recur on every page, and a line's verdict is a function of
         the line and the stoplist alone."""
         if len(line) > CACHE_MAX_CHARS:
-            return self._verdict(line, stops, folded)
+            return self._verdict(line, stops, folded, tokens)
         key = (line, stops)
         v = self._cache.get(key)
         if v is None:
             if len(self._cache) >= CACHE_LINES:
                 self._cache.clear()
-            v = self._cache[key] = self._verdict(line, stops, folded)
+            v = self._cache[key] = self._verdict(line, stops, folded, tokens)
         return v
 
-    def _verdict(self, line: str, stops: frozenset[str] | None, folded: str | None) -> Verdict:
+    def _verdict(self, line: str, stops: frozenset[str] | None, folded: str | None,
+                 tokens: list[str] | None) -> Verdict:
         if folded is None:
             folded = fold(line)
         norm = folded.strip(EDGE_PUNCT)
-        tokens = WORD_RE.findall(folded)
+        if tokens is None:
+            tokens = WORD_RE.findall(folded)
         n = len(tokens) if line.isascii() else max(len(tokens), len(_CJK_RE.findall(line)) // 2)
         stripped = line.strip()
         sent_end = bool(_SENT_END_RE.search(stripped))

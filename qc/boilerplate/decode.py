@@ -25,7 +25,7 @@ import numpy as np
 from qc.boilerplate.core import max_run
 from qc.boilerplate.evidence import Evidence, EvidenceKind
 from qc.boilerplate.features import FEATURE_NAMES, line_features
-from qc.boilerplate.lines import Layout, region_of
+from qc.boilerplate.lines import Layout, LineRow, region_of
 from qc.boilerplate.model import LineModel
 
 DEFAULTS = {"bias": 0.0, "clip": 4.0, "inner": -2.0, "max_loss": 0.35, "switch": -1.0}
@@ -123,10 +123,11 @@ def _why(model: LineModel, row: np.ndarray, limit: int = 2) -> str:
     return ", ".join(f"{FEATURE_NAMES[i]} {-contrib[i]:+.1f}" for i in order) or "no single feature"
 
 
-def apply_model(layout: Layout, text: str, stops: frozenset[str] | None, model: LineModel) -> Layout:
+def apply_model(layout: Layout, text: str, table: list[LineRow], stops: frozenset[str] | None,
+                model: LineModel) -> Layout:
     """The cascade's layout re-decided by the line model: regions from ``decode_states``; inside the core, the
     lines decoded as furniture are the inner furniture, and cascade furniture decoded as article is kept."""
-    x = line_features(layout, text, stops)
+    x = line_features(layout, text, table, stops)
     z = model.log_odds(x)
     blank = [ln.kind == "blank" for ln in layout.lines]
     z[np.asarray(blank, dtype=bool)] = np.nan

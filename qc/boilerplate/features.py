@@ -25,8 +25,7 @@ import re
 import numpy as np
 
 from qc.boilerplate.evidence import EvidenceKind, has_kind
-from qc.boilerplate.lines import Layout, Line
-from qc.text import WORD_RE
+from qc.boilerplate.lines import Layout, Line, LineRow
 
 # Evidence category of the cascade: one feature per evidence kind the cascade gives (the names are the model
 # file's column names).
@@ -87,11 +86,12 @@ _LINKISH_RE = re.compile(r"[|»›>/•·#@]")
 _PUNCT_RE = re.compile(r"[^\w\s]")
 
 
-def _shape(line: Line, tokens: list[str], low: list[str], stripped: str, stops: frozenset[str] | None) -> list[float]:
-    n = len(tokens)
-    stop = (sum(t in stops for t in low) / n) if stops and n else 0.0
-    cap = sum(t[0].isupper() for t in tokens) / n if n else 0.0
-    num = sum(any(c.isdigit() for c in t) for t in tokens) / n if n else 0.0
+def _shape(line: Line, low: list[str], stripped: str, stops: frozenset[str] | None) -> list[float]:
+    n = len(low)
+    stop = (sum(map(stops.__contains__, low)) / n) if stops and n else 0.0
+    spaced = stripped.split()  # capitalised words are read on the line's own spelling, split at spaces
+    cap = sum(w[:1].isupper() for w in spaced) / len(spaced) if spaced else 0.0
+    num = sum(any(c.isdigit() for c in t) for t in low) / n if n else 0.0
     return [
         math.log1p(line.words), float(line.kind == "prose"), float(line.kind == "furniture"),
         float(line.kind == "short"), float(bool(_SENT_END_RE.search(stripped))), stop, cap, num,
@@ -121,8 +121,9 @@ def topic_overlap(contents: list[frozenset[str]], anchors: list[bool]) -> list[f
     return out
 
 
-def line_features(layout: Layout, text: str, stops: frozenset[str] | None) -> np.ndarray:
-    """The feature matrix of a page, one row per line of ``layout`` (columns: ``FEATURE_NAMES``)."""
+def line_features(layout: Layout, text: str, table: list[LineRow], stops: frozenset[str] | None) -> np.ndarray:
+    """The feature matrix of a page, one row per line of ``layout`` (columns: ``FEATURE_NAMES``); ``table`` is
+    the page's line table (``qc.boilerplate.lines.line_table``), whose folded words the cascade read too."""
     lines = layout.lines
     n_lines = len(lines)
     out = np.zeros((n_lines, len(FEATURE_NAMES)), dtype=np.float64)
@@ -135,14 +136,12 @@ def line_features(layout: Layout, text: str, stops: frozenset[str] | None) -> np
     raws = {k: text[lines[k].start:lines[k].end] for k in nonblank}
     counts: dict[str, int] = {}
     for k in nonblank:
-        key = " ".join(raws[k].lower().split())
-        counts[key] = counts.get(key, 0) + 1
+        counts[table[k][3]] = counts.get(table[k][3], 0) + 1  # the folded line
     shape = np.zeros((m, len(SHAPE_NAMES)))
-    toks = {k: WORD_RE.findall(raws[k]) for k in nonblank}
     contents = []
     for j, k in enumerate(nonblank):
-        low = [t.lower() for t in toks[k]]
-        shape[j] = _shape(lines[k], toks[k], low, raws[k].strip(), stops)
+        low = table[k][5]
+        shape[j] = _shape(lines[k], low, raws[k].strip(), stops)
         contents.append(_content(low, stops))
     topic_col = SHAPE_NAMES.index("topic")
     shape[:, topic_col] = topic_overlap(contents, [lines[k].kind == "prose" and lines[k].words >= LONG_PROSE_WORDS
@@ -185,7 +184,7 @@ def line_features(layout: Layout, text: str, stops: frozenset[str] | None) -> np
         ln = lines[k]
         raw = raws[k]
         stripped = raw.strip()
-        n = len(toks[k]) or 1
+        n = len(table[k][5]) or 1
         chars = len(stripped) or 1
         if core is None:
             dist, before, after = m, 0.0, 0.0
@@ -200,7 +199,7 @@ def line_features(layout: Layout, text: str, stops: frozenset[str] | None) -> np
             len(_LINKISH_RE.findall(stripped)) / n, min(chars / n, 30.0) / 10.0,
             len(_PUNCT_RE.findall(stripped)) / chars, sum(c.isupper() for c in stripped) / chars,
             float(stripped[:1].islower()), float(stripped.endswith((",", ";"))), float("|" in stripped),
-            math.log(counts[" ".join(raw.lower().split())]), j / max(1, m - 1), ln.start / max(1, layout.text_len),
+            math.log(counts[table[k][3]]), j / max(1, m - 1), ln.start / max(1, layout.text_len),
             math.log1p(dist), before, after,
             *(float(has_kind(ln.evidence, kind)) for _, kind in EVIDENCE_FEATURES),
         ]

@@ -62,7 +62,7 @@ class RepeatedBlock(Rule):
         seen: dict[str, int] = {}
         # (line number, words, set of the words) of the last non-blank lines: each set built once, not per pair
         recent: list[tuple[int, list[str], set[str]]] = []
-        for number, (start, end, line, folded, key) in enumerate(table):
+        for number, (start, end, line, folded, key, _folded_words) in enumerate(table):
             if not folded:
                 continue
             words = _words(line)
