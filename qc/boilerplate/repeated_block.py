@@ -62,10 +62,11 @@ class RepeatedBlock(Rule):
         seen: dict[str, int] = {}
         # (line number, words, set of the words) of the last non-blank lines: each set built once, not per pair
         recent: list[tuple[int, list[str], set[str]]] = []
-        for number, (start, end, line, folded, key, _folded_words) in enumerate(table):
+        for number, (start, end, line, folded, key, folded_words) in enumerate(table):
             if not folded:
                 continue
-            words = _words(line)
+            # an ASCII line's folded words are its words lowered (straightening and folding change nothing)
+            words = folded_words if line.isascii() else _words(line)
             if len(words) >= o.min_words:
                 if number in keep:
                     seen[key] = number  # the copy the reader keeps: later copies repeat this one
@@ -125,8 +126,16 @@ def _words(line: str) -> list[str]:
 def _shares_run(a: list[str], b: list[str], size: int) -> bool:
     """Whether ``a`` and ``b`` share a run of ``size`` words: a cheap exact test before ``_longest_run`` (the
     prose paragraphs of a news page share most of their common words, rarely a 5-word run)."""
-    grams = {tuple(a[i:i + size]) for i in range(len(a) - size + 1)}
-    return any(tuple(b[i:i + size]) in grams for i in range(len(b) - size + 1))
+    if size <= 0:
+        return True
+    starts: dict[str, list[int]] = {}  # where each word of ``a`` may start a run (no tuple of every n-gram)
+    for p in range(len(a) - size + 1):
+        starts.setdefault(a[p], []).append(p)
+    for i in range(len(b) - size + 1):
+        for p in starts.get(b[i], ()):
+            if (size == 1 or a[p + 1] == b[i + 1]) and a[p:p + size] == b[i:i + size]:
+                return True
+    return False
 
 
 def _longest_run(a: list[str], b: list[str]) -> int:
