@@ -266,7 +266,10 @@ def main(argv: list[str] | None = None) -> int:
                      "site_held_out": cv},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    # one line per top-level key, the node arrays written compactly (one number per line tripled the file)
+    body = ",\n".join(f"{json.dumps(k)}:{json.dumps(doc[k], sort_keys=True, separators=(',', ':'))}"
+                      for k in sorted(doc))
+    args.out.write_text("{\n" + body + "\n}\n", encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 

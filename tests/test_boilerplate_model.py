@@ -48,6 +48,16 @@ def test_features_tell_prose_from_menu_labels() -> None:
     assert menu[COL["rel_position"]] == 0 and x[6][COL["rel_position"]] == 1
 
 
+def test_position_from_both_ends_and_the_run_of_short_lines() -> None:
+    _layout, x = _features(PAGE)  # lines 0-2 a menu, 3 blank, 4-5 prose, 6 "Share"
+    assert x[0][COL["log_lines_before"]] == 0 and x[6][COL["log_lines_after"]] == 0
+    assert x[0][COL["log_lines_after"]] == pytest.approx(np.log1p(5))  # blank lines are not counted
+    assert x[4][COL["log_chars_before"]] == pytest.approx(np.log1p(len("News") + len("Weather") + len("Sport")))
+    assert x[5][COL["log_chars_after"]] == pytest.approx(np.log1p(len("Share")))
+    assert x[4][COL["log_chars"]] == pytest.approx(np.log1p(len(PROSE)))
+    assert [x[k][COL["log_short_run"]] for k in (0, 2, 4, 6)] == pytest.approx([np.log1p(3)] * 2 + [0, np.log1p(1)])
+
+
 def test_topic_feature_reads_which_lines_speak_of_the_article() -> None:
     long = ("The council approved the new budget for the town schools on Tuesday evening after a long debate "
             "about teachers, buildings and the bus routes that serve the villages.")

@@ -3,7 +3,8 @@
 The rules' signals become numbers: the cascade's own verdict for the line (score, kind, evidence
 category, whether its maximum-sum core holds the line), the line's shape (length, sentence punctuation,
 stopword density in the page language, shares of capitalised, numeric and link-like tokens), its position
-in the page, its repetition inside the page, its topic (the share of its content words found in the page's
+in the page (relative, and from both ends in lines and in characters), the run of short lines it sits in, its
+repetition inside the page, its topic (the share of its content words found in the page's
 long prose lines: a headline or an article's list speaks of the article, a menu or a teaser of other things),
 and the same shape features (cascade score and topic included) of its neighbours and of a window around it (an
 article line sits among article lines; a menu item among menu items).
@@ -69,8 +70,10 @@ WINDOW = 5  # lines each side for the window means
 WIDE_WINDOW = 15  # lines each side for the wide window (is this line inside a long prose stretch?)
 LONG_PROSE_WORDS = 20  # a prose line this long anchors an article (distance to the nearest one)
 PAGE_NAMES = ("page_log_lines", "page_prose_share", "page_core_share")
+SHORT_RUN_WORDS = 4  # a line this short is a menu item or a label: the run of them a line sits in
 CONTEXT_NAMES = ("prose_words_before", "prose_words_after", "log_dist_long_prose", "wide_prose", "wide_log_words",
-                 "log_words_vs_max")
+                 "log_words_vs_max", "log_lines_before", "log_lines_after", "log_chars_before", "log_chars_after",
+                 "log_chars", "log_short_run")
 FEATURE_NAMES: tuple[str, ...] = (
     *LINE_NAMES,
     *CONTEXT_NAMES,
@@ -118,6 +121,20 @@ def topic_overlap(contents: list[frozenset[str]], anchors: list[bool]) -> list[f
             continue
         own = 1 if anchor else 0
         out.append(sum(vocab.get(t, 0) > own for t in words) / len(words))
+    return out
+
+
+def _runs(flags: list[bool]) -> list[int]:
+    """For each position, the length of the run of set flags it lies in (0 where the flag is unset)."""
+    out = [0] * len(flags)
+    j = 0
+    while j < len(flags):
+        e = j
+        while e + 1 < len(flags) and flags[e + 1] == flags[j]:
+            e += 1
+        if flags[j]:
+            out[j:e + 1] = [e - j + 1] * (e - j + 1)
+        j = e + 1
     return out
 
 
@@ -180,6 +197,11 @@ def line_features(layout: Layout, text: str, table: list[LineRow], stops: frozen
         hi_d = anchors[last + 1] - j if last + 1 < len(anchors) else m
         dist_long[j] = min(lo_d, hi_d)
     max_words = max(lines[k].words for k in nonblank) or 1
+    # position from both ends in non-blank lines and in their characters; the run of short lines a line is in
+    line_chars = np.asarray([len(raws[k]) for k in nonblank], dtype=np.float64)
+    chars_before = np.concatenate([[0.0], np.cumsum(line_chars)[:-1]])
+    chars_after = float(line_chars.sum()) - chars_before - line_chars
+    short_run = _runs([lines[k].words <= SHORT_RUN_WORDS for k in nonblank])
     for j, k in enumerate(nonblank):
         ln = lines[k]
         raw = raws[k]
@@ -208,7 +230,9 @@ def line_features(layout: Layout, text: str, table: list[LineRow], stops: frozen
         wide = (csum[hi] - csum[lo]) / (hi - lo)
         out[k, n_line:n_line + len(CONTEXT_NAMES)] = (
             before_w[j] / all_prose, (all_prose - before_w[j] - prose_w[j]) / all_prose, math.log1p(dist_long[j]),
-            wide[1], wide[0], math.log((ln.words + 1) / (max_words + 1)),
+            wide[1], wide[0], math.log((ln.words + 1) / (max_words + 1)), math.log1p(j), math.log1p(m - 1 - j),
+            math.log1p(chars_before[j]), math.log1p(chars_after[j]), math.log1p(line_chars[j]),
+            math.log1p(short_run[j]),
         )
         col = n_line + len(CONTEXT_NAMES)
         for off in NEIGHBOUR_OFFSETS:
