@@ -97,16 +97,23 @@ def load(set_dir: Path) -> list[tuple[dict, str, str]]:
     return out
 
 
+def word_prf(article: str, cleaned: str) -> tuple[float, float, float]:
+    """``score.py boilerplate``'s word-level precision, recall and F1 of a cleaned page against its article
+    (also the training script's measure)."""
+    gold, pred = words(article), words(cleaned)
+    common = sum((gold & pred).values())
+    p = common / max(1, sum(pred.values()))
+    r = common / max(1, sum(gold.values()))
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
 def score_boilerplate(docs: list[tuple[dict, str, str]], method: Callable[[str, str], str]) -> tuple[float, ...]:
     ps, rs, fs = [], [], []
     for t, text, lang in docs:
-        gold, pred = words(t["article"]), words(method(text, lang))
-        common = sum((gold & pred).values())
-        p = common / max(1, sum(pred.values()))
-        r = common / max(1, sum(gold.values()))
+        p, r, f = word_prf(t["article"], method(text, lang))
         ps.append(p)
         rs.append(r)
-        fs.append(2 * p * r / (p + r) if p + r else 0.0)
+        fs.append(f)
     n = len(docs)
     return sum(ps) / n, sum(rs) / n, sum(fs) / n
 

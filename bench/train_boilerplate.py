@@ -28,24 +28,24 @@ import collections
 import hashlib
 import itertools
 import json
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
+from compare_boilerplate import WORD, word_prf
 
 from qc.boilerplate import decode
 from qc.boilerplate.blocks import BlockClassifier
 from qc.boilerplate.features import FEATURE_NAMES, line_features
 from qc.boilerplate.language import body_language, stoplist
+from qc.boilerplate.lines import line_table
 from qc.boilerplate.model import SCHEMA, VERSION, parse_model
 from qc.lang import detect_language
 from qc.lexicon import builtin_rules_dir, read_toml
 from qc.model import Document
 
-WORD = re.compile(r"\w+", re.UNICODE)  # score.py's word
 FOLDS = 5
 C = 1.0  # inverse L2 strength of the evidence regression (scikit-learn's default)
 TREES = {"max_iter": 200, "max_depth": 4, "learning_rate": 0.1}
@@ -105,7 +105,7 @@ def load(folder: Path, classifier: BlockClassifier) -> list[Page]:
         doc = Document(id=row["id"], text=text, lang=detect_language(text))
         layout = classifier.classify(doc)
         stops = stoplist(body_language(text, doc.lang))
-        x = line_features(layout, text, stops)
+        x = line_features(layout, text, line_table(doc), stops)
         line_text = [text[ln.start:ln.end] for ln in layout.lines]
         pages.append(Page(folder.name, row["id"], site_of(row), row.get("page_type", "article"), text,
                           row["article"], x, labels(line_text, row["article"], row.get("span")),
@@ -125,13 +125,7 @@ def core_mask(n: int, core: tuple[int, int] | None) -> np.ndarray:
 
 def page_f1(page: Page, keep: np.ndarray) -> tuple[float, float, float]:
     """score.py's word P/R/F1 of the text left when the lines not in ``keep`` are removed."""
-    kept = "\n".join(t for t, k in zip(page.line_text, keep, strict=True) if k)
-    gold = collections.Counter(w.lower() for w in WORD.findall(page.article))
-    pred = collections.Counter(w.lower() for w in WORD.findall(kept))
-    common = sum((pred & gold).values())
-    p = common / max(1, sum(pred.values()))
-    r = common / max(1, sum(gold.values()))
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+    return word_prf(page.article, "\n".join(t for t, k in zip(page.line_text, keep, strict=True) if k))
 
 
 def training_rows(pages: list[Page]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -272,7 +266,10 @@ def main(argv: list[str] | None = None) -> int:
                      "site_held_out": cv},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    # one line per top-level key, the node arrays written compactly (one number per line tripled the file)
+    body = ",\n".join(f"{json.dumps(k)}:{json.dumps(doc[k], sort_keys=True, separators=(',', ':'))}"
+                      for k in sorted(doc))
+    args.out.write_text("{\n" + body + "\n}\n", encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 

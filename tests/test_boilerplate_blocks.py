@@ -267,7 +267,7 @@ def test_line_verdicts_are_cached_per_line_and_stoplist_within_a_bound(monkeypat
     stops = frozenset({"the", "to", "of"})
     lines = ["Subscribe to the paper", "Home", "Weather", "Subscribe to the paper"]
     got = [scorer.verdict(line, stops) for line in lines]
-    assert got == [scorer._verdict(line, stops, None) for line in lines]
+    assert got == [scorer._verdict(line, stops, None, None) for line in lines]
     assert len(scorer._cache) <= 2
     assert scorer.verdict("Weather", stops) is scorer.verdict("Weather", stops)  # the cached verdict
     assert ("Weather", None) not in scorer._cache  # another stoplist: its own entry, made when asked
@@ -291,3 +291,32 @@ def test_repeated_block_words_are_each_word_lowered() -> None:
         "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16))) for _ in range(3000)]
     for line in lines:
         assert _words(line) == [w.lower() for w in WORD_RE.findall(line)], line
+
+
+def test_repeated_block_reads_an_ascii_line_table_words_as_its_own_words() -> None:
+    from qc.boilerplate.lines import build_line_table
+    from qc.boilerplate.repeated_block import _words
+
+    lines = ["Don't miss: THE Mayor's 2-day plan -- e-mail us_now", "  Tabs\tand   spaces  ", "l'été “quoted” don’t"]
+    for row in build_line_table("\n".join(lines)):
+        if row[2].isascii():
+            assert row[5] == _words(row[2])
+    assert _words(lines[2]) == ["l'été", "quoted", "don’t"]  # a non-ASCII line keeps its own spelling
+
+
+def test_repeated_block_shared_run_test_is_the_n_gram_set_test() -> None:
+    import random
+
+    from qc.boilerplate.repeated_block import _shares_run
+
+    def by_grams(a: list[str], b: list[str], size: int) -> bool:  # the definition: a common n-gram of ``size``
+        grams = {tuple(a[i:i + size]) for i in range(len(a) - size + 1)}
+        return any(tuple(b[i:i + size]) in grams for i in range(len(b) - size + 1))
+
+    rng = random.Random(7)
+    for _ in range(5000):
+        vocab = rng.randint(1, 5)
+        a = [str(rng.randrange(vocab)) for _ in range(rng.randint(0, 10))]
+        b = [str(rng.randrange(vocab)) for _ in range(rng.randint(0, 10))]
+        size = rng.randint(0, 6)
+        assert _shares_run(a, b, size) == by_grams(a, b, size), (a, b, size)

@@ -12,6 +12,7 @@ import pytest
 
 from qc.boilerplate import blocks, decode
 from qc.boilerplate.features import FEATURE_NAMES, SHAPE_NAMES, line_features
+from qc.boilerplate.lines import build_line_table
 from qc.boilerplate.model import SCHEMA, VERSION, ModelFileError, load_model, parse_model
 from qc.lexicon import builtin_rules_dir, read_toml
 from qc.model import Document
@@ -26,7 +27,7 @@ LEXICON = read_toml("boilerplate_phrases.toml", (builtin_rules_dir(),))
 
 def _features(text: str) -> tuple[blocks.Layout, np.ndarray]:
     layout = blocks.BlockClassifier(LEXICON).classify(Document(id="f", text=text, lang="en"))
-    return layout, line_features(layout, text, blocks.stoplist("en"))
+    return layout, line_features(layout, text, build_line_table(text), blocks.stoplist("en"))
 
 
 def test_features_have_one_row_per_line_and_blank_rows_are_zero() -> None:
@@ -45,6 +46,16 @@ def test_features_tell_prose_from_menu_labels() -> None:
     assert prose[COL["log_words"]] > menu[COL["log_words"]]
     assert menu[COL["before_core"]] == 1 and prose[COL["in_cascade_core"]] == 1
     assert menu[COL["rel_position"]] == 0 and x[6][COL["rel_position"]] == 1
+
+
+def test_position_from_both_ends_and_the_run_of_short_lines() -> None:
+    _layout, x = _features(PAGE)  # lines 0-2 a menu, 3 blank, 4-5 prose, 6 "Share"
+    assert x[0][COL["log_lines_before"]] == 0 and x[6][COL["log_lines_after"]] == 0
+    assert x[0][COL["log_lines_after"]] == pytest.approx(np.log1p(5))  # blank lines are not counted
+    assert x[4][COL["log_chars_before"]] == pytest.approx(np.log1p(len("News") + len("Weather") + len("Sport")))
+    assert x[5][COL["log_chars_after"]] == pytest.approx(np.log1p(len("Share")))
+    assert x[4][COL["log_chars"]] == pytest.approx(np.log1p(len(PROSE)))
+    assert [x[k][COL["log_short_run"]] for k in (0, 2, 4, 6)] == pytest.approx([np.log1p(3)] * 2 + [0, np.log1p(1)])
 
 
 def test_topic_feature_reads_which_lines_speak_of_the_article() -> None:
@@ -123,6 +134,15 @@ def test_loss_guard_keeps_the_cascade_core_prose_the_model_doubts() -> None:
     assert _page(z, words, cascade) == ((0, 4), True)
 
 
+def test_loss_guard_keeps_the_cascade_core_when_the_model_reads_no_article_line() -> None:
+    # every line below 0: the decoding finds no article, the cascade's core prose is kept with a doubt
+    z = [-3.0, -2.0, -2.0, -3.0]
+    words = [2, 30, 30, 2]
+    cascade = [False, True, True, False]
+    assert _page(z, words) == (None, False)
+    assert _page(z, words, cascade) == ((1, 2), True)
+
+
 def test_viterbi_decoding_finds_two_article_regions_and_the_furniture_between() -> None:
     # article, a long menu block, article again: one run (switch < 0) ends at the menu; the Viterbi
     # decoding keeps both regions and makes the menu inner furniture
@@ -150,7 +170,7 @@ def test_apply_model_flags_inner_lines_with_the_features_that_decided() -> None:
     data["mean"][COL["prose"]] = 0.5
     data["intercept"] = 0.0
     data["decoding"] = {"inner": -1.0}
-    out = decode.apply_model(layout, PAGE, blocks.stoplist("en"), parse_model(data))
+    out = decode.apply_model(layout, PAGE, build_line_table(PAGE), blocks.stoplist("en"), parse_model(data))
     assert out.core == (4, 5)
     assert [ln.region for ln in out.lines] == ["lead"] * 4 + ["core"] * 2 + ["trail"] * 2
     assert str(out.lines[0].evidence[-1]) == "line model p(article) 0.12 (prose -2.0)"

@@ -54,11 +54,12 @@ class BlockClassifier:
     def _classify(self, text: str, lang: str, table: list[LineRow] | None = None) -> Layout:
         stops = stoplist(body_language(text, lang)) if self.use_stopwords else None
         rows: list[Row] = []
-        for i, (s, e, line, folded, norm) in enumerate(table if table is not None else build_line_table(text)):
+        table = table if table is not None else build_line_table(text)
+        for i, (s, e, line, folded, norm, words) in enumerate(table):
             if not folded:
                 rows.append(Row(i, s, e, 0, 0.0, "blank", (), 0, ""))
                 continue
-            v = self.scorer.verdict(line, stops, folded)
+            v = self.scorer.verdict(line, stops, folded, words)
             rows.append(Row(i, s, e, v.words, v.score, v.kind, v.evidence, v.dated, norm))
         merge_wrapped(rows, text, stops, self.scorer)
         mark_repeats(rows)
@@ -73,7 +74,7 @@ class BlockClassifier:
         layout = Layout(tuple(lines), core, len(text))
         if self.model is None:
             return layout
-        return apply_model(layout, text, stops, self.model)
+        return apply_model(layout, text, table, stops, self.model)
 
 
 _SHARED: dict[tuple[Any, ...], BlockClassifier] = {}

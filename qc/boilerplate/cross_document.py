@@ -87,7 +87,7 @@ class CrossDocument(CorpusRule):
         src = source_key(doc)
         rows: dict[str, list] = {k: [] for k in _SCHEMA}
         n_text = len(doc.text)
-        for (start, end, _line, _folded, key), ln in zip(line_table(doc), lines, strict=True):
+        for (start, end, _line, _folded, key, _words), ln in zip(line_table(doc), lines, strict=True):
             if not (o.min_chars <= len(key) <= o.max_chars):
                 continue
             h = int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")

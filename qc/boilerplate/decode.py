@@ -25,7 +25,7 @@ import numpy as np
 from qc.boilerplate.core import max_run
 from qc.boilerplate.evidence import Evidence, EvidenceKind
 from qc.boilerplate.features import FEATURE_NAMES, line_features
-from qc.boilerplate.lines import Layout, region_of
+from qc.boilerplate.lines import Layout, LineRow, region_of
 from qc.boilerplate.model import LineModel
 
 DEFAULTS = {"bias": 0.0, "clip": 4.0, "inner": -2.0, "max_loss": 0.35, "switch": -1.0}
@@ -88,7 +88,7 @@ def decode_states(log_odds: np.ndarray, words: Sequence[int], blank: Sequence[bo
     if not total or lost <= params.get("max_loss", DEFAULTS["max_loss"]) * total:
         return article, False
     chosen = [k for k in range(n) if article[k]]
-    lo, hi = min(trusted[0], *chosen[:1]), max(trusted[-1], *chosen[-1:])
+    lo, hi = min([trusted[0], *chosen[:1]]), max([trusted[-1], *chosen[-1:]])
     first, last = (chosen[0], chosen[-1]) if chosen else (hi + 1, lo - 1)
     for k in range(lo, hi + 1):
         if not blank[k] and (k < first or k > last):
@@ -123,10 +123,11 @@ def _why(model: LineModel, row: np.ndarray, limit: int = 2) -> str:
     return ", ".join(f"{FEATURE_NAMES[i]} {-contrib[i]:+.1f}" for i in order) or "no single feature"
 
 
-def apply_model(layout: Layout, text: str, stops: frozenset[str] | None, model: LineModel) -> Layout:
+def apply_model(layout: Layout, text: str, table: list[LineRow], stops: frozenset[str] | None,
+                model: LineModel) -> Layout:
     """The cascade's layout re-decided by the line model: regions from ``decode_states``; inside the core, the
     lines decoded as furniture are the inner furniture, and cascade furniture decoded as article is kept."""
-    x = line_features(layout, text, stops)
+    x = line_features(layout, text, table, stops)
     z = model.log_odds(x)
     blank = [ln.kind == "blank" for ln in layout.lines]
     z[np.asarray(blank, dtype=bool)] = np.nan

@@ -3,7 +3,8 @@
 The rules' signals become numbers: the cascade's own verdict for the line (score, kind, evidence
 category, whether its maximum-sum core holds the line), the line's shape (length, sentence punctuation,
 stopword density in the page language, shares of capitalised, numeric and link-like tokens), its position
-in the page, its repetition inside the page, its topic (the share of its content words found in the page's
+in the page (relative, and from both ends in lines and in characters), the run of short lines it sits in, its
+repetition inside the page, its topic (the share of its content words found in the page's
 long prose lines: a headline or an article's list speaks of the article, a menu or a teaser of other things),
 and the same shape features (cascade score and topic included) of its neighbours and of a window around it (an
 article line sits among article lines; a menu item among menu items).
@@ -25,8 +26,7 @@ import re
 import numpy as np
 
 from qc.boilerplate.evidence import EvidenceKind, has_kind
-from qc.boilerplate.lines import Layout, Line
-from qc.text import WORD_RE
+from qc.boilerplate.lines import Layout, Line, LineRow
 
 # Evidence category of the cascade: one feature per evidence kind the cascade gives (the names are the model
 # file's column names).
@@ -70,8 +70,10 @@ WINDOW = 5  # lines each side for the window means
 WIDE_WINDOW = 15  # lines each side for the wide window (is this line inside a long prose stretch?)
 LONG_PROSE_WORDS = 20  # a prose line this long anchors an article (distance to the nearest one)
 PAGE_NAMES = ("page_log_lines", "page_prose_share", "page_core_share")
+SHORT_RUN_WORDS = 4  # a line this short is a menu item or a label: the run of them a line sits in
 CONTEXT_NAMES = ("prose_words_before", "prose_words_after", "log_dist_long_prose", "wide_prose", "wide_log_words",
-                 "log_words_vs_max")
+                 "log_words_vs_max", "log_lines_before", "log_lines_after", "log_chars_before", "log_chars_after",
+                 "log_chars", "log_short_run")
 FEATURE_NAMES: tuple[str, ...] = (
     *LINE_NAMES,
     *CONTEXT_NAMES,
@@ -87,11 +89,12 @@ _LINKISH_RE = re.compile(r"[|»›>/•·#@]")
 _PUNCT_RE = re.compile(r"[^\w\s]")
 
 
-def _shape(line: Line, tokens: list[str], low: list[str], stripped: str, stops: frozenset[str] | None) -> list[float]:
-    n = len(tokens)
-    stop = (sum(t in stops for t in low) / n) if stops and n else 0.0
-    cap = sum(t[0].isupper() for t in tokens) / n if n else 0.0
-    num = sum(any(c.isdigit() for c in t) for t in tokens) / n if n else 0.0
+def _shape(line: Line, low: list[str], stripped: str, stops: frozenset[str] | None) -> list[float]:
+    n = len(low)
+    stop = (sum(map(stops.__contains__, low)) / n) if stops and n else 0.0
+    spaced = stripped.split()  # capitalised words are read on the line's own spelling, split at spaces
+    cap = sum(w[:1].isupper() for w in spaced) / len(spaced) if spaced else 0.0
+    num = sum(any(c.isdigit() for c in t) for t in low) / n if n else 0.0
     return [
         math.log1p(line.words), float(line.kind == "prose"), float(line.kind == "furniture"),
         float(line.kind == "short"), float(bool(_SENT_END_RE.search(stripped))), stop, cap, num,
@@ -121,8 +124,23 @@ def topic_overlap(contents: list[frozenset[str]], anchors: list[bool]) -> list[f
     return out
 
 
-def line_features(layout: Layout, text: str, stops: frozenset[str] | None) -> np.ndarray:
-    """The feature matrix of a page, one row per line of ``layout`` (columns: ``FEATURE_NAMES``)."""
+def _runs(flags: list[bool]) -> list[int]:
+    """For each position, the length of the run of set flags it lies in (0 where the flag is unset)."""
+    out = [0] * len(flags)
+    j = 0
+    while j < len(flags):
+        e = j
+        while e + 1 < len(flags) and flags[e + 1] == flags[j]:
+            e += 1
+        if flags[j]:
+            out[j:e + 1] = [e - j + 1] * (e - j + 1)
+        j = e + 1
+    return out
+
+
+def line_features(layout: Layout, text: str, table: list[LineRow], stops: frozenset[str] | None) -> np.ndarray:
+    """The feature matrix of a page, one row per line of ``layout`` (columns: ``FEATURE_NAMES``); ``table`` is
+    the page's line table (``qc.boilerplate.lines.line_table``), whose folded words the cascade read too."""
     lines = layout.lines
     n_lines = len(lines)
     out = np.zeros((n_lines, len(FEATURE_NAMES)), dtype=np.float64)
@@ -135,14 +153,12 @@ def line_features(layout: Layout, text: str, stops: frozenset[str] | None) -> np
     raws = {k: text[lines[k].start:lines[k].end] for k in nonblank}
     counts: dict[str, int] = {}
     for k in nonblank:
-        key = " ".join(raws[k].lower().split())
-        counts[key] = counts.get(key, 0) + 1
+        counts[table[k][3]] = counts.get(table[k][3], 0) + 1  # the folded line
     shape = np.zeros((m, len(SHAPE_NAMES)))
-    toks = {k: WORD_RE.findall(raws[k]) for k in nonblank}
     contents = []
     for j, k in enumerate(nonblank):
-        low = [t.lower() for t in toks[k]]
-        shape[j] = _shape(lines[k], toks[k], low, raws[k].strip(), stops)
+        low = table[k][5]
+        shape[j] = _shape(lines[k], low, raws[k].strip(), stops)
         contents.append(_content(low, stops))
     topic_col = SHAPE_NAMES.index("topic")
     shape[:, topic_col] = topic_overlap(contents, [lines[k].kind == "prose" and lines[k].words >= LONG_PROSE_WORDS
@@ -181,11 +197,16 @@ def line_features(layout: Layout, text: str, stops: frozenset[str] | None) -> np
         hi_d = anchors[last + 1] - j if last + 1 < len(anchors) else m
         dist_long[j] = min(lo_d, hi_d)
     max_words = max(lines[k].words for k in nonblank) or 1
+    # position from both ends in non-blank lines and in their characters; the run of short lines a line is in
+    line_chars = np.asarray([len(raws[k]) for k in nonblank], dtype=np.float64)
+    chars_before = np.concatenate([[0.0], np.cumsum(line_chars)[:-1]])
+    chars_after = float(line_chars.sum()) - chars_before - line_chars
+    short_run = _runs([lines[k].words <= SHORT_RUN_WORDS for k in nonblank])
     for j, k in enumerate(nonblank):
         ln = lines[k]
         raw = raws[k]
         stripped = raw.strip()
-        n = len(toks[k]) or 1
+        n = len(table[k][5]) or 1
         chars = len(stripped) or 1
         if core is None:
             dist, before, after = m, 0.0, 0.0
@@ -200,7 +221,7 @@ def line_features(layout: Layout, text: str, stops: frozenset[str] | None) -> np
             len(_LINKISH_RE.findall(stripped)) / n, min(chars / n, 30.0) / 10.0,
             len(_PUNCT_RE.findall(stripped)) / chars, sum(c.isupper() for c in stripped) / chars,
             float(stripped[:1].islower()), float(stripped.endswith((",", ";"))), float("|" in stripped),
-            math.log(counts[" ".join(raw.lower().split())]), j / max(1, m - 1), ln.start / max(1, layout.text_len),
+            math.log(counts[table[k][3]]), j / max(1, m - 1), ln.start / max(1, layout.text_len),
             math.log1p(dist), before, after,
             *(float(has_kind(ln.evidence, kind)) for _, kind in EVIDENCE_FEATURES),
         ]
@@ -209,7 +230,9 @@ def line_features(layout: Layout, text: str, stops: frozenset[str] | None) -> np
         wide = (csum[hi] - csum[lo]) / (hi - lo)
         out[k, n_line:n_line + len(CONTEXT_NAMES)] = (
             before_w[j] / all_prose, (all_prose - before_w[j] - prose_w[j]) / all_prose, math.log1p(dist_long[j]),
-            wide[1], wide[0], math.log((ln.words + 1) / (max_words + 1)),
+            wide[1], wide[0], math.log((ln.words + 1) / (max_words + 1)), math.log1p(j), math.log1p(m - 1 - j),
+            math.log1p(chars_before[j]), math.log1p(chars_after[j]), math.log1p(line_chars[j]),
+            math.log1p(short_run[j]),
         )
         col = n_line + len(CONTEXT_NAMES)
         for off in NEIGHBOUR_OFFSETS:

@@ -15,7 +15,8 @@ measured on the development pages.
 The learned line model (``model = "models/boilerplate-lines.json"``, off by default: set it on all five
 rules of the family) re-decides the cascade's regions: gradient-boosted trees over per-line features
 (``qc/boilerplate/features.py``: the cascade's score, kind, evidence categories and core; length, sentence
-punctuation, stopword density, capitalised / numeric / link-like shares, position, in-page repetition,
+punctuation, stopword density, capitalised / numeric / link-like shares, position (also from both ends, in
+lines and characters), the run of short lines, in-page repetition,
 topic overlap with the page's long prose, neighbours' and window features), then the maximum-sum run of line
 log-odds or a Viterbi decoding allowing several article regions (``qc/boilerplate/decode.py``; the file's
 ``decoding`` table says which); a page where that would drop more than ``max_loss`` of the prose the model

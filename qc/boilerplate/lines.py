@@ -8,7 +8,7 @@ from typing import Literal
 
 from qc.boilerplate.evidence import Evidence
 from qc.model import Document
-from qc.text import iter_lines
+from qc.text import WORD_RE, iter_lines
 
 # Typographic quotes straightened (chained str.replace: str.translate with a dict looks every character up
 # in Python and was the classifier's largest single cost).
@@ -37,12 +37,14 @@ def normalise(line: str) -> str:
 
 
 LineKind = Literal["blank", "prose", "short", "furniture"]
-LineRow = tuple[int, int, str, str, str]  # (start, end, line, folded, normalised); "" folds for blank lines
+# (start, end, line, folded, normalised, words of the folded line); "" folds and no words for blank lines
+LineRow = tuple[int, int, str, str, str, list[str]]
 
 
 def line_table(doc: Document) -> list[LineRow]:
-    """Every line of the document with its folded and normalised forms, computed once per document (kept
-    in ``doc.memo``) for the classifier, ``repeated-block`` and ``cross-document``."""
+    """Every line of the document with its folded and normalised forms and its folded words, computed once
+    per document (kept in ``doc.memo``) for the classifier, its line model, ``repeated-block`` and
+    ``cross-document``."""
     key = ("boilerplate-lines",)
     table = doc.memo.get(key)
     if table is None:
@@ -55,9 +57,9 @@ def build_line_table(text: str) -> list[LineRow]:
     for s, e, line in iter_lines(text):
         if line.strip():
             folded = fold(line)
-            out.append((s, e, line, folded, folded.strip(EDGE_PUNCT)))
+            out.append((s, e, line, folded, folded.strip(EDGE_PUNCT), WORD_RE.findall(folded)))
         else:
-            out.append((s, e, line, "", ""))
+            out.append((s, e, line, "", "", []))
     return out
 
 

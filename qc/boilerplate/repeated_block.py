@@ -60,26 +60,27 @@ class RepeatedBlock(Rule):
         table = line_table(doc)
         keep = self._core_copies(doc, table) if o.keep_core_copy else set()
         seen: dict[str, int] = {}
-        recent: list[tuple[int, list[str]]] = []  # (line number, words) of the last non-blank lines
-        for number, (start, end, line, folded, key) in enumerate(table):
+        # (line number, words, set of the words) of the last non-blank lines: each set built once, not per pair
+        recent: list[tuple[int, list[str], set[str]]] = []
+        for number, (start, end, line, folded, key, folded_words) in enumerate(table):
             if not folded:
                 continue
-            words = _words(line)
+            # an ASCII line's folded words are its words lowered (straightening and folding change nothing)
+            words = folded_words if line.isascii() else _words(line)
             if len(words) >= o.min_words:
                 if number in keep:
                     seen[key] = number  # the copy the reader keeps: later copies repeat this one
                 elif key in seen:
                     yield self.finding(doc, start, line_span(text, start, end)[1],
                                        f"repeated block: same text as line {seen[key] + 1}", fix="")
-                    recent.append((number, words))
+                    recent.append((number, words, set(words)))
                     continue
                 seen[key] = number
                 need = max(o.min_run, o.min_overlap * len(words))
-                for other_no, other in recent[-o.window:]:
+                for other_no, other, bag in recent[-o.window:]:
                     if len(words) > len(other) + 2:
                         continue
                     # every word of a shared run is a word of the other line: too few such words, no run
-                    bag = set(other)
                     if sum(map(bag.__contains__, words)) < need or not _shares_run(other, words, math.ceil(need)):
                         continue
                     run = _longest_run(other, words)  # >= need: a shared run of ceil(need) words exists
@@ -87,7 +88,7 @@ class RepeatedBlock(Rule):
                                        f"repeated block: {run} of its {len(words)} words repeat line "
                                        f"{other_no + 1}", fix="")
                     break
-            recent.append((number, words))
+            recent.append((number, words, set(words)))
             del recent[:-o.window]
 
 
@@ -125,8 +126,16 @@ def _words(line: str) -> list[str]:
 def _shares_run(a: list[str], b: list[str], size: int) -> bool:
     """Whether ``a`` and ``b`` share a run of ``size`` words: a cheap exact test before ``_longest_run`` (the
     prose paragraphs of a news page share most of their common words, rarely a 5-word run)."""
-    grams = {tuple(a[i:i + size]) for i in range(len(a) - size + 1)}
-    return any(tuple(b[i:i + size]) in grams for i in range(len(b) - size + 1))
+    if size <= 0:
+        return True
+    starts: dict[str, list[int]] = {}  # where each word of ``a`` may start a run (no tuple of every n-gram)
+    for p in range(len(a) - size + 1):
+        starts.setdefault(a[p], []).append(p)
+    for i in range(len(b) - size + 1):
+        for p in starts.get(b[i], ()):
+            if (size == 1 or a[p + 1] == b[i + 1]) and a[p:p + size] == b[i:i + size]:
+                return True
+    return False
 
 
 def _longest_run(a: list[str], b: list[str]) -> int:
