@@ -31,7 +31,7 @@ from qc.gate import render
 from qc.near_duplicate import index as nd_index
 from qc.pack import Pack, PackError, load_pack
 from qc.readers import DEFAULT_MAX_BYTES, InputError, ReadOptions, as_input, input_exists, input_name, is_url
-from qc.registry import BY_ID, RULES
+from qc.registry import RULE_TABLE, all_rules, rule_class
 from qc.remote_out import OutputError, resolve, staged
 from qc.runner import AuditConfig, AuditResult, run_audit
 from qc.writers import pretty_json
@@ -294,7 +294,7 @@ def _cmd_index(args: argparse.Namespace, pack: Pack, err: Console) -> int:
     rows = result.rows.get(NEAR_DUPLICATE, _EMPTY_ROWS)
     if args.index_command == "build":
         setting = pack.settings[NEAR_DUPLICATE]  # the one rule whose settings the index records
-        rule = BY_ID[NEAR_DUPLICATE](options=setting.options, severity=setting.severity)
+        rule = rule_class(NEAR_DUPLICATE)(options=setting.options, severity=setting.severity)
         info = nd_index.build(args.index_dir, rows, result.ids, nd_index.settings_of(rule))
     else:
         info = nd_index.add(args.index_dir, rows, result.ids)
@@ -367,7 +367,7 @@ def _print_summary(result: AuditResult, console: Console, where: str | None = No
 
 def _cmd_rules(pack: Pack) -> int:
     print(f"{'RULE':38} {'SEL':3} {'SEVERITY':7} {'FIX':3}  SUMMARY")
-    for cls in RULES:
+    for cls in all_rules():
         on = "on " if cls.id in pack.selected else "off"
         setting = pack.settings[cls.id]
         fix = "fix" if setting.fix else "   "
@@ -376,9 +376,9 @@ def _cmd_rules(pack: Pack) -> int:
 
 
 def _cmd_explain(rule_id: str, pack: Pack) -> int:
-    cls = BY_ID.get(rule_id)
-    if cls is None:
+    if rule_id not in RULE_TABLE:
         raise UsageError(f"unknown rule {rule_id!r} (see `qc rules`)")
+    cls = rule_class(rule_id)
     doc = inspect.getdoc(sys.modules[cls.__module__]) or cls.summary
     setting = pack.settings[cls.id]
     print(doc)

@@ -2,6 +2,9 @@
 
 Selection follows ruff: a selector is a family (``encoding``), a rule id (``encoding/mojibake``) or
 ``ALL``; ``--select`` replaces the pack's ``select``, ``--ignore`` adds to its ``ignore``.
+
+Loading a pack imports no rule: options are checked against the generated ``qc/rule_schema.py``, and a
+rule's module is imported when its options or class are first needed (building the selected rules).
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,8 +20,9 @@ from typing import Any
 from qc.engine import DEFAULT_DOCUMENT_SECONDS
 from qc.lexicon import builtin_rules_dir
 from qc.model import FAMILIES, Severity
-from qc.registry import BY_ID, RULES
-from qc.rule import CorpusRule, Resources, Rule, RuleConfigError
+from qc.registry import RULE_IDS, rule_class
+from qc.rule import Resources, Rule, RuleConfigError, check_options
+from qc.rule_schema import RULE_SCHEMA
 
 
 class PackError(ValueError):
@@ -48,11 +52,11 @@ class Selector:
         rules: set[str] = set()
         for sel in kept:
             if sel == "ALL":
-                rules.update(BY_ID)
-            elif sel in BY_ID:
+                rules.update(RULE_IDS)
+            elif sel in RULE_SCHEMA:
                 rules.add(sel)
-            elif sel.rstrip("/") in FAMILIES or any(r.id.startswith(sel.rstrip("/") + "/") for r in RULES):
-                rules.update(r.id for r in RULES if r.id.startswith(sel.rstrip("/") + "/"))
+            elif sel.rstrip("/") in FAMILIES or any(r.startswith(sel.rstrip("/") + "/") for r in RULE_IDS):
+                rules.update(r for r in RULE_IDS if r.startswith(sel.rstrip("/") + "/"))
             else:
                 raise PackError(f"{where}: unknown rule or family {sel!r} (see `qc rules`)")
         return cls(kept, frozenset(rules))
@@ -96,11 +100,44 @@ class VerdictPolicy:
     warn_at: Severity = Severity.WARNING
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RuleSetting:
+    """A rule's severity, fix switch and options in a pack. ``values`` is the pack's option table, checked
+    against the schema; ``options`` (the rule's ``Options`` dataclass) is built on first use, which
+    imports the rule's module: loading a pack imports no rule."""
+
+    rule_id: str
     severity: Severity
     fix: bool
-    options: Any
+    values: tuple[tuple[str, Any], ...] = ()  # (option, value) as given (lists as tuples), table order
+    _options: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def options(self) -> Any:
+        if self._options is None:
+            options = rule_class(self.rule_id).options_from(dict(self.values))
+            object.__setattr__(self, "_options", options)
+        return self._options
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled without the built options (a worker unpickling the pack imports no rule for it)."""
+        return (RuleSetting, (self.rule_id, self.severity, self.fix, self.values))
+
+
+class _LazyOptions(Mapping[str, Any]):
+    """rule id -> options, built on lookup (``Resources.options_of``): no rule imported for the others."""
+
+    def __init__(self, settings: Mapping[str, RuleSetting]):
+        self._settings = settings
+
+    def __getitem__(self, rule_id: str) -> Any:
+        return self._settings[rule_id].options
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._settings)
+
+    def __len__(self) -> int:
+        return len(self._settings)
 
 
 @dataclass(frozen=True)
@@ -130,16 +167,16 @@ class Pack:
         collection (measured: ~20 % of per-document time with the default pack). The collector is off
         while they load (unpickling millions of small objects triggers it over and over: ~10 % of the
         build's CPU time), then one full collection runs before the freeze."""
-        resources = Resources(self.search_path, {rid: s.options for rid, s in self.settings.items()})
+        resources = Resources(self.search_path, _LazyOptions(self.settings))
         out = []
         was_enabled = gc.isenabled()
         gc.disable()
         try:
             for rid in self.selected:
-                if corpus_only and not issubclass(BY_ID[rid], CorpusRule):
-                    continue
+                if corpus_only and not RULE_SCHEMA[rid]["corpus"]:
+                    continue  # not even imported
                 s = self.settings[rid]
-                out.append(BY_ID[rid](options=s.options, severity=s.severity, resources=resources))
+                out.append(rule_class(rid)(options=s.options, severity=s.severity, resources=resources))
         finally:
             if was_enabled:
                 gc.enable()
@@ -151,7 +188,9 @@ class Pack:
         """The same pack with some options of one rule changed (command-line overrides)."""
         setting = self.settings[rule_id]
         settings = dict(self.settings)
-        settings[rule_id] = dataclasses.replace(setting, options=dataclasses.replace(setting.options, **changes))
+        options = dataclasses.replace(setting.options, **changes)
+        values = tuple({**dict(setting.values), **changes}.items())
+        settings[rule_id] = RuleSetting(rule_id, setting.severity, setting.fix, values, options)
         return dataclasses.replace(self, settings=settings)
 
     def fix_enabled(self, rule_id: str) -> bool:
@@ -215,23 +254,23 @@ def load_pack(
     rule_tables = data.get("rules", {})
     settings: dict[str, RuleSetting] = {}
     for rid in rule_tables:
-        if rid not in BY_ID:
+        if rid not in RULE_SCHEMA:
             raise PackError(f"{path}: [rules.\"{rid}\"] names no rule (see `qc rules`)")
-    for cls in RULES:
-        table = dict(rule_tables.get(cls.id, {}))
+    for rid, schema in RULE_SCHEMA.items():
+        table = dict(rule_tables.get(rid, {}))
         if table.pop("enabled", True) is False:
-            chosen.discard(cls.id)
-        severity = _severity(table.pop("severity", cls.severity), f"rules.{cls.id}")
-        fix = bool(table.pop("fix", cls.fixes and cls.fix_by_default))
+            chosen.discard(rid)
+        severity = _severity(table.pop("severity", schema["severity"]), f"rules.{rid}")
+        fix = bool(table.pop("fix", schema["fixes"] and schema["fix_by_default"]))
         try:
-            options = cls.options_from(table)
+            values = check_options(rid, schema["options"], table)
         except RuleConfigError as exc:
             raise PackError(f"{path}: {exc}") from None
-        settings[cls.id] = RuleSetting(severity, fix and cls.fixes, options)
+        settings[rid] = RuleSetting(rid, severity, fix and schema["fixes"], tuple(values.items()))
     return Pack(
         path=path.resolve(),
         name=meta.get("name", path.stem),
-        selected=tuple(r.id for r in RULES if r.id in chosen),
+        selected=tuple(rid for rid in RULE_IDS if rid in chosen),
         settings=settings,
         gate=_policy(GatePolicy, data.get("gate", {}), "gate"),
         clean=_policy(CleanPolicy, data.get("clean", {}), "clean"),

@@ -39,7 +39,7 @@ class Resources:
 
         self._lexicon = lexicon
         self.search_path = search_path
-        self._rule_options = dict(rule_options or {})
+        self._rule_options = rule_options if rule_options is not None else {}  # the pack's: built lazily
 
     def options_of(self, rule_id: str) -> Any | None:
         """The options the pack gives rule ``rule_id`` (selected or not), for a service several rules
@@ -117,26 +117,59 @@ class Rule:
 
     @classmethod
     def options_from(cls, values: Mapping[str, Any]) -> Any:
-        """Build the options dataclass from a pack table; unknown keys or wrong types are an error."""
-        fields = {f.name: f for f in dataclasses.fields(cls.Options)}
-        unknown = sorted(set(values) - set(fields))
-        if unknown:
-            raise RuleConfigError(f"{cls.id}: unknown option(s) {', '.join(unknown)}; known: "
-                                  f"{', '.join(sorted(fields)) or 'none'}")
-        defaults = cls.Options()
-        for key, value in values.items():
-            expected = getattr(defaults, key)
-            if isinstance(expected, bool) != isinstance(value, bool) or (
-                expected is not None
-                and not isinstance(expected, bool)
-                and not isinstance(value, type(expected))
-                and not (isinstance(expected, float) and isinstance(value, int))
-                and not (isinstance(expected, tuple) and isinstance(value, list))
-            ):
-                raise RuleConfigError(f"{cls.id}: option {key} expects {type(expected).__name__}, "
-                                      f"got {type(value).__name__}")
-        coerced = {k: (tuple(v) if isinstance(v, list) else v) for k, v in values.items()}
-        return cls.Options(**coerced)
+        """Build the options dataclass from a pack table; unknown keys or wrong types are an error (the
+        pack checked the same table against ``qc/rule_schema.py``; this checks it against the class)."""
+        return cls.Options(**check_options(cls.id, rule_schema(cls)["options"], values))
+
+
+OPTION_TYPES: dict[str, type | None] = {"bool": bool, "int": int, "float": float, "str": str, "tuple": tuple,
+                                        "NoneType": None}
+
+
+def rule_schema(cls: type[Rule]) -> dict[str, Any]:
+    """What the pack validates of a rule, as plain literals (one entry of ``qc/rule_schema.py``):
+    family, default severity and fix, whether it is a corpus rule, and its options as
+    name -> (type name, default) in field order."""
+    defaults = cls.Options()
+    options: dict[str, tuple[str, Any]] = {}
+    for f in dataclasses.fields(cls.Options):
+        value = getattr(defaults, f.name)
+        kind = type(value).__name__
+        if OPTION_TYPES.get(kind, object) is not type(value) and value is not None:
+            raise TypeError(f"{cls.id}: option {f.name} has a default of type {kind}; the schema holds "
+                            f"{', '.join(OPTION_TYPES)}")
+        options[f.name] = (kind, value)
+    return {
+        "family": cls.id.split("/", 1)[0],
+        "severity": str(cls.severity),
+        "fixes": cls.fixes,
+        "fix_by_default": cls.fix_by_default,
+        "corpus": issubclass(cls, CorpusRule),
+        "options": options,
+    }
+
+
+def check_options(rule_id: str, options: Mapping[str, tuple[str, Any]], values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` (a pack table without severity/fix/enabled) checked against a rule's option schema
+    (name -> (type name, default)), lists turned into tuples; unknown keys or wrong types are a
+    ``RuleConfigError``. Shared by the pack (from ``qc/rule_schema.py``, no rule imported) and the rule
+    class (from its ``Options``), so both give the same message."""
+    unknown = sorted(set(values) - set(options))
+    if unknown:
+        raise RuleConfigError(f"{rule_id}: unknown option(s) {', '.join(unknown)}; known: "
+                              f"{', '.join(sorted(options)) or 'none'}")
+    for key, value in values.items():
+        kind = options[key][0]
+        expected = OPTION_TYPES[kind]
+        if (expected is bool) != isinstance(value, bool) or (
+            expected is not None
+            and expected is not bool
+            and not isinstance(value, expected)
+            and not (expected is float and isinstance(value, int))
+            and not (expected is tuple and isinstance(value, list))
+        ):
+            raise RuleConfigError(f"{rule_id}: option {key} expects {kind}, got {type(value).__name__}")
+    return {k: (tuple(v) if isinstance(v, list) else v) for k, v in values.items()}
 
 
 @dataclass(slots=True)
