@@ -12,7 +12,7 @@ import qc.mt_artifact.calque as calque
 from qc.mt_artifact import _common
 from qc.mt_artifact._common import LazyMapping
 from qc.pack import load_pack
-from qc.untranslated import foreign_language
+from qc.untranslated import langdetect_profiles
 
 
 def test_lazy_mapping_loads_once_on_first_lookup() -> None:
@@ -46,11 +46,11 @@ def test_pack_build_leaves_indexes_and_langdetect_unloaded(tmp_path: Path, monke
     load_pack(select=["mt-artifact", "untranslated"]).build()  # fills it
     _common.word_zipf.cache_clear()
     _common.source_index.cache_clear()
-    foreign_language._langdetect_factory.cache_clear()
+    langdetect_profiles.profiles.cache_clear()
     load_pack(select=["mt-artifact", "untranslated"]).build()
     assert _common.word_zipf("en")._data is None  # type: ignore[attr-defined]
     assert _common.word_zipf("ru")._data is None  # type: ignore[attr-defined]
-    assert foreign_language._langdetect_factory.cache_info().currsize == 0
+    assert langdetect_profiles.profiles.cache_info().currsize == 0
     assert _common.word_zipf("en").get("the", 0.0) > 7  # and a lookup still reads the real index
 
 

@@ -58,32 +58,8 @@ from qc.untranslated._common import (
     tokens,
     trim_span,
 )
+from qc.untranslated.langdetect_profiles import langdetect_probs
 from qc.untranslated.ui_lexicon import UiLexicon
-
-
-@functools.lru_cache(maxsize=1)
-def _langdetect_factory():  # type: ignore[no-untyped-def]
-    from langdetect import DetectorFactory
-    from langdetect.detector_factory import init_factory
-
-    DetectorFactory.seed = 0  # langdetect samples n-grams at random; a fixed seed makes it deterministic
-    init_factory()
-    from langdetect import detector_factory
-
-    return detector_factory._factory
-
-
-def langdetect_probs(text: str) -> dict[str, float]:
-    """langdetect's language probabilities for ``text`` (seeded: the same answer on every run)."""
-    from langdetect.lang_detect_exception import LangDetectException
-
-    factory = _langdetect_factory()
-    try:
-        det = factory.create()
-        det.append(text)
-        return {p.lang.split("-")[0]: p.prob for p in det.get_probabilities()}
-    except LangDetectException:
-        return {}
 
 
 @functools.lru_cache(maxsize=1)
