@@ -165,3 +165,18 @@ def test_batch_memo_is_filled_and_reused() -> None:
     assert np.shares_memory(memos[0][("token_hashes", False)][1], cached[0])
     assert th[offsets[2]:offsets[3]].tolist() == [token_hash("said"), token_hash("ana")]
     assert memos[2][("token_hashes", False)][0] is texts[2]
+
+
+def test_a_long_document_does_not_leave_its_powers_behind() -> None:
+    """Powers beyond one joined pass are built for the long text and dropped (a worker that met one
+    huge document would otherwise hold 16 bytes per byte of it for the rest of the run)."""
+    from qc.near_duplicate import shingle
+
+    sh = Shingler(5)
+    long_text = " ".join(["mayor", "Zürich", "rain"] * (shingle._JOIN_BYTES // 8))
+    th = sh.token_hashes(long_text)
+    assert sh._powers.p.shape[0] <= shingle._JOIN_BYTES + 2
+    toks = sh.tokens(long_text)
+    assert th.size == len(toks) > shingle._JOIN_BYTES // 8
+    assert th[-3:].tolist() == [token_hash(t) for t in toks[-3:]]
+    assert th[:3].tolist() == [token_hash(t) for t in toks[:3]]

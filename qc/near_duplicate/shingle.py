@@ -105,22 +105,27 @@ def token_hash(token: str) -> int:
 
 
 class _Powers:
-    """Powers of P and its inverse mod 2^64, grown on demand (read-only after growth)."""
+    """Powers of P and its inverse mod 2^64, grown on demand (read-only after growth). Kept only up to
+    one joined pass (``_JOIN_BYTES``): a longer document's are built for it and dropped, so one huge
+    document does not leave tens of MB behind in every worker."""
 
     def __init__(self) -> None:
         self.p = np.ones(1, dtype=_U64)
         self.q = np.ones(1, dtype=_U64)
 
     def upto(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        if self.p.shape[0] < n:
-            size = max(n, 2 * self.p.shape[0], 1 << 14)
-            p, q = np.empty(size, dtype=_U64), np.empty(size, dtype=_U64)
-            p[0] = q[0] = 1
-            with np.errstate(over="ignore"):
-                np.cumprod(np.full(size - 1, _P, dtype=_U64), out=p[1:])
-                np.cumprod(np.full(size - 1, _Q, dtype=_U64), out=q[1:])
+        if self.p.shape[0] >= n:
+            return self.p, self.q
+        keep = _JOIN_BYTES + 2
+        size = max(n, min(2 * self.p.shape[0], keep), 1 << 14)
+        p, q = np.empty(size, dtype=_U64), np.empty(size, dtype=_U64)
+        p[0] = q[0] = 1
+        with np.errstate(over="ignore"):
+            np.cumprod(np.full(size - 1, _P, dtype=_U64), out=p[1:])
+            np.cumprod(np.full(size - 1, _Q, dtype=_U64), out=q[1:])
+        if size <= keep:
             self.p, self.q = p, q
-        return self.p, self.q
+        return p, q
 
 
 def _fmix64_np(h: np.ndarray) -> np.ndarray:
@@ -137,9 +142,9 @@ def token_hashes(buf: bytes, powers: _Powers) -> np.ndarray:
     return joined_token_hashes([buf], powers)[0]
 
 
-# Bytes of token text hashed in one vectorised pass (its uint64 temporaries are 8x this): a batch of
-# 3 KB news documents is one pass; a longer document is a pass of its own.
-_JOIN_BYTES = 1 << 20
+# Bytes of token text hashed in one vectorised pass (its uint64 temporaries, and the powers kept, are
+# 8x this): ~80 3 KB news documents a pass; a longer document is a pass of its own.
+_JOIN_BYTES = 1 << 18
 
 
 def joined_token_hashes(bufs: Sequence[bytes], powers: _Powers) -> tuple[np.ndarray, np.ndarray]:
