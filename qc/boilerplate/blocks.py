@@ -52,9 +52,9 @@ class BlockClassifier:
         return layout
 
     def _classify(self, text: str, lang: str, table: list[LineRow] | None = None) -> Layout:
-        stops = stoplist(body_language(text, lang)) if self.use_stopwords else None
-        rows: list[Row] = []
         table = table if table is not None else build_line_table(text)
+        stops = stoplist(body_language(text, lang, table)) if self.use_stopwords else None
+        rows: list[Row] = []
         for i, (s, e, line, folded, norm, words) in enumerate(table):
             if not folded:
                 rows.append(Row(i, s, e, 0, 0.0, "blank", (), 0, ""))

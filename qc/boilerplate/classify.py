@@ -10,8 +10,9 @@ penalty, short lines without sentence punctuation (menus, headlines, labels) a s
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 import ahocorasick
@@ -76,6 +77,40 @@ _BIO_RE = re.compile(
 _SLASH_CREDIT_RE = re.compile(r"^[\w.&'’-]{2,25}(?:\s?/\s?[\w.&'’ -]{2,40}){1,4}$")
 
 
+_SENT_CHARS = ".!?…。！？"
+_CLOSING_CHARS = "\"'”’»)]"
+
+
+def sentence_end(stripped: str) -> bool:
+    """``_SENT_END_RE.search(stripped)`` for a stripped line (no final newline), read from its end instead of
+    tried at every position: the last character that is not a closing quote or bracket ends a sentence."""
+    body = stripped.rstrip(_CLOSING_CHARS)
+    return bool(body) and body[-1] in _SENT_CHARS
+
+
+def _count_to(matches: Iterator[re.Match[str]], limit: int) -> int:
+    """How many matches there are, counted up to ``limit``."""
+    count = 0
+    for _ in matches:
+        count += 1
+        if count >= limit:
+            break
+    return count
+
+
+def _other_words(text: str, start: int, end: int, fillers: frozenset[str], limit: int) -> int:
+    """How many words of ``text[start:end]`` are neither date fillers nor numbers, counted up to ``limit``
+    (``WORD_RE`` has no anchor or look-around: its words between ``start`` and ``end`` are the slice's)."""
+    count = 0
+    for m in WORD_RE.finditer(text, start, end):
+        word = m.group()
+        if word not in fillers and not word.isdigit():
+            count += 1
+            if count >= limit:
+                break
+    return count
+
+
 class Verdict(NamedTuple):
     """One line read alone."""
 
@@ -111,10 +146,16 @@ class LineScorer:
             parts.append(trie_pattern(sorted(merged[False].items())))
         self._any_phrase = re.compile("|".join(parts)) if parts else None
         # Every match of that regex contains one of its literals: an Aho-Corasick scan for them (a quarter of
-        # the regex's time) lets a line with none skip the regex, with the same outcome.
+        # the regex's time) lets a line with none skip the regex, with the same outcome. Each literal's value is
+        # the categories holding it: a category none of whose literals is in the line has no phrase hit either,
+        # so only the categories found run their own regex (each a scan of the whole line).
+        owners: dict[str, set[str]] = {}
+        for cat, m in self.matchers.items():
+            for lit, _right in (*m.word_start, *m.other):
+                owners.setdefault(lit, set()).add(cat)
         self._literals = ahocorasick.Automaton()
         for lit in sorted({lit for side in merged.values() for lit in side}):
-            self._literals.add_word(lit, lit)
+            self._literals.add_word(lit, frozenset(owners[lit]))
         if parts:
             self._literals.make_automaton()
         # multi-word section headings by first word, longest first (a line is looked up, not scanned for)
@@ -155,17 +196,21 @@ class LineScorer:
             tokens = WORD_RE.findall(folded)
         n = len(tokens) if line.isascii() else max(len(tokens), len(_CJK_RE.findall(line)) // 2)
         stripped = line.strip()
-        sent_end = bool(_SENT_END_RE.search(stripped))
-        n_sent = len(_SENT_INNER_RE.findall(stripped)) + sent_end
+        sent_end = sentence_end(stripped)
+        # sentences ended inside the line, counted up to 2 and only for a line not ending one: n_sent is read
+        # as ``>= 1`` with a final colon and as ``>= 2`` when the line does not end a sentence
+        n_sent = 1 if sent_end else _count_to(_SENT_INNER_RE.finditer(stripped), 2)
         stop = (sum(map(stops.__contains__, tokens)) / len(tokens)) if stops and tokens else None
         evidence: list[Evidence] = []
 
         # the in-line phrase categories, and terminal headings on short lines, are the hits read below
         wanted = (*_PHRASE_CATEGORIES, "terminal") if n <= SHORT_WORDS else _PHRASE_CATEGORIES
         whole = self._whole.get(norm, frozenset()) if norm else frozenset()
-        if self._any_phrase is not None and next(self._literals.iter(folded), None) is not None \
-                and self._any_phrase.search(folded):
-            hits = {cat: self.matchers[cat].hits(folded, norm) for cat in wanted}
+        found = self._categories_found(folded)
+        if found and self._any_phrase is not None and self._any_phrase.search(folded):
+            # a category without a literal in the line has no phrase hit: ``hits`` would scan in vain
+            hits = {cat: self.matchers[cat].hits(folded, norm) if cat in found
+                    else [norm] if norm in self.matchers[cat].lines else [] for cat in wanted}
         else:  # no phrase anywhere in the line: only whole-line entries can hit
             hits = {cat: [norm] if cat in whole else [] for cat in wanted}
 
@@ -173,10 +218,10 @@ class LineScorer:
         dated = False
         headline_item = False
         has_digit = _DIGIT_RE.search(folded) is not None  # dates and phone numbers need one: skip them
-        if has_digit and self.vocab.date.search(folded):
-            rest = [t for t in WORD_RE.findall(self.vocab.date.sub(" ", folded))
-                    if t not in self.vocab.date_fillers and not t.isdigit()]
-            date_only = len(rest) <= 1
+        dates = self.vocab.date.finditer(folded) if has_digit else iter(())
+        first_date = next(dates, None)
+        if first_date is not None:
+            date_only = self._date_only(folded, first_date, dates)
             dated = date_only or (n <= 30 and bool(self.vocab.dated_headline.search(folded)))
         headline_item = dated and not date_only
 
@@ -242,6 +287,30 @@ class LineScorer:
         if n >= 3:
             return Verdict(-LABEL_PENALTY, "short", tuple(evidence), n, 0)
         return Verdict(-SHORT_PENALTY, "short", tuple(evidence), n, 0)
+
+    def _date_only(self, folded: str, first: re.Match[str], rest: Iterator[re.Match[str]]) -> bool:
+        """Whether at most one word outside the dates (``first``, then ``rest``: the date pattern's matches in
+        ``folded``) is neither a date filler nor a number. The words are those of ``folded`` with every date
+        replaced by a space, read gap by gap and only until a second such word (a dated sentence has it early;
+        tokenising every line with a date twice was the verdict's largest cost)."""
+        other = 0
+        pos = 0
+        fillers = self.vocab.date_fillers
+        for m in itertools.chain((first,), rest):
+            other += _other_words(folded, pos, m.start(), fillers, 2 - other)
+            if other > 1:
+                return False
+            pos = m.end()
+        return other + _other_words(folded, pos, len(folded), fillers, 2 - other) <= 1
+
+    def _categories_found(self, folded: str) -> frozenset[str]:
+        """The categories with at least one of their phrase literals somewhere in ``folded`` (empty: none)."""
+        if self._any_phrase is None:
+            return frozenset()
+        found: frozenset[str] = frozenset()
+        for _end, cats in self._literals.iter(folded):
+            found = found | cats
+        return found
 
     def _section_prefix(self, norm: str, n: int) -> str:
         """A short line opening with a multi-word section heading ("More from The Times")."""

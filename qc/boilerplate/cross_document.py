@@ -17,6 +17,7 @@ for several documents of one source), ``min_chars`` / ``max_chars`` (lines outsi
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from urllib.parse import urlsplit
@@ -45,6 +46,7 @@ class Options:
 
 _SCHEMA = {"source": pl.Utf8, "hash": pl.UInt64, "start": pl.Int64, "end": pl.Int64, "prose": pl.Boolean,
            "core": pl.Boolean}
+_BATCH_SCHEMA = {**_SCHEMA, "doc": pl.Int64}  # a batch's rows: ``doc`` is the document's position in it
 
 
 def source_key(doc: Document) -> str:
@@ -82,11 +84,30 @@ class CrossDocument(CorpusRule):
                                                              self.options.stopwords, self.options.model)
 
     def sketch(self, doc: Document, clean: str) -> pl.DataFrame | None:
+        rows: dict[str, list] = {k: [] for k in _SCHEMA}
+        self._add_rows(doc, rows)
+        if not rows["hash"]:
+            return None
+        return pl.DataFrame(rows, schema=_SCHEMA)
+
+    def sketch_batch(self, docs: Sequence[Document], cleans: Sequence[str]) -> pl.DataFrame | None:
+        """The rows of ``sketch`` for every document in one frame (one frame per document was most of this
+        rule's cost), ``doc`` the document's position in ``docs``."""
+        rows: dict[str, list] = {k: [] for k in _BATCH_SCHEMA}
+        for i, doc in enumerate(docs):
+            added = self._add_rows(doc, rows)
+            rows["doc"] += [i] * added
+        if not rows["hash"]:
+            return None
+        return pl.DataFrame(rows, schema=_BATCH_SCHEMA)
+
+    def _add_rows(self, doc: Document, rows: dict[str, list]) -> int:
+        """Append the document's sketch rows to the ``_SCHEMA`` columns of ``rows``; how many were added."""
         o = self.options
         lines = self.classifier.classify(doc).lines
         src = source_key(doc)
-        rows: dict[str, list] = {k: [] for k in _SCHEMA}
         n_text = len(doc.text)
+        before = len(rows["hash"])
         for (start, end, _line, _folded, key, _words), ln in zip(line_table(doc), lines, strict=True):
             if not (o.min_chars <= len(key) <= o.max_chars):
                 continue
@@ -98,9 +119,7 @@ class CrossDocument(CorpusRule):
             rows["end"].append(end + 1 if end < n_text else end)
             rows["prose"].append(prose)
             rows["core"].append(ln.region == "core")
-        if not rows["hash"]:
-            return None
-        return pl.DataFrame(rows, schema=_SCHEMA)
+        return len(rows["hash"]) - before
 
     def resolve(self, rows: pl.DataFrame, ids: list[str], tasks: ResolveTasks | None = None) -> CorpusResult:
         o = self.options
