@@ -7,9 +7,11 @@ with their positions (a 3 KB text has ~450 shingles; 225 is a 1-in-2 sample of t
 128-permutation signature computed from those hashes, each document inside its site's template
 (40 header and footer hashes at the edges of the text, one template per site), 10 % planted copies
 (85 % of an earlier document's own hashes, half of them on another site) and one wire story copied
-onto 200 sites. The rows are generated in one child process and written to parquet; ``resolve`` runs
-in a fresh child that prints its peak RSS (``ru_maxrss``) with the rows loaded and after resolve,
-the seconds and the rule's statistics (JSON).
+onto 200 sites. The rows are generated in one child process and written to parquet (one row group,
+so they load as one chunk, as ``qc.spool.join_rows`` hands them to the rule); ``resolve`` runs in a
+fresh child that prints its peak RSS (``ru_maxrss``) with the rows loaded and after resolve, its RSS
+once the rows are loaded, the peak during ``resolve`` alone (``VmHWM`` reset after loading: reading
+a parquet file has its own transient peak), the seconds and the rule's statistics (JSON).
 """
 
 from __future__ import annotations
@@ -80,7 +82,9 @@ def generate(n: int, k: int, sites: int, path: Path, seed: int = 1) -> dict:
             pl.Series("score", np.ones(m, dtype=np.float32)),
             pl.Series("doc", np.arange(lo, hi, dtype=np.int64)),
         ]))
-    pl.concat(frames).write_parquet(path)
+    rows = pl.concat(frames).rechunk()
+    del frames
+    rows.write_parquet(path, row_group_size=rows.height)
     return {"planted_copies": int(copies.size), "wire_copies": int(wire.size - 1)}
 
 
@@ -88,20 +92,33 @@ def _peak_mb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
+def _status_mb(field: str) -> int:
+    """``VmRSS`` or ``VmHWM`` of this process, in MB."""
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) // 1024 for line in fh if line.startswith(field + ":"))
+
+
 def resolve(path: Path) -> dict:
     """Resolve the rows of ``path`` in this (fresh) process."""
     from qc.near_duplicate.near_duplicate import NearDuplicate
 
     rows = pl.read_parquet(path)
+    if rows.n_chunks() > 1:  # rows written before they were one row group
+        rows = rows.rechunk()
     loaded = _peak_mb()
     ids = [str(i) for i in range(rows.height)]
     rule = NearDuplicate()
+    with open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")  # VmHWM := VmRSS, so it measures resolve from here
+    rss = _status_mb("VmRSS")
     t, c = time.perf_counter(), time.process_time()
     res = rule.resolve(rows, ids)
+    resolve_peak = _status_mb("VmHWM")
     stats = {k: v for k, v in res.stats.items() if k != "cluster_size_histogram"}
     return {"docs": rows.height, "seconds": round(time.perf_counter() - t, 1),
             "cpu_seconds": round(time.process_time() - c, 1), "peak_mb_rows_loaded": loaded,
-            "peak_mb": _peak_mb(), "largest_cluster": max(map(int, res.stats["cluster_size_histogram"]), default=1),
+            "rss_mb_rows_loaded": rss, "peak_mb_resolve": resolve_peak, "peak_mb": _peak_mb(),
+            "largest_cluster": max(map(int, res.stats["cluster_size_histogram"]), default=1),
             "rule_stats": stats}
 
 

@@ -240,3 +240,55 @@ def test_sketch_frame_row_types_and_values() -> None:
     assert bare.row(0, named=True)["sh"] == [] and bare.row(0, named=True)["rm"] == []
     both = pl.concat([full, bare])  # the engine concatenates a batch's rows
     assert both["sh"].to_list() == [[3, 7, 4_000_000_000], []]
+
+
+@pytest.mark.parametrize(("rows", "bands", "cap", "chunk"),
+                         [(2, 6, 4, 7), (1, 8, 3, 1), (3, 3, 5, 1 << 16), (2, 5, 2, 3)])
+def test_prefiltered_pairs_in_tiny_chunks_equal_all_candidates_then_verify(
+        monkeypatch: pytest.MonkeyPatch, rows: int, bands: int, cap: int, chunk: int) -> None:
+    """The bounded candidate search (band pairs a chunk at a time, each pair counted in the first band
+    that pairs it, only prefilter passes kept) finds exactly the pairs and count of holding every
+    candidate (``candidate_pairs``) and verifying them, with chained long buckets, a keep-priority
+    order and exact copies left out of LSH."""
+    from qc.near_duplicate import cluster
+    from qc.near_duplicate.cluster import prefiltered_pairs
+    from qc.near_duplicate.lsh import band_key
+
+    monkeypatch.setattr(cluster, "_PAIR_CHUNK", chunk)
+    rng = np.random.default_rng(rows * 100 + bands)
+    n = 400
+    sigs = rng.integers(0, 4, size=(n, bands * rows + 3), dtype=np.uint32)  # few values: long buckets
+    sizes = rng.integers(5, 80, size=n)
+    rank = rng.permutation(n)
+    reps = np.sort(rng.choice(n, 300, replace=False))
+    la, lb = candidate_pairs(lambda b: band_key(sigs[reps, b * rows:(b + 1) * rows]), cap, n=reps.size, bands=bands,
+                             rank=rank[reps])
+    ok, _ = verify(sigs, sizes, reps[la], reps[lb], 0.3, 0.5, 30)
+    assert la.size > 2 * n and 0 < ok.sum() < ok.size  # long buckets, pairs on both sides of the bars
+    a, b, count = prefiltered_pairs(sigs, sizes, reps, rank, bands=bands, rows=rows, cap=cap, jaccard_min=0.3,
+                                    containment_min=0.5, min_shingles=30)
+    assert count == la.size
+    assert np.array_equal(a, reps[la][ok]) and np.array_equal(b, reps[lb][ok])
+
+
+def test_resolve_with_tiny_pair_chunks_equals_one_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rule's outcome (clusters, findings, statistics) does not depend on how many band pairs
+    the candidate search takes at a time."""
+    from qc.near_duplicate import cluster
+
+    texts, _ = corpus(3)
+    texts = texts + [f"{t} {t[:200]}" for t in texts[:10]]  # contained copies as well
+    rule = NearDuplicate()
+    rows = sketch_rows(rule, texts)
+    ids = [f"d{i}" for i in range(len(texts))]
+
+    def outcome() -> tuple:
+        res = rule.resolve(rows, ids)
+        return (res.duplicate_of, res.cluster, {d: [(f.message, f.data) for f in fs] for d, fs in res.findings.items()},
+                res.stats)
+
+    monkeypatch.setattr(cluster, "_PAIR_CHUNK", 1 << 30)
+    want = outcome()
+    assert len(want[0]) >= 20 and want[3]["candidates"] > len(want[0])
+    monkeypatch.setattr(cluster, "_PAIR_CHUNK", 2)
+    assert outcome() == want

@@ -87,3 +87,45 @@ def test_resolve_in_small_chunks_equals_resolve_in_one(monkeypatch: pytest.Monke
     monkeypatch.setattr(evidence, "_CHUNK", 37)
     monkeypatch.setattr(cluster, "_VERIFY_CHUNK", 53)
     assert outcome() == want
+
+
+@pytest.mark.parametrize("wanted_all", [True, False])
+def test_template_counts_on_frequent_values_only_equal_counts_on_all(monkeypatch: pytest.MonkeyPatch,
+                                                                     wanted_all: bool) -> None:
+    """Leaving out of the occurrences the values in no more documents than every count they are
+    held against (``min_run``) changes no edge, template flag or count, in slices or not."""
+    rng = np.random.default_rng(11)
+    n = 300
+    lengths = rng.integers(0, 60, size=n)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    template = rng.integers(0, 1 << 32, size=40, dtype=np.uint32)
+    rows = []
+    story = rng.integers(0, 1 << 32, size=(n // 15 + 1, 8), dtype=np.uint32)
+    quote = rng.integers(0, 1 << 32, size=(n // 5 + 1, 4), dtype=np.uint32)
+    for d, m in enumerate(lengths.tolist()):  # hashes of a shared pool (template), of a story (copied
+        # into 15 documents, 3 groups), a quote (5 documents: not rare, never template) and its own
+        h = np.where(rng.random(m) < 0.4, rng.choice(template, m), rng.integers(0, 1 << 32, size=m, dtype=np.uint32))
+        rows.append(np.unique(np.concatenate([h, story[d // 15], quote[d // 5]])))
+    offsets[1:] = np.cumsum([r.size for r in rows])
+    flat = np.concatenate(rows)
+    positions = rng.integers(0, 256, size=flat.size).astype(np.uint8)
+    sets = ShingleSets(flat, offsets, np.zeros(n, dtype=np.int64), positions=positions)
+    reps = np.arange(n)[rng.random(n) < 0.9]
+    wanted = reps if wanted_all else reps[:20]
+    groups = np.arange(n) // 5
+
+    def flags(min_run: int) -> tuple:
+        occ = sets.occurrences(reps, wanted, min_run)
+        edges = sets.at_edges(occ, 0.25, 3, 5)
+        first = sets.mark_templates(None, occ, 6, edges)
+        t1 = sets.template.copy()
+        second = sets.mark_templates(groups, occ, 3, edges)
+        return occ.size, first, t1.tolist(), second, sets.template.tolist(), int(edges.sum())
+
+    want = flags(1)
+    for slice_size in (1 << 24, 8):
+        monkeypatch.setattr(evidence, "_SORT_SLICE", slice_size)
+        monkeypatch.setattr(evidence, "_CHUNK", 29)
+        got = flags(4)
+        assert got[0] < want[0] and got[1:5] == want[1:5] and 0 < want[3] < want[1]

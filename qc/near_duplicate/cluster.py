@@ -17,14 +17,14 @@ the number of processes or the executor.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
 import polars as pl
 
 from qc.distributed import partition_ids
-from qc.near_duplicate.evidence import Overlap, ShingleSets
+from qc.near_duplicate.evidence import Overlap, ShingleSets, _ranges
 from qc.near_duplicate.lsh import band_key
 from qc.rule import ResolveTasks
 
@@ -46,6 +46,8 @@ PARTITION_MIN_ROWS = 500_000
 # larger edge lists go to the executor (iterated min-label propagation over edge partitions).
 DRIVER_MAX_EDGES = 50_000_000
 _VERIFY_CHUNK = 1 << 20  # candidate pairs per step of ``verify``'s containment estimate
+# band pairs per step of ``prefiltered_pairs`` (two signatures each: 2 x 512 bytes at 128 permutations)
+_PAIR_CHUNK = 1 << 16
 
 
 def candidate_pairs(keys: np.ndarray | Callable[[int], np.ndarray], cap: int = BUCKET_CAP, *,
@@ -79,31 +81,169 @@ def band_pair_codes(keys: np.ndarray, n: int, cap: int = BUCKET_CAP, rows: np.nd
     priority ``rank[row]`` (default: the row), each paired with the next ``cap - 1`` rows of its
     bucket and, in buckets longer than ``cap``, with the bucket's first ``cap`` rows too. ``rows``
     are the rows the keys belong to (default: 0..len-1)."""
-    row_all = np.arange(keys.shape[0], dtype=np.int64) if rows is None else rows.astype(np.int64)
-    frame = pl.DataFrame({"key": keys, "row": row_all,
-                          "rank": row_all if rank is None else rank[row_all].astype(np.int64)})
-    dup = frame.filter(pl.col("key").is_duplicated()).sort("key", "rank")
-    key = dup["key"].to_numpy()
-    row = dup["row"].to_numpy().astype(np.int64)
-    codes = [np.empty(0, dtype=np.int64)]
+    return np.concatenate([np.empty(0, dtype=np.int64), *BandBuckets.of(keys, cap, rows, rank).pair_codes(n)])
 
-    def add(x: np.ndarray, y: np.ndarray) -> None:
-        codes.append(np.minimum(x, y) * n + np.maximum(x, y))
 
-    for k in range(1, min(cap, row.shape[0])):
-        same = key[k:] == key[:-k]
-        if not same.any():  # no bucket longer than k: none longer than k + 1 either
-            break
-        add(row[:-k][same], row[k:][same])
-    if row.shape[0] > cap:
-        start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-        length = np.diff(np.r_[start, key.shape[0]])
-        long = np.flatnonzero(length > cap)
-        for b in long.tolist():  # few: buckets longer than cap
-            s, m = int(start[b]), int(length[b])
-            for h in range(cap):
-                add(np.full(max(0, m - h - cap), row[s + h]), row[s + h + cap:s + m])
-    return np.concatenate(codes)
+@dataclass(frozen=True, slots=True)
+class BandBuckets:
+    """One band's buckets: the rows sharing a key, sorted by (key, keep priority), and where each
+    row of a bucket longer than ``cap`` stands in it (what decides which of its pairs are
+    candidates, see ``band_pair_codes``)."""
+
+    key: np.ndarray  # uint64, sorted
+    row: np.ndarray  # int64, by (key, rank)
+    cap: int
+    long_rows: np.ndarray  # rows of buckets longer than cap, sorted
+    long_place: np.ndarray  # their place in their bucket (0: first in keep priority)
+
+    @classmethod
+    def of(cls, keys: np.ndarray, cap: int, rows: np.ndarray | None = None,
+           rank: np.ndarray | None = None) -> BandBuckets:
+        row_all = np.arange(keys.shape[0], dtype=np.int64) if rows is None else rows.astype(np.int64)
+        frame = pl.DataFrame({"key": keys, "row": row_all,
+                              "rank": row_all if rank is None else rank[row_all].astype(np.int64)})
+        dup = frame.filter(pl.col("key").is_duplicated()).sort("key", "rank")
+        del frame
+        key = dup["key"].to_numpy()
+        row = dup["row"].to_numpy().astype(np.int64)
+        long_rows, long_place = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        if row.shape[0] > cap:
+            start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+            length = np.diff(np.r_[start, key.shape[0]])
+            long = np.flatnonzero(length > cap)
+            if long.size:
+                at = _ranges(start[long], length[long])
+                place = at - np.repeat(start[long], length[long])
+                order = np.argsort(row[at], kind="stable")
+                long_rows, long_place = row[at][order], place[order]
+        return cls(key, row, cap, long_rows, long_place)
+
+    def pair_codes(self, n: int) -> Iterator[np.ndarray]:
+        """The band's pairs (see ``band_pair_codes``) as codes, a batch at a time: each row with the
+        next ``cap - 1`` of its bucket, then in long buckets the first ``cap`` rows with the rest."""
+        key, row, cap = self.key, self.row, self.cap
+
+        def codes(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+            return np.minimum(x, y) * n + np.maximum(x, y)
+
+        for k in range(1, min(cap, row.shape[0])):
+            same = key[k:] == key[:-k]
+            if not same.any():  # no bucket longer than k: none longer than k + 1 either
+                break
+            yield codes(row[:-k][same], row[k:][same])
+        if row.shape[0] > cap:
+            start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+            length = np.diff(np.r_[start, key.shape[0]])
+            for b in np.flatnonzero(length > cap).tolist():  # few: buckets longer than cap
+                s, m = int(start[b]), int(length[b])
+                for h in range(cap):
+                    if m - h - cap > 0:
+                        yield codes(np.full(m - h - cap, row[s + h]), row[s + h + cap:s + m])
+
+    def paired(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Which pairs of rows *sharing this band's key* are among its candidates: all of a bucket
+        of up to ``cap`` rows; in a longer one, places less than ``cap`` apart or one of the first
+        ``cap``."""
+        out = np.ones(a.shape[0], dtype=bool)
+        if self.long_rows.size == 0 or a.size == 0:
+            return out
+        at = np.minimum(np.searchsorted(self.long_rows, a), self.long_rows.shape[0] - 1)
+        long = self.long_rows[at] == a  # b shares a's key, so it is in the same long bucket
+        if long.any():
+            pa = self.long_place[at[long]]
+            pb = self.long_place[np.searchsorted(self.long_rows, b[long])]
+            lo, hi = np.minimum(pa, pb), np.maximum(pa, pb)
+            out[long] = (hi - lo < self.cap) | (lo < self.cap)
+        return out
+
+
+def prefiltered_pairs(sigs: np.ndarray, sizes: np.ndarray, reps: np.ndarray, rank: np.ndarray, *, bands: int,
+                      rows: int, cap: int, jaccard_min: float, containment_min: float,
+                      min_shingles: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """``(a, b, candidates)``: the LSH candidate pairs among the ``reps`` rows (rows of ``sigs``)
+    that pass the signature prefilter, sorted, and how many distinct candidates there were: the
+    same as ``candidate_pairs`` then ``verify``, without ever holding every candidate. Each band's
+    pairs are taken ``_PAIR_CHUNK`` at a time and a pair counts only in the first band that makes it
+    a candidate (its keys of the earlier bands are compared on the two signatures, and
+    ``BandBuckets.paired`` tells whether that band paired them), so nothing needs the set of pairs
+    seen so far; only the pairs that pass are kept."""
+    m = int(reps.size)
+    empty = np.empty(0, dtype=np.int64)
+    if m < 2:
+        return empty, empty, 0
+    all_reps = m == sigs.shape[0]
+    local_rank = rank[reps]
+    earlier: list[BandBuckets] = []
+    passed: list[np.ndarray] = [empty]
+    count = 0
+    for band in range(bands):
+        block = sigs[:, band * rows:(band + 1) * rows]
+        buckets = BandBuckets.of(band_key(block if all_reps else block[reps]), cap, rank=local_rank)
+        del block
+        for codes in _batches(buckets.pair_codes(m), _PAIR_CHUNK):
+            a, b = codes // m, codes % m
+            ga, gb = (a, b) if all_reps else (reps[a], reps[b])
+            sa, sb = sigs[ga], sigs[gb]
+            same = sa == sb
+            new = ~_paired_before(same, sa, sb, a, b, earlier, rows)
+            del sa, sb
+            j = np.count_nonzero(same, axis=1)[new] / sigs.shape[1]
+            del same
+            codes, ga, gb = codes[new], ga[new], gb[new]
+            count += int(codes.size)
+            passed.append(codes[_prefilter(j, sizes[ga], sizes[gb], jaccard_min, containment_min, min_shingles)])
+        earlier.append(BandBuckets(empty.astype(np.uint64), empty, cap, buckets.long_rows, buckets.long_place))
+        del buckets
+    code = np.concatenate(passed)
+    del passed
+    code.sort()
+    return reps[code // m], reps[code % m], count
+
+
+def _batches(parts: Iterator[np.ndarray], size: int) -> Iterator[np.ndarray]:
+    """The arrays of ``parts`` end to end, cut into pieces of ``size`` (the last one shorter)."""
+    held: list[np.ndarray] = []
+    total = 0
+    for part in parts:
+        for lo in range(0, part.shape[0], size):
+            piece = part[lo:lo + size]
+            held.append(piece)
+            total += piece.shape[0]
+            if total >= size:
+                joined = np.concatenate(held)
+                yield joined[:size]
+                held, total = ([joined[size:]], total - size) if total > size else ([], 0)
+    if total:
+        yield np.concatenate(held)
+
+
+def _paired_before(same: np.ndarray, sa: np.ndarray, sb: np.ndarray, a: np.ndarray, b: np.ndarray,
+                   earlier: list[BandBuckets], rows: int) -> np.ndarray:
+    """Which pairs (rows ``a``, ``b``; signatures ``sa``, ``sb``, equal where ``same``) an earlier band
+    (``earlier``, in band order) already made candidates: the pair shares that band's key and the
+    band paired it (``BandBuckets.paired``)."""
+    seen = np.zeros(a.shape[0], dtype=bool)
+    t = len(earlier)
+    if t == 0:
+        return seen
+    if rows == 1:  # the key is the value itself
+        shared = same[:, :t]
+    elif rows == 2 and sa.shape[1] % 2 == 0:  # the key is the two values: one uint64 each
+        shared = sa.view(np.uint64)[:, :t] == sb.view(np.uint64)[:, :t]
+    elif rows == 2:
+        shared = same[:, :2 * t].reshape(a.shape[0], t, 2).all(axis=2)
+    else:
+        shared = np.stack([band_key(sa[:, i * rows:(i + 1) * rows]) == band_key(sb[:, i * rows:(i + 1) * rows])
+                           for i in range(t)], axis=1)
+    band, pair = np.nonzero(shared.T)  # by band
+    del shared
+    if band.size == 0:
+        return seen
+    start = np.flatnonzero(np.r_[True, band[1:] != band[:-1]])
+    for lo, hi in zip(start.tolist(), np.r_[start[1:], band.size].tolist(), strict=True):
+        sel = pair[lo:hi]
+        seen[sel[earlier[int(band[lo])].paired(a[sel], b[sel])]] = True
+    return seen
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,13 +299,20 @@ def verify(sigs: np.ndarray, sizes: np.ndarray, a: np.ndarray, b: np.ndarray, ja
     ``jaccard_min`` or the estimated containment of the smaller document reaches ``containment_min``
     (truncated copies, one story in a larger page) and the smaller has ``min_shingles`` shingles."""
     j = signature_similarity(sigs, a, b)
+    ok = np.empty(a.shape[0], dtype=bool)
+    for lo in range(0, a.shape[0], _VERIFY_CHUNK):  # bounds the float temporaries of many candidates
+        sl = slice(lo, lo + _VERIFY_CHUNK)
+        ok[sl] = _prefilter(j[sl], sizes[a[sl]], sizes[b[sl]], jaccard_min, containment_min, min_shingles)
+    return ok, j
+
+
+def _prefilter(j: np.ndarray, na: np.ndarray, nb: np.ndarray, jaccard_min: float, containment_min: float,
+               min_shingles: int) -> np.ndarray:
+    """``verify``'s bars on estimates ``j`` of pairs of sizes ``na``, ``nb``."""
     ok = j >= jaccard_min
     if containment_min < 1.0:
-        for lo in range(0, a.shape[0], _VERIFY_CHUNK):  # bounds the float temporaries of many candidates
-            sl = slice(lo, lo + _VERIFY_CHUNK)
-            na, nb = sizes[a[sl]], sizes[b[sl]]
-            ok[sl] |= (containment(j[sl], na, nb) >= containment_min) & (np.minimum(na, nb) >= min_shingles)
-    return ok, j
+        ok |= (containment(j, na, nb) >= containment_min) & (np.minimum(na, nb) >= min_shingles)
+    return ok
 
 
 def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -314,7 +461,9 @@ def measure(sets: ShingleSets, pa: np.ndarray, pb: np.ndarray, n: int, reps: np.
     wanted = np.union1d(pa, pb)
     # sure copies group documents for counting; shingles of more than template_docs documents are
     # left out of that test, so a large site's template cannot make its short articles "sure"
-    occurrences = sets.occurrences(reps, wanted)  # sorted once for the edges and both counts
+    # sorted once for the edges and both counts; a value in no more documents than every count
+    # it is held against is left out (it can be neither frequent nor "not rare")
+    occurrences = sets.occurrences(reps, wanted, min(bars.template_groups, bars.template_docs) + 1)
     edges = sets.at_edges(occurrences, bars.template_edge, bars.template_groups, bars.min_shingles)
     sets.mark_templates(None, occurrences, bars.template_docs, edges)
     raw = sets.overlap(pa, pb)
@@ -336,9 +485,10 @@ def measure(sets: ShingleSets, pa: np.ndarray, pb: np.ndarray, n: int, reps: np.
 
 def prefiltered_candidates(sigs: np.ndarray, sizes: np.ndarray, reps: np.ndarray, rank: np.ndarray, *, bands: int,
                            rows: int, bars: Verification, bucket_cap: int,
-                           tasks: ResolveTasks | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(a, b, passed)``: the LSH candidate pairs among the ``reps`` rows and which pass the
-    signature prefilter (partition-parallel on ``tasks`` for a large corpus, see ``cluster_rows``)."""
+                           tasks: ResolveTasks | None) -> tuple[np.ndarray, np.ndarray, int]:
+    """``(a, b, candidates)``: the LSH candidate pairs among the ``reps`` rows that pass the signature
+    prefilter, in code order, and how many candidates there were (partition-parallel on ``tasks``
+    for a large corpus, see ``cluster_rows``; else ``prefiltered_pairs``)."""
     all_reps = reps.size == sigs.shape[0]
     if tasks is not None and tasks.task_workers > 1 and reps.size >= PARTITION_MIN_ROWS:
         work = BandWork(sigs if all_reps else sigs[reps], sizes if all_reps else sizes[reps], rows,
@@ -349,16 +499,12 @@ def prefiltered_candidates(sigs: np.ndarray, sizes: np.ndarray, reps: np.ndarray
         del work
         codes, first = np.unique(np.concatenate([c for c, _ in found]), return_index=True)
         ok = np.concatenate([k for _, k in found])[first]
-        return reps[codes // reps.size], reps[codes % reps.size], ok
-    else:
-        def keys(b: int) -> np.ndarray:
-            block = sigs[:, b * rows:(b + 1) * rows]
-            return band_key(block if all_reps else block[reps])
-
-        la, lb = candidate_pairs(keys, bucket_cap, n=int(reps.size), bands=bands, rank=rank[reps])
-        ca, cb = reps[la], reps[lb]
-        ok, _ = verify(sigs, sizes, ca, cb, bars.prefilter_jaccard, bars.prefilter_containment, bars.min_shingles)
-        return ca, cb, ok
+        del found, first
+        codes = codes[ok]
+        return reps[codes // reps.size], reps[codes % reps.size], int(ok.size)
+    return prefiltered_pairs(sigs, sizes, reps, rank, bands=bands, rows=rows, cap=bucket_cap,
+                             jaccard_min=bars.prefilter_jaccard, containment_min=bars.prefilter_containment,
+                             min_shingles=bars.min_shingles)
 
 
 def cluster_rows(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, sets: ShingleSets, rank: np.ndarray, *,
@@ -381,11 +527,9 @@ def cluster_rows(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, sets: S
     rep_of[order] = order[head][np.cumsum(head) - 1]
     reps = np.flatnonzero(rep_of == np.arange(n))
     stats["exact_pairs"] = int(n - reps.size)
-    ca, cb, ok = prefiltered_candidates(sigs, sizes, reps, rank, bands=bands, rows=rows, bars=bars,
-                                        bucket_cap=bucket_cap, tasks=tasks)
-    stats["candidates"] = int(ca.size)
+    ca, cb, stats["candidates"] = prefiltered_candidates(sigs, sizes, reps, rank, bands=bands, rows=rows,
+                                                         bars=bars, bucket_cap=bucket_cap, tasks=tasks)
     del sigs  # a caller's temporary matrix is freed here (4 bytes x num_perm per row), before measuring
-    ca, cb = ca[ok], cb[ok]
     if tasks is not None and tasks.task_workers > 1 and ca.size > DRIVER_MAX_EDGES:
         labelled = tasks.connected_components(pl.DataFrame({"a": ca, "b": cb}))
         comp = np.arange(n, dtype=np.int64)

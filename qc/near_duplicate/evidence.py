@@ -84,6 +84,24 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.repeat(starts - before, lengths) + np.arange(total, dtype=np.int64)
 
 
+def _row_reduce(ufunc: np.ufunc, values: np.ndarray, offsets: np.ndarray, rows: np.ndarray, dtype: type | None = None,
+                where: np.ndarray | None = None, fill: int = 0) -> np.ndarray:
+    """``ufunc.reduceat`` of each of the non-empty ``rows`` (ascending) over its stored ``values``
+    (``fill`` where ``where`` is false): a block of rows of about ``_CHUNK`` hashes at a time, so a
+    per-hash temporary (the ``np.where``, or the input reduceat converts to ``dtype``) stays a
+    block's, not the corpus's."""
+    out = []
+    starts = offsets[rows]
+    lo = 0
+    while lo < rows.shape[0]:
+        hi = max(lo + 1, int(np.searchsorted(starts, starts[lo] + _CHUNK, side="right")))
+        first, end = int(starts[lo]), int(offsets[rows[hi - 1] + 1])
+        block = values[first:end] if where is None else np.where(where[first:end], values[first:end], fill)
+        out.append(ufunc.reduceat(block, starts[lo:hi] - first, dtype=dtype))
+        lo = hi
+    return np.concatenate(out) if out else np.empty(0, dtype=dtype or np.int64)
+
+
 @dataclass(frozen=True, slots=True)
 class Overlap:
     """Exact overlap of pairs ``(a, b)`` at their common sample level."""
@@ -185,7 +203,7 @@ class ShingleSets:
         lengths = self.offsets[1:] - self.offsets[:-1]
         own = np.zeros(lengths.shape[0], dtype=np.int64)
         rows = np.flatnonzero(lengths > 0)
-        own[rows] = lengths[rows] - np.add.reduceat(self.template.view(np.uint8), self.offsets[rows], dtype=np.int64)
+        own[rows] = lengths[rows] - _row_reduce(np.add, self.template.view(np.uint8), self.offsets, rows, np.int64)
         sa, sb = own[a], own[b]
         s = np.minimum(measured.shared + measured.template, np.minimum(sa, sb))
         bound = Overlap(s, np.zeros_like(s), sa, sb, measured.level)
@@ -303,11 +321,14 @@ class ShingleSets:
         out["size_a"][sl] = np.bincount(pa[~ta], minlength=m) - both_removed
         out["size_b"][sl] = np.bincount(pb[~tb], minlength=m) - both_removed
 
-    def occurrences(self, rows: np.ndarray, wanted: np.ndarray) -> Occurrences:
+    def occurrences(self, rows: np.ndarray, wanted: np.ndarray, min_run: int = 1) -> Occurrences:
         """The stored hashes of ``rows`` whose value occurs in a ``wanted`` row (all that template
-        counting for the wanted rows needs), sorted by value. The corpus is scanned in chunks
-        through a bitmap of the wanted values (2^27 bits), so work and memory follow the wanted
-        rows and the hashes they share, not the corpus."""
+        counting for the wanted rows needs), sorted by value; with ``min_run``, only the values that
+        occur at least that often (a value in fewer documents than every count it is held against
+        changes nothing: ``at_edges`` takes hashes no occurrence lists as rare, ``mark_templates``
+        never flags them), which keeps the list to the shared hashes of the corpus. The corpus is
+        scanned in chunks through a bitmap of the wanted values (2^27 bits), so work and memory
+        follow the wanted rows and the hashes they share, not the corpus."""
         none = np.empty(0, dtype=np.int64)
         if wanted.size == 0 or self.flat.size == 0:
             return Occurrences.of(self.flat, none, none)
@@ -316,10 +337,10 @@ class ShingleSets:
         if wanted.size * 4 >= (self.levels.shape[0] if rows is None else rows.size):
             # most of the corpus is wanted: every stored hash (of ``rows``), no bitmap
             if rows is None:
-                return Occurrences.of(self.flat, None, None)
+                return self._frequent(None, None, min_run)
             lengths = self.offsets[rows + 1] - self.offsets[rows]
-            return Occurrences.of(self.flat, _ranges(self.offsets[rows], lengths).astype(self.position_dtype),
-                                  np.repeat(rows.astype(self.position_dtype), lengths))
+            return self._frequent(_ranges(self.offsets[rows], lengths).astype(self.position_dtype),
+                                  np.repeat(rows.astype(self.position_dtype), lengths), min_run)
         want = np.sort(self.flat[_ranges(self.offsets[wanted], self.offsets[wanted + 1] - self.offsets[wanted])])
         want = want[np.r_[True, want[1:] != want[:-1]]]
         # the bitmap's false positives only add counts of hashes no wanted row holds: harmless
@@ -341,6 +362,19 @@ class ShingleSets:
             row[done:done + hit.size] = self._row_block(lo, hi)[hit]
             done += hit.size
         del member
+        return self._frequent(pos, row, min_run)
+
+    def _frequent(self, pos: np.ndarray | None, row: np.ndarray | None, min_run: int) -> Occurrences:
+        """``Occurrences.of`` the hashes at ``pos`` (rows ``row``; ``None``: every stored hash) whose
+        value occurs at least ``min_run`` times among them."""
+        if min_run <= 1:
+            return Occurrences.of(self.flat, pos, row)
+        keep = np.flatnonzero(Occurrences.frequent(self.flat if pos is None else self.flat[pos], min_run))
+        keep = keep.astype(self.position_dtype)
+        if pos is None:
+            pos, row = keep, (np.searchsorted(self.offsets, keep, side="right") - 1).astype(self.position_dtype)
+        else:
+            pos, row = pos[keep], row[keep]  # type: ignore[index]
         return Occurrences.of(self.flat, pos, row)
 
     @property
@@ -376,14 +410,14 @@ class ShingleSets:
         del rare
         lengths = self.offsets[1:] - self.offsets[:-1]
         rows = np.flatnonzero(lengths > 0)
-        starts = self.offsets[rows]
         p = self.positions
         first = np.full(self.levels.shape[0], 256, dtype=np.int16)
         last = np.full(self.levels.shape[0], -1, dtype=np.int16)
-        first[rows] = np.minimum.reduceat(np.where(own, p, 255), starts)
-        last[rows] = np.maximum.reduceat(np.where(own, p, 0), starts)
+        offsets = self.offsets
+        first[rows] = _row_reduce(np.minimum, p, offsets, rows, where=own, fill=255)
+        last[rows] = _row_reduce(np.maximum, p, offsets, rows, where=own, fill=0)
         many = np.zeros(self.levels.shape[0], dtype=bool)
-        many[rows] = (np.add.reduceat(own.view(np.uint8), starts, dtype=np.int64) << self.levels[rows]) >= min_rare
+        many[rows] = (_row_reduce(np.add, own.view(np.uint8), offsets, rows, np.int64) << self.levels[rows]) >= min_rare
         del own
         many[rows] &= first[rows] <= last[rows]
         cut = round(256 * edge)
@@ -414,17 +448,28 @@ class ShingleSets:
             frequent = np.diff(before[np.r_[occ.starts, occ.size]]) > max_groups
             del before
         if groups is not None and frequent.any():
-            # groups are at most documents: only those values can be in more than max_groups groups
+            # groups are at most documents: only those values can be in more than max_groups groups;
+            # their (value, group) keys a batch of runs of about _CHUNK occurrences at a time
             runs = np.flatnonzero(frequent)
-            at = _ranges(occ.starts[runs], lengths[runs])  # their occurrences, in value order
-            run = np.repeat(runs.astype(np.uint64), lengths[runs])
-            if counted is not None:
-                keep = counted[at]
-                at, run = at[keep], run[keep]
-            key = (run << np.uint64(32)) | groups[occ.rows_at(occ.order[at], self.offsets)].astype(np.uint64)
-            key = pl.Series(key).sort().to_numpy()  # multi-threaded
-            distinct = key[np.r_[True, key[1:] != key[:-1]]] >> np.uint64(32)
-            frequent = np.bincount(distinct.astype(np.int64), minlength=lengths.shape[0]) > max_groups
+            frequent = np.zeros(lengths.shape[0], dtype=bool)
+            cost = np.cumsum(lengths[runs])
+            lo = 0
+            while lo < runs.shape[0]:
+                hi = max(lo + 1, int(np.searchsorted(cost, (cost[lo - 1] if lo else 0) + _CHUNK, side="right")))
+                batch = runs[lo:hi]
+                lo = hi
+                at = _ranges(occ.starts[batch], lengths[batch])  # their occurrences, in value order
+                run = np.repeat(batch.astype(np.uint64), lengths[batch])
+                if counted is not None:
+                    keep = counted[at]
+                    at, run = at[keep], run[keep]
+                key = (run << np.uint64(32)) | groups[occ.rows_at(occ.order[at], self.offsets)].astype(np.uint64)
+                del at, run
+                key = pl.Series(key).sort().to_numpy()  # multi-threaded
+                distinct = (key[np.r_[True, key[1:] != key[:-1]]] >> np.uint64(32)).astype(np.int64)
+                del key
+                value, count = np.unique(distinct, return_counts=True)
+                frequent[value[count > max_groups]] = True
         runs = np.flatnonzero(frequent)
         if runs.size:
             self.template[occ.positions_at(occ.order[_ranges(occ.starts[runs], lengths[runs])])] = True
@@ -475,6 +520,35 @@ class Occurrences:
             done += v.shape[0]
             runs += first.size
         return cls(pos, row, order, starts[:runs])
+
+    @staticmethod
+    def frequent(value: np.ndarray, min_run: int) -> np.ndarray:
+        """Which of ``value`` occur at least ``min_run`` times, found one slice of the hash space at a
+        time like ``of`` (so with a slice's temporaries, not ``order`` for every value)."""
+        total = value.shape[0]
+        out = np.zeros(total, dtype=bool)
+        if total == 0:
+            return out
+        # a quarter of ``of``'s slices: what a slice needs here is not kept, but int64 run arrays
+        bits = min(8, max(0, int(np.ceil(np.log2(4 * total / _SORT_SLICE)))))
+        top = (value >> np.uint32(32 - bits)).astype(np.uint8) if bits else None
+        for part in range(1 << bits):
+            idx = None if top is None else np.flatnonzero(top == part)
+            if idx is not None and idx.size == 0:
+                continue
+            v = value if idx is None else value[idx]
+            sub = pl.Series(v).arg_sort().to_numpy()
+            v = v[sub]
+            head = np.empty(v.shape[0], dtype=bool)
+            head[0] = True
+            np.not_equal(v[1:], v[:-1], out=head[1:])
+            del v
+            start = np.flatnonzero(head)
+            del head
+            length = np.diff(np.r_[start, sub.shape[0]])
+            hit = sub[np.repeat(length >= min_run, length)]
+            out[hit if idx is None else idx[hit]] = True
+        return out
 
     @property
     def size(self) -> int:
