@@ -33,6 +33,7 @@ they are scattered (a few around each edit of a copy) or one long run (a paragra
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -500,24 +501,14 @@ class Occurrences:
         if total == 0:
             return cls(pos, row, np.empty(0, dtype=index), np.empty(0, dtype=index))
         bits = min(8, max(0, int(np.ceil(np.log2(total / _SORT_SLICE)))))
-        top = (value >> np.uint32(32 - bits)).astype(np.uint8) if bits else None
         order = np.empty(total, dtype=index)
         starts = np.empty(total, dtype=index)  # at most one run per occurrence; a view of it is kept
         done = runs = 0
-        for part in range(1 << bits):
-            idx = None if top is None else np.flatnonzero(top == part).astype(index)  # None: all of them
-            if idx is not None and idx.size == 0:
-                continue
-            v = value if idx is None else value[idx]
-            sub = pl.Series(v).arg_sort().to_numpy()
-            v = v[sub]
-            head = np.empty(v.shape[0], dtype=bool)
-            head[0] = True
-            np.not_equal(v[1:], v[:-1], out=head[1:])
-            order[done:done + v.shape[0]] = sub if idx is None else idx[sub]
+        for idx, sub, head in _sorted_slices(value, bits, index):
+            order[done:done + sub.shape[0]] = sub if idx is None else idx[sub]
             first = np.flatnonzero(head)
             starts[runs:runs + first.size] = first + done
-            done += v.shape[0]
+            done += sub.shape[0]
             runs += first.size
         return cls(pos, row, order, starts[:runs])
 
@@ -531,18 +522,7 @@ class Occurrences:
             return out
         # a quarter of ``of``'s slices: what a slice needs here is not kept, but int64 run arrays
         bits = min(8, max(0, int(np.ceil(np.log2(4 * total / _SORT_SLICE)))))
-        top = (value >> np.uint32(32 - bits)).astype(np.uint8) if bits else None
-        for part in range(1 << bits):
-            idx = None if top is None else np.flatnonzero(top == part)
-            if idx is not None and idx.size == 0:
-                continue
-            v = value if idx is None else value[idx]
-            sub = pl.Series(v).arg_sort().to_numpy()
-            v = v[sub]
-            head = np.empty(v.shape[0], dtype=bool)
-            head[0] = True
-            np.not_equal(v[1:], v[:-1], out=head[1:])
-            del v
+        for idx, sub, head in _sorted_slices(value, bits, np.int64):
             start = np.flatnonzero(head)
             del head
             length = np.diff(np.r_[start, sub.shape[0]])
@@ -567,3 +547,23 @@ class Occurrences:
         if self.row is not None:
             return self.row[idx]
         return np.searchsorted(offsets, idx, side="right") - 1
+
+
+def _sorted_slices(value: np.ndarray, bits: int,
+                   index: type) -> Iterator[tuple[np.ndarray | None, np.ndarray, np.ndarray]]:
+    """For each slice of the hash space (the values whose top ``bits`` bits are equal), ``(idx, sub,
+    head)``: the slice's positions in ``value`` (``None``: all of them), the permutation sorting
+    them by value (a polars arg-sort, multi-threaded), and where each distinct value's run starts."""
+    top = (value >> np.uint32(32 - bits)).astype(np.uint8) if bits else None
+    for part in range(1 << bits):
+        idx = None if top is None else np.flatnonzero(top == part).astype(index, copy=False)
+        if idx is not None and idx.size == 0:
+            continue
+        v = value if idx is None else value[idx]
+        sub = pl.Series(v).arg_sort().to_numpy()
+        v = v[sub]
+        head = np.empty(v.shape[0], dtype=bool)
+        head[0] = True
+        np.not_equal(v[1:], v[:-1], out=head[1:])
+        del v  # a slice's sorted values are not needed past its run heads
+        yield idx, sub, head
