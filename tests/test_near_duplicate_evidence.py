@@ -129,3 +129,28 @@ def test_template_counts_on_frequent_values_only_equal_counts_on_all(monkeypatch
         monkeypatch.setattr(evidence, "_CHUNK", 29)
         got = flags(4)
         assert got[0] < want[0] and got[1:5] == want[1:5] and 0 < want[3] < want[1]
+
+
+@pytest.mark.parametrize("chunk", [1 << 22, 7, 1])
+def test_removed_flags_in_row_blocks_equal_each_rows_own_set(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    """A stored hash is flagged removed exactly when it is among its own row's removed hashes (not
+    another row's), whatever the block size; rows below ``min_kept`` count nothing removed."""
+    import polars as pl
+
+    monkeypatch.setattr(evidence, "_CHUNK", chunk)
+    rng = np.random.default_rng(5)
+    sh, rm = [], []
+    for i in range(60):
+        row = sorted(set(rng.integers(0, 50, size=int(rng.integers(0, 12))).tolist()))
+        sh.append(row)
+        # removed hashes: some of the row's own, and hashes only other rows hold (must not count)
+        rm.append([h for h in row if rng.random() < 0.4] + ([99] if i % 7 == 0 else []))
+    rows = pl.DataFrame({"sh": sh, "rm": rm, "lvl": [0] * len(sh)},
+                        schema={"sh": pl.List(pl.UInt32), "rm": pl.List(pl.UInt32), "lvl": pl.UInt8})
+    sets = ShingleSets.from_rows(rows, min_kept=3)
+    assert sets.removed is not None
+    for i, (row, gone) in enumerate(zip(sh, rm, strict=True)):
+        lo, hi = sets.offsets[i], sets.offsets[i + 1]
+        counts = len(row) - len(gone) >= 3  # the kept share as the sketch states it
+        want = [counts and h in set(gone) for h in row]
+        assert sets.removed[lo:hi].tolist() == want

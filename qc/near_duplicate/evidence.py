@@ -167,8 +167,7 @@ class ShingleSets:
                 rm_all = rows["rm"].list.len().fill_null(0).to_numpy().astype(np.int64)
                 vals = rows["rm"].explode().drop_nulls().to_numpy()[np.repeat(rm_len > 0, rm_all)]
                 rm = (row << np.uint64(32)) | vals.astype(np.uint64)
-                own = np.repeat(np.arange(lengths.shape[0], dtype=np.uint64), lengths)
-                removed = np.isin((own << np.uint64(32)) | flat.astype(np.uint64), rm)
+                removed = _removed_flags(flat, offsets, rm)
         positions = None
         if "pos" in rows.columns and offsets[-1]:
             positions = rows["pos"].explode().drop_nulls().to_numpy()
@@ -547,6 +546,27 @@ class Occurrences:
         if self.row is not None:
             return self.row[idx]
         return np.searchsorted(offsets, idx, side="right") - 1
+
+
+def _removed_flags(flat: np.ndarray, offsets: np.ndarray, rm: np.ndarray) -> np.ndarray:
+    """Which stored hashes are among their row's removed ones (``rm``: ``row << 32 | hash`` keys in
+    row order), a block of rows of about ``_CHUNK`` hashes at a time: one ``np.isin`` over every
+    stored hash sorted ~5 arrays of 8 bytes per hash at once, the largest allocation of a default-pack
+    resolve (+530 MB over a 140 MB driver at 20k documents)."""
+    removed = np.zeros(flat.shape[0], dtype=bool)
+    rm_row = rm >> np.uint64(32)
+    n_rows = offsets.shape[0] - 1
+    r0 = 0
+    while r0 < n_rows:
+        r1 = max(r0 + 1, int(np.searchsorted(offsets, offsets[r0] + _CHUNK, side="right")) - 1)
+        r1 = min(r1, n_rows)
+        lo, hi = int(offsets[r0]), int(offsets[r1])
+        want = rm[np.searchsorted(rm_row, r0):np.searchsorted(rm_row, r1)]
+        if want.size and hi > lo:
+            own = np.repeat(np.arange(r0, r1, dtype=np.uint64), np.diff(offsets[r0:r1 + 1]))
+            removed[lo:hi] = np.isin((own << np.uint64(32)) | flat[lo:hi].astype(np.uint64), want)
+        r0 = r1
+    return removed
 
 
 def _sorted_slices(value: np.ndarray, bits: int,
