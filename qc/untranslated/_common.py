@@ -17,7 +17,7 @@ from collections import Counter
 from typing import Any, NamedTuple
 
 from qc.model import Document
-from qc.text import WORD_RE, ascii_letter_count, iter_sentences, split_offsets
+from qc.text import WORD_RE, ascii_letter_count, split_offsets
 
 PLACEMENTS = ("line", "edge", "sentence", "inline")
 
@@ -62,7 +62,7 @@ def char_script(ch: str) -> str:
     return _SCRIPT_ALIASES.get(first, first)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=32768)
 def token_script(tok: str) -> str:
     """Majority script of a token's letters; ``""`` for tokens that belong to no language: numbers, single
     letters (``π``, ``μm`` reads as a unit) and mojibake (``Ñëåäóþùèå``: Cyrillic read as Latin-1)."""
@@ -94,23 +94,30 @@ _ASCII_LETTERS_RE = re.compile(r"[A-Za-z]+")
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 
 
-def _script_counts(text: str) -> Counter[str]:
+def non_ascii_counts(text: str) -> Counter[str]:
+    """How often each non-ASCII character occurs in ``text``, in first-appearance order (one regex pass
+    and one C count: what both the document's script and its single-script test read)."""
+    return Counter("".join(_NON_ASCII_RE.findall(text)))
+
+
+def _script_counts(text: str, non_ascii: Counter[str] | None = None) -> Counter[str]:
     """Letters per script (scripts in the order their first letter appears, after Latin). ASCII letters
     are counted by deleting them from the text's ASCII bytes, non-ASCII characters by one C count and a
-    script look-up per distinct character: a fraction of a per-character loop."""
+    script look-up per distinct character: a fraction of a per-character loop. ``non_ascii``: the text's
+    :func:`non_ascii_counts`, when already known."""
     counts: Counter[str] = Counter()
     ascii_letters = ascii_letter_count(text)
     if ascii_letters:
         counts["LATIN"] = ascii_letters
-    for ch, k in Counter("".join(_NON_ASCII_RE.findall(text))).items():  # first appearance order
+    for ch, k in (non_ascii_counts(text) if non_ascii is None else non_ascii).items():  # first appearance
         if s := char_script(ch):
             counts[s] += k
     return counts
 
 
-def document_script(text: str, lang: str) -> str:
+def document_script(text: str, lang: str, non_ascii: Counter[str] | None = None) -> str:
     """The script most of the document's letters are in (the language's script on a tie or no letters)."""
-    counts = _script_counts(text)
+    counts = _script_counts(text, non_ascii)
     if not counts:
         return LANG_SCRIPT.get(lang, "LATIN")
     (top, n), *rest = [*counts.most_common(2), ("", 0)]
@@ -119,10 +126,11 @@ def document_script(text: str, lang: str) -> str:
     return top
 
 
-def only_script(text: str, script: str) -> bool:
+def only_script(text: str, script: str, non_ascii: Counter[str] | None = None) -> bool:
     """Whether every letter of ``text`` is in ``script`` (then no run in another script exists): one regex
-    pass and a look at each distinct non-ASCII character."""
-    chars = set("".join(_NON_ASCII_RE.findall(text)))
+    pass (none when ``non_ascii``, the text's :func:`non_ascii_counts`, is given) and a look at each
+    distinct non-ASCII character."""
+    chars = set("".join(_NON_ASCII_RE.findall(text))) if non_ascii is None else non_ascii.keys()
     if script != "LATIN" and _ASCII_LETTERS_RE.search(text):
         return False
     return all(char_script(ch) in ("", script) for ch in chars)
@@ -189,20 +197,53 @@ def _memo(doc: Document, key: str, make: Any) -> Any:
 
 
 def doc_script(doc: Document) -> str:
-    return _memo(doc, "script", lambda: document_script(doc.text, doc.lang))
+    return _memo(doc, "script", lambda: document_script(doc.text, doc.lang, doc_non_ascii(doc)))
+
+
+def doc_non_ascii(doc: Document) -> Counter[str]:
+    return _memo(doc, "non-ascii", lambda: non_ascii_counts(doc.text))
 
 
 def doc_tokens(doc: Document) -> list[Token]:
     return _memo(doc, "tokens", lambda: tokens(doc.text))
 
 
+# ``qc.text.SENTENCE_END_RE`` with its look-behind turned into a consumed character: the same separators
+# (group 1 where a sentence mark opens the match), found ~2x faster. The look-behind is tried at every
+# position of the text; the mark, by the regex engine's first-character scan. No separator holds a sentence
+# mark, so the one a look-behind sees was never consumed by the separator before; and a match starting at the
+# mark fails exactly when the look-behind's does at the next character.
+_SENTENCE_END_FAST_RE = re.compile(r"[.!?…]([\"'”’»)\]]*\s+)|\n\s*\n|\n")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """``list(qc.text.iter_sentences(text))``: (start, end) of the sentence-like segments between the
+    separators, stripped of white space (``str.strip`` drops what ``str.isspace`` calls white space)."""
+    out: list[tuple[int, int]] = []
+    add = out.append
+    pos = 0
+    for m in _SENTENCE_END_FAST_RE.finditer(text):
+        end = m.start(1) if m.lastindex else m.start()
+        if end > pos:
+            piece = text[pos:end]
+            right = piece.rstrip()
+            if right:
+                add((end - len(piece) + len(right) - len(right.lstrip()), end - len(piece) + len(right)))
+        pos = m.end()
+    piece = text[pos:]
+    right = piece.rstrip()
+    if right:
+        add((pos + len(right) - len(right.lstrip()), pos + len(right)))
+    return out
+
+
 def doc_sentences(doc: Document) -> list[tuple[int, int]]:
-    return _memo(doc, "sentences", lambda: list(iter_sentences(doc.text)))
+    return _memo(doc, "sentences", lambda: sentences(doc.text))
 
 
 def doc_single_script(doc: Document) -> bool:
     """Whether every letter of the document is in its own script (most documents: nothing to find)."""
-    return _memo(doc, "single-script", lambda: only_script(doc.text, doc_script(doc)))
+    return _memo(doc, "single-script", lambda: only_script(doc.text, doc_script(doc), doc_non_ascii(doc)))
 
 
 def sentence_of(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:

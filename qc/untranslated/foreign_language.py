@@ -30,6 +30,7 @@ every sentence, ~10x slower), ``min_foreign_words`` / ``own_zipf`` (the own-word
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -196,6 +197,56 @@ def _ascii_hint(phrases: list[str]) -> re.Pattern[str] | None:
 
 
 _GLOSS_OPENERS = "“\"«„‘‚‹"  # every _GLOSSED_RE match opens with one of these
+# ...and holds a "(" after it (the gloss), or opens with one of these right after a space (a title)
+_TITLE_OPENERS = tuple(" " + q for q in "“\"«„‚‹")
+
+
+def _may_gloss(text: str, s: int, e: int) -> bool:
+    r"""Whether ``_GLOSSED_RE.finditer(text, s, e)`` can find anything: its first branch needs an opening
+    quote and a "(" in ``text[s:e]``, its second an opening quote there right after ``\w `` or ``\w, ``
+    (the look-behind may read the character before ``s``)."""
+    chunk = text[s:e]
+    if "(" in chunk and any(q in chunk for q in _GLOSS_OPENERS):
+        return True
+    before = text[s - 1:e] if s > 0 else chunk
+    return any(q in before for q in _TITLE_OPENERS)
+_RUN_RE = re.compile(r"\w+")
+
+
+class _LoanwordGate:
+    r"""Whether a lower-cased ASCII text may hold one of the ASCII ``phrases`` as a whole-word match, from
+    its maximal ``\w+`` runs and two set look-ups (a third of the cost of the alternation hint). A
+    phrase that opens with a word character matches at a run's start, and its first run ends where the
+    text's does (a non-word character or ``(?!\w)`` follows): a one-run phrase needs its run among the
+    text's, a longer one its first two runs side by side. Only built where the hint is exact
+    (:func:`_ascii_hint` is not None) and every ASCII phrase opens with a word character."""
+
+    def __init__(self, phrases: list[str]):
+        self.singles: set[str] = set()
+        self.pairs: set[tuple[str, str]] = set()
+        for p in phrases:
+            if p.isascii():
+                runs = _RUN_RE.findall(p.lower())
+                if len(runs) == 1:
+                    self.singles.add(runs[0])
+                else:
+                    self.pairs.add((runs[0], runs[1]))
+        self.firsts = {a for a, _b in self.pairs}
+
+    @classmethod
+    def of(cls, phrases: list[str]) -> _LoanwordGate | None:
+        if _ascii_hint(phrases) is None or any(p.isascii() and _RUN_RE.match(p) is None for p in phrases):
+            return None
+        return cls(phrases)
+
+    def may_hold(self, lower: str) -> bool:
+        runs = _RUN_RE.findall(lower)
+        seen = set(runs)
+        if not seen.isdisjoint(self.singles):
+            return True
+        if seen.isdisjoint(self.firsts):
+            return False
+        return any(pair in self.pairs for pair in itertools.pairwise(runs))
 
 
 def _masked(text: str, s: int, e: int, toks: list[Token], dscript: str,
@@ -213,7 +264,7 @@ def _masked(text: str, s: int, e: int, toks: list[Token], dscript: str,
     chunk = text[s:e]
     for rx in (URL_RE if URL_HINT_RE.search(text, s, e) else None,
                HASHTAG_RE if "#" in chunk or "@" in chunk else None,
-               _GLOSSED_RE if any(q in chunk for q in _GLOSS_OPENERS) else None, legit):
+               _GLOSSED_RE if _may_gloss(text, s, e) else None, legit):
         for m in rx.finditer(text, s, e) if rx is not None else ():
             spans.append(m.span(m.lastindex or 0) if rx is _GLOSSED_RE else m.span())
     if not spans:
@@ -241,18 +292,23 @@ class ForeignLanguage(Rule):
                 self._words.setdefault(lang, {}).update((str(x), 2) for x in words)
         self._loanwords = None
         self._loanword_hint: re.Pattern[str] | None = None
+        self._loanword_gate: _LoanwordGate | None = None
         if self.options.loanwords:
             words = sorted(self.resources.lexicon(self.options.loanwords), key=len, reverse=True)
             if words:
                 alts = "|".join(re.escape(w) for w in words)
                 self._loanwords = re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
                 self._loanword_hint = _ascii_hint(words)
+                self._loanword_gate = _LoanwordGate.of(words)
         # langdetect's 55 language profiles (~0.4 s) and wordfreq's lists (~0.2 s each) load on the first
         # document that needs them (once per process): a process that never asks does not pay for them.
         # the lexicon the pack gives untranslated/ui-string, so that both rules name the same strings
         self._ui = UiLexicon.configured(self.resources) if self.options.defer_ui_strings else None
-        # (sentence, document language, document script) -> its candidates, in the sentence's offsets
-        self._sentence_memo: dict[tuple[str, str, str], tuple[tuple[int, int, str, float], ...]] = {}
+        # (document language, document script) -> sentence -> its candidates, in the sentence's offsets:
+        # one dict per pair (nearly always one), so an entry costs its sentence and no key tuple (~64
+        # bytes, ~1.3 MB of a full memo) and a look-up builds and hashes no tuple
+        self._sentence_memo: dict[tuple[str, str], dict[str, tuple[tuple[int, int, str, float], ...]]] = {}
+        self._sentence_memo_entries = 0
 
     # --- identification -------------------------------------------------------------------------
     def _names(self, words: list[Token], lang: str) -> bool:
@@ -298,8 +354,10 @@ class ForeignLanguage(Rule):
     def _probe(self, text: str, lang: str) -> bool:
         probs = segment_probs(text, k=3)
         top, p = probs[0]
+        if top == lang or p < self.options.probe_min_prob:
+            return False  # the document language's share need not be looked up
         p_doc = next((q for lg, q in probs if lg == lang), 0.0)
-        return top != lang and p >= self.options.probe_min_prob and p_doc <= self.options.max_doc_prob
+        return p_doc <= self.options.max_doc_prob
 
     def _scan(self, text: str, toks: list[Token], lang: str) -> list[tuple[int, int]]:
         """(first, last) token indices of foreign runs inside one segment: windows of words vote."""
@@ -366,33 +424,46 @@ class ForeignLanguage(Rule):
     def _plain(self, text: str, s: int, e: int, weights: dict[str, int]) -> bool:
         """The pre-filter: whether sentence ``text[s:e]`` reads as the document's language from its words
         alone (enough of the language's frequent words overall and at both ends), with no token built."""
+        return self._plain_lower(text[s:e].lower(), weights)
+
+    def _plain_lower(self, lower: str, weights: dict[str, int]) -> bool:
+        """:meth:`_plain` of an already lower-cased sentence (the weights looked up by one C ``map``)."""
+        words = WORD_RE.findall(lower)
+        return self._plain_ev(list(map(weights.get, words, itertools.repeat(0, len(words)))))
+
+    def _plain_ev(self, ev: list[int]) -> bool:
+        """The pre-filter's verdict from the weights of a sentence's words, in order."""
         o = self.options
-        ev = [weights.get(x, 0) for x in WORD_RE.findall(text[s:e].lower())]
         if sum(ev) < o.prefilter_ratio * len(ev):
             return False
+        if len(ev) < o.scan_min_words:
+            return True
         w = o.window_words
-        return len(ev) < o.scan_min_words or (sum(ev[:w]) >= o.prefilter_window
-                                              and sum(ev[-w:]) >= o.prefilter_window)
+        return sum(ev[:w]) >= o.prefilter_window and sum(ev[-w:]) >= o.prefilter_window
 
     def candidates(self, doc: Document) -> list[tuple[int, int, str, float]]:
         """(start, end, language, probability) of foreign-language segments, adjacent ones merged."""
         text, lang = doc.text, doc.lang
         dscript = doc_script(doc)
         weights = self._evidence(lang) if self.options.prefilter else None
-        memo = self._sentence_memo
-        if len(memo) >= _SENTENCE_MEMO_SIZE:
-            memo.clear()
+        if self._sentence_memo_entries >= _SENTENCE_MEMO_SIZE:
+            self._sentence_memo.clear()
+            self._sentence_memo_entries = 0
+        memo = self._sentence_memo.setdefault((lang, dscript), {})
+        added = 0
         found: list[tuple[int, int, str, float]] = []
         for s, e in doc_sentences(doc):
             sentence = text[s:e]
             if len(sentence) > _SENTENCE_MEMO_CHARS:
                 hits = self._sentence_candidates(sentence, lang, dscript, weights)
             else:
-                key = (sentence, lang, dscript)
-                hits = memo.get(key)
+                hits = memo.get(sentence)
                 if hits is None:
-                    hits = memo[key] = self._sentence_candidates(sentence, lang, dscript, weights)
-            found += [(s + a, s + b, lg, p) for a, b, lg, p in hits]
+                    hits = memo[sentence] = self._sentence_candidates(sentence, lang, dscript, weights)
+                    added += 1
+            if hits:
+                found += [(s + a, s + b, lg, p) for a, b, lg, p in hits]
+        self._sentence_memo_entries += added
         return self._merge(text, found)
 
     def _sentence_candidates(self, text: str, lang: str, dscript: str, weights: dict[str, int] | None
@@ -404,18 +475,24 @@ class ForeignLanguage(Rule):
         o = self.options
         s, e = 0, len(text)
         w = o.window_words
-        if weights is not None and self._plain(text, s, e, weights):
+        lower = text.lower()
+        if weights is not None and self._plain_lower(lower, weights):
             return ()
         toks = tokens(text, s, e)
-        words = [t for t in toks if t.script == dscript]
-        other = sum(1 for t in toks if t.script and t.script != dscript)
+        if dscript == "LATIN" and text.isascii():  # an ASCII token is Latin or has no script
+            words = [t for t in toks if t.script]
+            other = 0
+        else:
+            words = [t for t in toks if t.script == dscript]
+            other = sum(1 for t in toks if t.script and t.script != dscript)
         if len(words) < o.min_words or other >= len(words):
             return ()  # too short to judge, or another script's (foreign-script's) business
         # Identification reads the sentence with other scripts' words, URLs and hashtags blanked out
         # (same offsets): a glossed ``(Государственная дума)`` must not make it read as Russian.
         legit = self._loanwords
-        if legit is not None and self._loanword_hint is not None and text.isascii() \
-                and self._loanword_hint.search(text.lower()) is None:
+        if legit is not None and self._loanword_hint is not None and text.isascii() and (
+                (self._loanword_gate is not None and not self._loanword_gate.may_hold(lower))
+                or self._loanword_hint.search(lower) is None):
             legit = None  # no loanword in it (the case-folded pattern costs ~20 us a sentence)
         seg = _masked(text, s, e, toks, dscript, legit)
         ev = [weights.get(t.text.lower(), 0) for t in words] if weights is not None else None

@@ -20,6 +20,8 @@ UI_STRING_RULE = "untranslated/ui-string"
 DEFAULT_LEXICON = "untranslated_ui_strings.toml"
 # A word token runs on across ' and - (``Войти-то``) where an entry may stop; its head is looked up too.
 _HEAD_RE = re.compile(r"['’\-]")
+# Every word token holding ' ’ or - holds it between two word characters.
+_JOINED_RE = re.compile(r"\w['’\-]\w")
 # (lexicon name, search path) -> the lexicon, for every rule of a process that asks (see UiLexicon.load)
 _SHARED: dict[tuple[str, tuple[object, ...]], UiLexicon] = {}
 
@@ -54,6 +56,15 @@ class UiLexicon:
             words = WORD_RE.findall(entry)
             if words:
                 self.keys.add(" ".join(words[:2]))
+        # The keys by kind: one word (matched by a word or a head) and two words (by a pair of neighbours,
+        # built only after its first word: a 3 KB document has ~500 pairs and rarely one such word).
+        self.single_keys = {k for k in self.keys if " " not in k}
+        self.pair_keys = self.keys - self.single_keys
+        self.pair_seconds: dict[str, set[str]] = {}
+        for k in self.pair_keys:
+            first, second = k.split(" ")
+            self.pair_seconds.setdefault(first, set()).add(second)
+        self.pair_firsts = set(self.pair_seconds)
         # Entries that do not start with a word (``© ...``) are tried at every position.
         self.bare = re.compile(
             rf"(?<!\w)(?:{'|'.join(re.escape(a) for a in alts if not a[:1].isalnum())})(?![\w])", re.IGNORECASE
@@ -83,13 +94,26 @@ class UiLexicon:
         options = resources.options_of(UI_STRING_RULE)
         return cls.load(resources, getattr(options, "lexicon", DEFAULT_LEXICON))
 
+    def hits(self, lower: str) -> set[str]:
+        """First words of the keys found in the lower-cased text: where entries are tried."""
+        words = WORD_RE.findall(lower)
+        # a word without ' ’ - is alphanumeric (or holds ``_``): no regex call for it; and a text without
+        # ' ’ - between word characters has no such word
+        seen = set(words)
+        heads = {_HEAD_RE.split(w)[0] for w in seen if not w.isalnum() and _HEAD_RE.search(w)} \
+            if _JOINED_RE.search(lower) else set()
+        # ``{*words, *heads, *pairs} & self.keys`` (a key with a space is a pair, one without a word or a
+        # head), with the pairs built only from the words that open a two-word key
+        hits = {*(seen & self.single_keys), *(heads & self.single_keys)}
+        # a pair needs both its words in the text (``a`` opens an entry, and nearly every English text)
+        firsts = {a for a in seen & self.pair_firsts if not seen.isdisjoint(self.pair_seconds[a])}
+        if firsts:
+            hits.update(a for a, b in itertools.pairwise(words) if a in firsts and f"{a} {b}" in self.pair_keys)
+        return hits
+
     def _raw(self, text: str) -> list[re.Match[str]]:
         found: list[re.Match[str]] = []
-        words = WORD_RE.findall(text.lower())
-        # a word without ' ’ - is alphanumeric (or holds ``_``): no regex call for it
-        heads = [_HEAD_RE.split(w)[0] for w in words if not w.isalnum() and _HEAD_RE.search(w)]
-        grams = {*words, *heads, *map(" ".join, itertools.pairwise(words))}
-        hits = {k.split(" ")[0] for k in grams & self.keys}
+        hits = self.hits(text.lower())
         if hits:  # most documents: none; the entries are tried only where a hit's first word stands
             alts = "|".join(sorted(map(re.escape, hits), key=len, reverse=True))
             for c in re.finditer(rf"(?<!\w)(?:{alts})", text, re.IGNORECASE):
