@@ -436,21 +436,32 @@ def test_name_pattern_and_key_memo_keep_name_variants_per_document() -> None:
 
 def test_calque_automaton_names_the_entries_whose_rarest_group_is_present() -> None:
     """The Aho-Corasick pass gives the entries a substring test of each entry's rarest group gives (every
-    entry without groups too), in the entries' order; and the rule still finds its calques through it."""
-    from qc.mt_artifact.calque import _has_all
+    entry without groups too), in the entries' order, and the starts of those strings give the windows a
+    substring scan gives; and the rule still finds its calques through it."""
+    from qc.mt_artifact.calque import _has_all, _windows, _windows_at
 
     rule = Calque()
     texts = [
         "The outcome depends from the weather, reported the agency, according to the words of the mayor.",
         "In the nearest time tens of residents received injuries, as it is known, the ministry informed.",
         "Nothing to see here: a plain English sentence about the weather.",
+        "It is necessary to note that, as reported, the assassin passed. Passes, assessed, depends, depends.",
         (SEEDS / sorted(p.name for p in SEEDS.glob("*.txt"))[0]).read_text(encoding="utf-8"),
     ]
+    windowed = 0
     for text in texts:
         lowered = text.lower()
         brute = [i for i, (_p, e, groups, fold, _w) in enumerate(rule.entries)
                  if e.get("anchor") or not groups or _has_all(lowered if fold else text, groups[:1])]
-        assert rule._live(text, lowered) == brute
+        live, at = rule._live(text, lowered)
+        assert live == brute
+        for i in live:  # the automaton's starts give the windows a substring scan gives
+            _p, e, groups, fold, width = rule.entries[i]
+            if groups and width is not None and not e.get("anchor"):
+                hay = lowered if fold else text
+                assert _windows_at(len(hay), groups[0], at[fold], width) == _windows(hay, groups[0], width)
+                windowed += bool(_windows(hay, groups[0], width))
+    assert windowed >= 5
     found = {f.data["source"] for f in rule.check(en(texts[0] + " " + texts[1]))}
     assert len(found) >= 3
 
@@ -477,6 +488,11 @@ def test_key_index_answers_as_the_dict_it_was_built_from() -> None:
     small = KeyIndex({"b": ("б", 1.5), "ab": ("аб", 2.25)})
     assert dict(small.items()) == {"ab": ("аб", 2.25), "b": ("б", 1.5)} and "a" not in small
     assert KeyIndex({}).get("a") is None
+    # words in one byte a letter when a code page holds them all, as str otherwise; keys of 0-2 bytes
+    for words in (("б", "аё"), ("é", "x"), ("中", "б")):
+        items = {"": (words[0], 1.0), "a": (words[1], 2.0), "ab": (words[0], 3.0), "é": (words[1], 4.0)}
+        index = pickle.loads(pickle.dumps(KeyIndex(items)))
+        assert {k: index.get(k) for k in (*items, "b", "a\0", "abc")} == {**items, "b": None, "a\0": None, "abc": None}
 
 
 def test_word_zipf_is_wordfreqs_dict_with_a_float_per_band(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -493,3 +509,96 @@ def test_word_zipf_is_wordfreqs_dict_with_a_float_per_band(tmp_path: Path, monke
         assert list(got.items()) == [(w, mc.zipf(f)) for w, f in wordfreq.get_frequency_dict("en", "large").items()]
         assert len({id(z) for z in got.values()}) < 2000
     mc.word_zipf.cache_clear()
+
+
+def _case_texts(rule: str) -> list[str]:
+    """The texts of tests/cases/mt-artifact/RULE.toml (written for the tests), passes and fails."""
+    import tomllib
+
+    cases = tomllib.loads((Path(__file__).parent / "cases" / "mt-artifact" / f"{rule}.toml").read_text("utf-8"))
+    return [c["text"] for group in cases.values() if isinstance(group, list) for c in group if "text" in c]
+
+
+def _spans(rule, texts: list[str]) -> list[list[tuple[int, int, str]]]:  # type: ignore[no-untyped-def]
+    return [[(f.start, f.end, f.message) for f in rule.check(en(t))] for t in texts]
+
+
+def test_transliteration_tokens_are_token_res_matches() -> None:
+    """transliteration splits its tokens with TOKEN_RE's first letter before the look-behind: the same
+    (start, end, token) as TOKEN_RE's matches, on random strings of letters, apostrophes and others."""
+    import random
+
+    from qc.mt_artifact import transliteration as tl
+    from qc.mt_artifact._common import TOKEN_RE
+    from qc.text import split_offsets
+
+    rng = random.Random(14)
+    samples = ["d'Estaing’s rock'n'roll", "Jósefsdóttir x1y _a a_", "'ab' ’c’", "İstanbul"]
+    samples += ["".join(rng.choice("aBz'’ é_1-\nЖ") for _ in range(rng.randint(0, 16))) for _ in range(20000)]
+    for s in samples:
+        assert list(zip(*split_offsets(tl._TOKEN_SPLIT, s), strict=True)) == [
+            (m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(s)], s
+
+
+def test_transliteration_memos_stay_bounded_and_change_no_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-process memos of token kinds and source words are bounded (a generation of at most
+    _KIND_MEMO_SIZE texts, or one document's words, plus the one before): with tiny bounds, so that they
+    turn over inside the run, every document gets the findings of a rule with the default bounds."""
+    from qc.mt_artifact import transliteration as tl
+    from qc.text import split_offsets
+
+    texts = _case_texts("transliteration") * 3
+    expected = _spans(Transliteration(), texts)
+    assert sum(map(len, expected)) >= 10
+    monkeypatch.setattr(tl, "_KIND_MEMO_SIZE", 7)
+    monkeypatch.setattr(tl, "_SOURCE_MEMO_SIZE", 3)
+    rule = Transliteration()
+    for text, spans in zip(texts, expected, strict=True):
+        assert _spans(rule, [text]) == [spans], text
+        assert len(rule._kinds) <= max(7, len(set(split_offsets(tl._TOKEN_SPLIT, text)[2])))
+        assert len(rule._sources) <= 3
+        assert rule._placed == {w for w, kind in rule._kinds.items() if kind}
+
+
+def test_name_variant_memo_generations_change_no_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """name-variants keeps at most two generations of _KEY_MEMO_SIZE names: with a tiny size the memo
+    turns over inside every document and the findings are the default rule's."""
+    from qc.mt_artifact import name_variants as nv
+
+    texts = _case_texts("name-variants") * 3
+    expected = _spans(nv.NameVariants(), texts)
+    assert any(expected)
+    monkeypatch.setattr(nv, "_KEY_MEMO_SIZE", 2)
+    rule = nv.NameVariants()
+    assert _spans(rule, texts) == expected
+    assert len(rule._keys) <= 2 and len(rule._keys_old) <= 2
+
+
+def test_title_casing_looks_near_heads_only_and_finds_what_every_word_finds() -> None:
+    """title-casing tests only the words up to 2 * max_run + 2 before a head as pattern openers: on the
+    rule's cases and on seeded random phrases of heads, modifiers, joiners and names, it finds exactly
+    what the rule finds when every word is tested."""
+    import random
+
+    from qc.mt_artifact.title_casing import TitleCasing
+
+    class EveryWord(TitleCasing):
+        def _near_heads(self, toks: list[str]) -> list[int]:
+            return list(range(len(toks) - 1))
+
+    vocab = re.findall(r"\S+", "the foreign Foreign Ministry ministry Prime prime Minister minister Deputy First "
+                       "first Council security Security Emergency situations Department department of of and "
+                       "and for the a Iraqi Russia's U.S. UN state State Supreme Court court said new Health "
+                       "office President president National Social Investment Office Vice Affairs affairs "
+                       "defense Defense He Moscow")
+    seps = [" "] * 12 + [". ", ", ", "\n", "  "]
+    rng = random.Random(14)
+    texts = _case_texts("title-casing")
+    texts += ["".join(rng.choice(vocab) + rng.choice(seps) for _ in range(rng.randint(2, 24)))
+              for _ in range(4000)]
+    for max_run in (4, 1):
+        options = TitleCasing.Options(max_run=max_run)
+        near, every = TitleCasing(options), EveryWord(options)
+        expected = _spans(every, texts)
+        assert sum(map(len, expected)) > 300
+        assert _spans(near, texts) == expected

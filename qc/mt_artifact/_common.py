@@ -210,41 +210,80 @@ def english_typo(token: str, min_zipf: float = 3.5) -> bool:
     return any(t[:i] + t[i + 1] + t[i] + t[i + 2:] in words for i in range(len(t) - 1))
 
 
-class KeyIndex(Mapping[str, tuple[str, float]]):
-    """A read-only ``key -> (word, zipf)`` map in four flat arrays (sorted UTF-8 keys for a binary search,
-    the words joined into one string, their offsets, the Zipf values): the Russian source index is
-    ~400k entries per map, ~110 MB as a dict of tuples and ~25 MB here, and loads without building
-    800k objects. A look-up costs a few microseconds (a dict's: ~0.1); the rules look up rare tokens
-    only, once per distinct token text."""
+# KeyIndex's layout, part of its cache key: a pickle of an older layout would not fit the class.
+_KEY_INDEX_LAYOUT = "blob+offsets+codec"
+# Single-byte code pages a source index's words may be stored in (a round trip gives the same str).
+_WORD_CODECS = ("latin-1", "cp1251")
 
-    __slots__ = ("_keys", "_starts", "_words", "_zipfs")
+
+def _encodes(text: str, codec: str) -> bool:
+    try:
+        text.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _prefix(key: bytes) -> int:
+    """The first two bytes of ``key`` as a number (0 for a missing one)."""
+    return (key[0] << 8 | (key[1] if len(key) > 1 else 0)) if key else 0
+
+
+class KeyIndex(Mapping[str, tuple[str, float]]):
+    """A read-only ``key -> (word, zipf)`` map in flat arrays: the sorted UTF-8 keys joined into one bytes
+    blob with their offsets (for a binary search), the words joined with theirs (one byte a letter in a
+    single-byte code page when every word fits it: Russian in cp1251, half of a str's two bytes), and
+    each entry's Zipf as an index into the few distinct values (wordfreq's bands). The Russian source
+    index is ~400k entries per map: ~110 MB as a dict of tuples, 49 MB of RSS for both maps as fixed-width
+    numpy keys with int64 offsets and float64 values, less here; it loads without building 800k objects.
+    A look-up costs a few microseconds (a dict's: ~0.1); the rules look up rare tokens only, once per
+    distinct token text."""
+
+    __slots__ = ("_bands", "_blob", "_codec", "_ends", "_firsts", "_starts", "_words", "_zipfs")
 
     def __init__(self, items: Mapping[str, tuple[str, float]]):
-        import numpy as np
-
         keys = sorted(k.encode("utf-8") for k in items)
-        words = [items[k.decode("utf-8")][0] for k in keys]
-        self._keys = np.array(keys, dtype=bytes)
-        self._words = "".join(words)
-        self._starts = np.array(list(itertools.accumulate(map(len, words), initial=0)), dtype=np.int64)
-        self._zipfs = np.array([items[k.decode("utf-8")][1] for k in keys], dtype=np.float64)
+        values = [items[k.decode("utf-8")] for k in keys]
+        self._blob = b"".join(keys)
+        self._ends = array("I", itertools.accumulate(map(len, keys), initial=0))  # key i: blob[ends[i]:ends[i + 1]]
+        words = "".join(w for w, _ in values)
+        self._codec: str | None = next((c for c in _WORD_CODECS if _encodes(words, c)), None)
+        self._words: str | bytes = words.encode(self._codec) if self._codec else words  # offsets fit both
+        self._starts = array("I", itertools.accumulate((len(w) for w, _ in values), initial=0))
+        band_of: dict[float, int] = {}
+        bands = [band_of.setdefault(z, len(band_of)) for _, z in values]
+        self._zipfs = array("d", band_of)  # the distinct values, each entry's by its band
+        self._bands = array("B" if len(band_of) <= 1 << 8 else "H" if len(band_of) <= 1 << 16 else "I", bands)
+        # where the keys of each two-byte prefix start (a missing second byte counts as 0, which keeps
+        # the prefixes in the keys' order): a search looks only between two of these
+        counts = [0] * (1 << 16)
+        for k in keys:
+            counts[_prefix(k)] += 1
+        self._firsts = array("I", itertools.accumulate(counts, initial=0))
+
+    def _key(self, i: int) -> bytes:
+        return self._blob[self._ends[i]:self._ends[i + 1]]
 
     def _find(self, key: str) -> int:
         """The index of ``key``, or -1."""
-        import numpy as np
-
         b = key.encode("utf-8")
-        keys = self._keys
-        if not len(keys) or len(b) > keys.itemsize or b.endswith(b"\0"):  # numpy drops trailing NULs
-            return -1
-        i = int(np.searchsorted(keys, b))
-        return i if i < len(keys) and keys[i] == b else -1
+        blob, ends = self._blob, self._ends
+        p = _prefix(b)
+        lo, hi = self._firsts[p], self._firsts[p + 1]
+        while lo < hi:  # the first key >= b
+            mid = (lo + hi) >> 1
+            if blob[ends[mid]:ends[mid + 1]] < b:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if lo < len(ends) - 1 and blob[ends[lo]:ends[lo + 1]] == b else -1
 
     def get(self, key: str, default=None):  # type: ignore[no-untyped-def, override]
         i = self._find(key)
         if i < 0:
             return default
-        return self._words[self._starts[i]:self._starts[i + 1]], float(self._zipfs[i])
+        word = self._words[self._starts[i]:self._starts[i + 1]]
+        return word.decode(self._codec) if self._codec else word, self._zipfs[self._bands[i]]  # type: ignore[union-attr]
 
     def __getitem__(self, key: str) -> tuple[str, float]:
         hit = self.get(key)
@@ -256,10 +295,10 @@ class KeyIndex(Mapping[str, tuple[str, float]]):
         return isinstance(key, str) and self._find(key) >= 0
 
     def __iter__(self) -> Iterator[str]:
-        return (k.decode("utf-8") for k in self._keys.tolist())
+        return (self._key(i).decode("utf-8") for i in range(len(self)))
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return len(self._ends) - 1
 
 
 @functools.lru_cache(maxsize=4)
@@ -274,7 +313,8 @@ def source_index(lang: str, table_items: tuple[tuple[str, tuple[tuple[str, str],
 
     @functools.cache
     def load() -> tuple[KeyIndex, KeyIndex]:
-        return cached("source-key-index", (lang, table_items, min_zipf, _wordfreq_version()), build)
+        key = (lang, table_items, min_zipf, _wordfreq_version(), _KEY_INDEX_LAYOUT)
+        return cached("source-key-index", key, build)
 
     return LazyMapping(lambda: load()[0]), LazyMapping(lambda: load()[1])
 

@@ -172,6 +172,19 @@ def _windows(hay: str, group: frozenset[str], width: int) -> list[tuple[int, int
         while i >= 0:
             wins.append((max(0, i - width - _MARGIN), min(n, i + len(lit) + width + _MARGIN)))
             i = hay.find(lit, i + 1)
+    return _merged(wins)
+
+
+def _windows_at(n: int, group: frozenset[str], at: dict[str, list[int]], width: int) -> list[tuple[int, int]]:
+    """:func:`_windows` for a text of length ``n`` where ``at`` gives every start of each string (those
+    the automaton found): the same windows without a substring scan per string."""
+    wins = [(max(0, i - width - _MARGIN), min(n, i + len(lit) + width + _MARGIN))
+            for lit in group for i in at.get(lit, ())]
+    return _merged(wins)
+
+
+def _merged(wins: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The windows sorted, overlapping or touching ones merged."""
     wins.sort()
     merged: list[tuple[int, int]] = []
     for a, b in wins:
@@ -275,17 +288,22 @@ class Calque(Rule):
         for automaton in self._automata.values():
             automaton.make_automaton()
 
-    def _live(self, text: str, lowered: str) -> list[int]:
+    def _live(self, text: str, lowered: str) -> tuple[list[int], dict[bool, dict[str, list[int]]]]:
         """Indices of the entries whose rarest literal group has a string in the text (lower-cased for a
         case-folded entry), and of those without groups, in the entries' own order (ties of equal spans
-        keep it)."""
+        keep it); and per case-folding, where each string found starts (every occurrence, overlapping
+        ones too, as a substring scan finds them), for the search windows."""
         if self._indexed is not self.entries:  # first use, or a new entries list
             self._index()
         live = set(self._always)
+        at: dict[bool, dict[str, list[int]]] = {False: {}, True: {}}
         for fold, automaton in self._automata.items():
-            for key in {key for _end, key in automaton.iter(lowered if fold else text)}:
-                live.update(self._by_first[key])
-        return sorted(live)
+            starts = at[fold]
+            for end, (_fold, lit) in automaton.iter(lowered if fold else text):
+                starts.setdefault(lit, []).append(end + 1 - len(lit))
+            for lit in starts:
+                live.update(self._by_first[fold, lit])
+        return sorted(live), at
 
     def check(self, doc: Document) -> Iterator[Finding]:
         if not applies(doc):
@@ -295,7 +313,8 @@ class Calque(Rule):
         same_offsets = len(lowered) == len(text)  # lower() can lengthen a few characters (İ)
         spans: list[tuple[int, int, dict[str, Any]]] = []
         vocab: set[str] | None = None
-        for i in self._live(text, lowered):
+        live, at = self._live(text, lowered)
+        for i in live:
             pattern, e, groups, fold, width = self.entries[i]
             hay = lowered if fold else text
             anchor = e.get("anchor")
@@ -318,8 +337,9 @@ class Calque(Rule):
             elif not _has_all(hay, groups[1:]):  # the rarest group is present (the entry is live)
                 continue
             elif width is not None and groups and (same_offsets or not fold):
-                # every match holds one of the rarest group's strings: search only around them
-                found = {(m.start(), m.end()) for a, b in _windows(hay, groups[0], width)
+                # every match holds one of the rarest group's strings: search only around them (the
+                # automaton found them all: the entry's rarest group is what it indexes)
+                found = {(m.start(), m.end()) for a, b in _windows_at(len(hay), groups[0], at[fold], width)
                          for m in pattern.finditer(text, a, b)}
             else:
                 found = {(m.start(), m.end()) for m in pattern.finditer(text)}

@@ -33,8 +33,11 @@ class Options:
 
 # ``\b[A-Z][a-z]+\b`` opening with its capital (scanned for it; a leading ``\b`` is tried at every position).
 _NAME = re.compile(r"[A-Z](?<=\b[A-Z])[a-z]+\b")
-# Distinct names whose key a process keeps (a corpus's capitalised words): emptied when full.
-_KEY_MEMO_SIZE = 50_000
+# Distinct names whose key a process keeps (a corpus's capitalised words), per generation: two are kept
+# (the current one and the one before, whose names move back on use), so the memo stays under ~3 MB
+# however large the corpus while the names that recur stay in.
+_KEY_MEMO_SIZE = 16_000
+_UNSET = object()
 
 
 def _squeeze(word: str) -> str:
@@ -58,21 +61,25 @@ class NameVariants(Rule):
     def setup(self) -> None:
         self.tr = Transliterator(self.resources.toml(f"mt_translit_{self.options.source_lang}.toml"))
         self.en = word_zipf("en")
-        self._keys: dict[str, str | None] = {}  # name -> _key(name), per process
+        self._keys: dict[str, str | None] = {}  # name -> _key(name), per process (this generation)
+        self._keys_old: dict[str, str | None] = {}  # the generation before
 
     def _key(self, w: str) -> str | None:
         """The loose transliteration key of name ``w``; None for a short word, an English word or one
         without a key. Kept per distinct name and process (the same names recur across a corpus)."""
-        if w in self._keys:
-            return self._keys[w]
-        if len(self._keys) >= _KEY_MEMO_SIZE:
-            self._keys.clear()
-        key = None
-        if len(w) >= self.options.min_len and self.en.get(w.lower(), 0.0) < self.options.english_zipf:
-            raw = self.tr.latin_key(w.lower())
-            key = self.tr.loose(raw) if raw else None
-        self._keys[w] = key
-        return key
+        key = self._keys.get(w, _UNSET)
+        if key is not _UNSET:
+            return key  # type: ignore[return-value]
+        key = self._keys_old.get(w, _UNSET)
+        if key is _UNSET:
+            key = None
+            if len(w) >= self.options.min_len and self.en.get(w.lower(), 0.0) < self.options.english_zipf:
+                raw = self.tr.latin_key(w.lower())
+                key = self.tr.loose(raw) if raw else None
+        if len(self._keys) >= _KEY_MEMO_SIZE:  # a new generation: the old one is dropped
+            self._keys_old, self._keys = self._keys, {}
+        self._keys[w] = key  # type: ignore[assignment]
+        return key  # type: ignore[return-value]
 
     def check(self, doc: Document) -> Iterator[Finding]:
         if not applies(doc):

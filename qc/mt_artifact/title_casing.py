@@ -29,7 +29,6 @@ adjectives that describe a name rather than open it), ``max_run``.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -95,6 +94,7 @@ class TitleCasing(Rule):
         # staff): such names are written with the singular head
         self.b_heads = {h for h in self.heads_lower if not h.endswith("s") and h != "staff"} | {"headquarters"}
         self.b_heads |= {h.lower() for h in lex.get("lower_heads", ())}
+        self.any_head = frozenset(self.heads | self.b_heads)  # every pattern but C ends in one of these
         self.en = word_zipf("en")
         self.places = set(places(500_000))
 
@@ -146,10 +146,11 @@ class TitleCasing(Rule):
         # Where a pattern can start, for every word in one generator (no Python call per word): most
         # words are not. may_open: a lower-case word before a capital or a joiner; inner: a capital
         # before a lower-case word and a head one or two words on.
+        # Only words a few places before a head can open a pattern (see _near_heads): most are not.
         tests = ((i, ("A" <= nxt[0] <= "Z" or nxt in _JOINERS) and w.islower(),
                   "A" <= w[0] <= "Z" and nxt.islower() and (
                       (toks[i + 2] if i + 2 < n else "") in heads or (i + 3 < n and toks[i + 3] in heads)),
-                  nxt in b_heads) for i, (w, nxt) in enumerate(itertools.pairwise(toks)))
+                  nxt in b_heads) for i in self._near_heads(toks) for w, nxt in ((toks[i], toks[i + 1]),))
         starts = [(i, may_open, inner) for i, may_open, inner, b_head in tests if may_open or inner or b_head]
         for i, may_open, inner in starts:
             s, _e, w = words[i]
@@ -235,6 +236,25 @@ class TitleCasing(Rule):
                         end = words[i + 3][1]
                     yield self.finding(doc, s, end, f"broken title casing in {text[s:end]!r}: lower-case "
                                        f"{mod!r} in a capitalised name")
+
+    def _near_heads(self, toks: list[str]) -> list[int]:
+        """The word indices that may open pattern A, B or D, ascending: each needs a head (``heads`` or
+        ``b_heads``) at most ``2 * max_run`` words on (D: 2 or 3, B: 1, A: a run of up to ``max_run``
+        capitalised words, each perhaps after a joiner). Found by a set intersection and C-level scans
+        for the heads a document holds, so a document pays per head, not per word; the other words
+        would fail every test."""
+        n = len(toks)
+        span = 2 * max(self.options.max_run, 2) + 2
+        near: set[int] = set()
+        for head in self.any_head.intersection(toks):
+            k = -1
+            while True:
+                try:
+                    k = toks.index(head, k + 1)
+                except ValueError:
+                    break
+                near.update(range(max(0, k - span), min(k, n - 1)))
+        return sorted(near)
 
     @staticmethod
     def _sentence_start(text: str, words: list[tuple[int, int, str]], i: int) -> bool:

@@ -30,14 +30,14 @@ Retrain: ``PYTHONPATH=$PWD python bench/train_translit.py`` (deterministic for o
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from qc.lexicon import locate
 from qc.model import Document, Finding, Severity
 from qc.mt_artifact._common import (
-    TOKEN_RE,
     Transliterator,
     applies,
     english_typo,
@@ -50,6 +50,7 @@ from qc.mt_artifact._common import (
     word_zipf,
 )
 from qc.rule import Rule
+from qc.text import split_offsets
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -102,8 +103,28 @@ _GLOSS = re.compile(r"[\"”’»]?\s*\(")
 
 
 _UNSET = object()
-# Distinct token texts whose kind a process keeps (a corpus vocabulary; ~100 bytes each): emptied when full.
-_KIND_MEMO_SIZE = 100_000
+# Distinct token texts whose kind a process keeps, per generation (two are kept: the current one and the
+# one before, whose words move back on use): ~100 bytes each, so at most ~4 MB however large the corpus
+# (a news vocabulary grows ~1,200 words per 1,000 documents; the words that recur stay in).
+_KIND_MEMO_SIZE = 20_000
+# Source-word matches of the tokens of documents past the fast path (~100 bytes each): emptied when full.
+_SOURCE_MEMO_SIZE = 20_000
+# The tokens with their offsets, from one split (no Python call per match): words at the odd places.
+# TOKEN_RE with its first letter before the look-behind (``[A-Za-z](?<![^\W\d_][A-Za-z])`` is
+# ``(?<![^\W\d_])[A-Za-z]``): a pattern that opens with a character class is scanned for it, one that
+# opens with a look-behind is tried at every position.
+_TOKEN_SPLIT = re.compile(r"([A-Za-z](?<![^\W\d_][A-Za-z])(?:[A-Za-z'’]*[A-Za-z])?(?![^\W\d_]))")
+
+
+def _places(words: list[str], w: str) -> Iterator[int]:
+    """The indices of ``w`` in ``words``, by C-level scans."""
+    k = -1
+    while True:
+        try:
+            k = words.index(w, k + 1)
+        except ValueError:
+            return
+        yield k
 
 
 class _Tok:
@@ -148,10 +169,18 @@ class Transliteration(Rule):
             self.loanwords = {w.lower() for w in self.resources.lexicon(f"mt_loanwords_{o.source_lang}.txt")}
         except FileNotFoundError:
             self.loanwords = set()
-        self._kinds: dict[str, int] = {}  # token text -> _word_kind, per process
+        self._kinds: dict[str, int] = {}  # token text -> _word_kind, per process (this generation)
+        self._kinds_old: dict[str, int] = {}  # the generation before
+        self._placed: set[str] = set()  # the texts of this generation whose kind is not 0
+        self._sources: dict[str, tuple[str, float] | None] = {}  # token text -> _source_word_of
 
     def _source_word(self, t: _Tok) -> tuple[str, float] | None:
-        return self._source_word_of(t.text, t.low, t.en)
+        hit = self._sources.get(t.text, _UNSET)
+        if hit is _UNSET:
+            if len(self._sources) >= _SOURCE_MEMO_SIZE:
+                self._sources.clear()
+            hit = self._sources[t.text] = self._source_word_of(t.text, t.low, t.en)
+        return hit  # type: ignore[return-value]
 
     def _source_word_of(self, text: str, low: str, en: float) -> tuple[str, float] | None:
         if en >= self.options.common_english_zipf and len(low) > 2:
@@ -202,34 +231,44 @@ class Transliteration(Rule):
         """What a token's text alone says about a run through it: 0 none (common English, or no source
         word), 1 it may hold one wherever it stands (lower case), 2 only where it opens a sentence or
         follows a preposition (a capitalised word inside a sentence is a name)."""
-        kind = self._kinds.get(w)
-        if kind is None:
-            if len(self._kinds) >= _KIND_MEMO_SIZE:
-                self._kinds.clear()
-            low = w.lower().replace("’", "'")
-            en = self.en.get(low, 0.0)
-            kind = 0 if en >= self.options.english_zipf or not self._source_word_of(w, low, en) else (
-                1 if w.islower() else 2)
-            self._kinds[w] = kind
-        return kind
+        low = w.lower().replace("’", "'")
+        en = self.en.get(low, 0.0)
+        return 0 if en >= self.options.english_zipf or not self._source_word_of(w, low, en) else (
+            1 if w.islower() else 2)
 
-    def _may_hold_run(self, text: str) -> bool:
+    def _may_hold_run(self, text: str, starts: list[int], words: list[str]) -> set[str]:
         """The fast path: every accepted run holds a token rarer than ``english_zipf`` that reads as a
         source word and is lower case, opens a sentence or follows a preposition. Most English documents
-        have none, and then no token objects are built; the verdict of a token's text is kept per
-        process, so a document costs one ``findall`` and a look-up per distinct word."""
-        placed = set()
-        for w in set(TOKEN_RE.findall(text)):
-            kind = self._word_kind(w)
-            if kind == 1:
-                return True
-            if kind == 2:
-                placed.add(w)
-        if not placed:
-            return False
-        return any(m.group() in placed and (is_sentence_start(text, m.start())
-                                            or _PREPOSITION.search(text, max(0, m.start() - 7), m.start()))
-                   for m in TOKEN_RE.finditer(text))
+        have none, and then no token objects are built. The verdict of a token's text is kept per
+        process: a document costs a split, set operations in C against the memo and a look-up per word
+        the memo does not hold yet; a placed word (kind 2) is looked at where it stands only. Returns
+        the document's words of kind 1 or 2 (the only ones a run can start from), or nothing."""
+        kinds, placed = self._kinds, self._placed
+        distinct = set(words)
+        new = distinct.difference(kinds)
+        if new:
+            if len(kinds) + len(new) > _KIND_MEMO_SIZE:  # a new generation: the old one is dropped
+                self._kinds_old, kinds = kinds, {}
+                self._kinds, placed = kinds, set()
+                self._placed = placed
+                new = distinct
+            old = self._kinds_old
+            for w in new:
+                kind = old.get(w)
+                if kind is None:
+                    kind = self._word_kind(w)
+                kinds[w] = kind
+                if kind:
+                    placed.add(w)
+        hits = distinct & placed
+        if not hits or any(kinds[w] == 1 for w in hits):
+            return hits
+        for w in sorted(hits):
+            for k in _places(words, w):
+                s = starts[k]
+                if is_sentence_start(text, s) or _PREPOSITION.search(text, max(0, s - 7), s):
+                    return hits
+        return set()
 
     def check(self, doc: Document) -> Iterator[Finding]:
         if not applies(doc):
@@ -237,54 +276,68 @@ class Transliteration(Rule):
         text = doc.text
         o = self.options
         en_get = self.en.get
-        if not self._may_hold_run(text):
+        starts, ends, words = split_offsets(_TOKEN_SPLIT, text)
+        hits = self._may_hold_run(text, starts, words)
+        if not hits:
             return
-        toks = []
-        for m in TOKEN_RE.finditer(text):
-            w = m.group()
-            low = w.lower().replace("’", "'")
-            toks.append(_Tok(m.start(), m.end(), w, low, en_get(low, 0.0), self))
+        n = len(words)
+        toks: list[_Tok | None] = [None] * n  # built on first use: most are never looked at
+
+        def tok(k: int) -> _Tok:
+            t = toks[k]
+            if t is None:
+                w = words[k]
+                low = w.lower().replace("’", "'")
+                t = toks[k] = _Tok(starts[k], ends[k], w, low, en_get(low, 0.0), self)
+            return t
+
+        # A run starts at a token rarer than english_zipf with a source word: of kind 1 or 2, the
+        # tokens whose texts are in ``hits`` (the others fail the test below); in text order.
+        firsts = sorted(k for w in hits for k in _places(words, w))
         bounds: list[tuple[int, int]] = []  # sentence bounds, computed when a first run is found
-        i, n = 0, len(toks)
-        while i < n:
-            # both ways into a run need a token rarer than english_zipf: test that before the lookup
-            if toks[i].en >= o.english_zipf or not (self._strong(toks[i]) or toks[i].src):
-                i += 1
+        hi = -1
+        for i in firsts:
+            if i <= hi:  # inside the run before
+                continue
+            t = tok(i)
+            if t.en >= o.english_zipf or not (self._strong(t) or t.src):
                 continue
             # grow a run of candidate tokens separated by single spaces, both directions
             lo = hi = i
-            while lo > 0 and self._joins(text, toks[lo - 1], toks[lo], left=True):
+            while lo > 0 and self._joins(text, tok(lo - 1), tok(lo), left=True):
                 lo -= 1
-            while hi + 1 < n and self._joins(text, toks[hi], toks[hi + 1], left=False):
+            while hi + 1 < n and self._joins(text, tok(hi), tok(hi + 1), left=False):
                 hi += 1
-            run = toks[lo:hi + 1]
+            run = [tok(k) for k in range(lo, hi + 1)]
             # common English words never start or end a run (in, the, not)
             while run and run[0].en >= o.common_english_zipf:
                 run = run[1:]
             while run and run[-1].en >= o.common_english_zipf:
                 run = run[:-1]
-            i = hi + 1
             if run and self._accept(text, run) and not bounds:
                 bounds = list(sentences(text))
-            if run and self._accept(text, run) and self._english_around(text, toks, run, bounds) \
+            if run and self._accept(text, run) and self._english_around(starts, tok, run, bounds, text) \
                     and not _GLOSS.match(text, run[-1].end):
                 # a one-word run is weaker evidence than a phrase (typos and rare names collide)
-                words = " ".join(t.src or "?" for t in run)
+                source = " ".join(t.src or "?" for t in run)
                 yield self.finding(
                     doc, run[0].start, run[-1].end,
                     f"transliterated {o.source_lang} left in English: {text[run[0].start:run[-1].end]!r} "
-                    f"~ {words!r}",
-                    data={"source": words, "weight": 1.0 if len(run) > 1 else 0.6},
+                    f"~ {source!r}",
+                    data={"source": source, "weight": 1.0 if len(run) > 1 else 0.6},
                 )
 
-    def _english_around(self, text: str, toks: list[_Tok], run: list[_Tok],
-                        bounds: list[tuple[int, int]]) -> bool:
+    def _english_around(self, starts: list[int], tok: Callable[[int], _Tok], run: list[_Tok],
+                        bounds: list[tuple[int, int]], text: str) -> bool:
+        """The sentence around ``run`` reads as English; ``tok(k)`` is the document's token ``k``, which
+        starts at ``starts[k]`` (ascending), so only the sentence's tokens are looked at."""
         start, end = run[0].start, run[-1].end
         s, e = next(((a, b) for a, b in bounds if a <= start < b), (start, end))
         if non_ascii_words(text[s:e]) > 1:
             return False
         # lower-case words only: names (Mayer, Vox Media) say nothing about the sentence's language
-        others = [t for t in toks if s <= t.start < e and not (start <= t.start < end) and t.text.islower()]
+        others = [t for t in map(tok, range(bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)))
+                  if not (start <= t.start < end) and t.text.islower()]
         if not others:
             return True
         english = sum(1 for t in others if t.en >= 3.0)
