@@ -354,7 +354,8 @@ class ShingleSets:
                 return self._frequent(None, None, min_run)
             lengths = self.offsets[rows + 1] - self.offsets[rows]
             return self._frequent(ranges(self.offsets[rows], lengths).astype(self.position_dtype),
-                                  np.repeat(rows.astype(self.position_dtype), lengths), min_run)
+                                  np.repeat(rows.astype(self.position_dtype), lengths) if min_run <= 1 else None,
+                                  min_run)
         want = np.sort(self.flat[ranges(self.offsets[wanted], self.offsets[wanted + 1] - self.offsets[wanted])])
         want = want[np.r_[True, want[1:] != want[:-1]]]
         # the bitmap's false positives only add counts of hashes no wanted row holds: harmless
@@ -365,15 +366,18 @@ class ShingleSets:
             lengths = self.offsets[1:] - self.offsets[:-1]
             member &= np.repeat(counted, lengths)
         # positions and rows filled a chunk at a time, in the position dtype (an int64 array per
-        # matched hash was the largest temporary of a 1M-document resolve)
+        # matched hash was the largest temporary of a 1M-document resolve); with ``min_run`` no rows:
+        # ``_frequent`` keeps none (they are found from the positions), and templates sit in most
+        # rows, so the matched hashes are most of the corpus's
         pos = np.empty(int(np.count_nonzero(member)), dtype=self.position_dtype)
-        row = np.empty(pos.shape[0], dtype=self.position_dtype)
+        row = np.empty(pos.shape[0], dtype=self.position_dtype) if min_run <= 1 else None
         done = 0
         for lo in range(0, self.flat.shape[0], _CHUNK):
             hi = min(self.flat.shape[0], lo + _CHUNK)
             hit = np.flatnonzero(member[lo:hi])
             pos[done:done + hit.size] = hit + lo
-            row[done:done + hit.size] = self._row_block(lo, hi)[hit]
+            if row is not None:
+                row[done:done + hit.size] = self._row_block(lo, hi)[hit]
             done += hit.size
         del member
         return self._frequent(pos, row, min_run)
