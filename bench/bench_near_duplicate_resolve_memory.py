@@ -10,8 +10,12 @@ with their positions (a 3 KB text has ~450 shingles; 225 is a 1-in-2 sample of t
 onto 200 sites. The rows are generated in one child process and written to parquet (one row group,
 so they load as one chunk, as ``qc.spool.join_rows`` hands them to the rule); ``resolve`` runs in a
 fresh child that prints its peak RSS (``ru_maxrss``) with the rows loaded and after resolve, its RSS
-once the rows are loaded, the peak during ``resolve`` alone (``VmHWM`` reset after loading: reading
-a parquet file has its own transient peak), the seconds and the rule's statistics (JSON).
+right after reading the rows (``rss_mb_rows_read``) and once the allocator has returned what the
+parquet reader freed (``rss_mb_rows_loaded``: polars' jemalloc gives back its dirty pages a few
+seconds after they are freed; at 1M rows 3.3 GB right after reading, 1.7 GB settled, the rows
+being 1.6 GB), the peak during ``resolve`` alone (``VmHWM`` reset once settled: reading a parquet
+file has its own transient peak, and its freed pages are no memory of the resolve), the seconds and
+the rule's statistics (JSON).
 """
 
 from __future__ import annotations
@@ -98,6 +102,18 @@ def _status_mb(field: str) -> int:
         return next(int(line.split()[1]) // 1024 for line in fh if line.startswith(field + ":"))
 
 
+def _settle(most_seconds: float = 60.0) -> None:
+    """Wait until the RSS stops falling (the allocator returning pages the parquet reader freed: jemalloc
+    purges them on its own decay clock, ticked by allocations), at most ``most_seconds``."""
+    low, steady, t = _status_mb("VmRSS"), 0, time.perf_counter()
+    while steady < 3 and time.perf_counter() - t < most_seconds:  # 3 s without falling
+        time.sleep(1.0)
+        pl.Series(np.arange(1000)).sort()  # an allocation, so jemalloc looks at its decay clock
+        now = _status_mb("VmRSS")
+        steady = steady + 1 if now >= low - 1 else 0
+        low = min(low, now)
+
+
 def resolve(path: Path) -> dict:
     """Resolve the rows of ``path`` in this (fresh) process."""
     from qc.near_duplicate.near_duplicate import NearDuplicate
@@ -106,6 +122,8 @@ def resolve(path: Path) -> dict:
     if rows.n_chunks() > 1:  # rows written before they were one row group
         rows = rows.rechunk()
     loaded = _peak_mb()
+    read = _status_mb("VmRSS")
+    _settle()
     ids = [str(i) for i in range(rows.height)]
     rule = NearDuplicate()
     with open("/proc/self/clear_refs", "w") as fh:
@@ -117,7 +135,7 @@ def resolve(path: Path) -> dict:
     stats = {k: v for k, v in res.stats.items() if k != "cluster_size_histogram"}
     return {"docs": rows.height, "seconds": round(time.perf_counter() - t, 1),
             "cpu_seconds": round(time.process_time() - c, 1), "peak_mb_rows_loaded": loaded,
-            "rss_mb_rows_loaded": rss, "peak_mb_resolve": resolve_peak, "peak_mb": _peak_mb(),
+            "rss_mb_rows_read": read, "rss_mb_rows_loaded": rss, "peak_mb_resolve": resolve_peak, "peak_mb": _peak_mb(),
             "largest_cluster": max(map(int, res.stats["cluster_size_histogram"]), default=1),
             "rule_stats": stats}
 

@@ -37,7 +37,9 @@ def test_own_passage_is_the_longest_unshared_run_in_text_order() -> None:
     # 1 against 0: its 40 own hashes in a row; 2 against 0: runs of 5; 0 against 1: hashes 60..99
     # at positions 120..198 (40 in a row)
     assert own.tolist() == [40, 5, 40]
-    sets.template[sets.offsets[1] + 60:sets.offsets[1] + 80] = True  # template hashes are no own text
+    flags = sets.template
+    flags[sets.offsets[1] + 60:sets.offsets[1] + 80] = True  # template hashes are no own text
+    sets.template = flags
     assert sets.own_passage(kept[:1], dropped[:1], np.zeros(1, dtype=np.int64)).tolist() == [20]
 
 

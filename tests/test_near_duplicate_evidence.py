@@ -154,3 +154,70 @@ def test_removed_flags_in_row_blocks_equal_each_rows_own_set(monkeypatch: pytest
         counts = len(row) - len(gone) >= 3  # the kept share as the sketch states it
         want = [counts and h in set(gone) for h in row]
         assert sets.removed[lo:hi].tolist() == want
+
+
+@pytest.mark.parametrize("with_positions", [False, True])
+def test_frequent_gives_the_indices_of_the_values_seen_min_run_times_in_any_slicing(
+        monkeypatch: pytest.MonkeyPatch, with_positions: bool) -> None:
+    """``Occurrences.frequent`` returns ascending indices of exactly the values that occur at least
+    ``min_run`` times, whether the top bits and slices are taken in one piece or in tiny chunks."""
+    rng = np.random.default_rng(8)
+    flat = rng.choice(rng.integers(0, 1 << 32, size=900, dtype=np.uint32), size=6000)
+    pos = np.sort(rng.choice(6000, size=4000, replace=False)).astype(np.int32) if with_positions else None
+    values = flat if pos is None else flat[pos]
+    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    want = np.flatnonzero(counts[inverse] >= 9)
+    assert 0 < want.size < values.size
+    for slice_size, chunk in ((1 << 24, 1 << 22), (1 << 10, 13), (8, 97)):
+        monkeypatch.setattr(evidence, "_SORT_SLICE", slice_size)
+        monkeypatch.setattr(evidence, "_CHUNK", chunk)
+        got = Occurrences.frequent(flat, pos, 9, np.int32)
+        assert got.dtype == np.int32 and np.array_equal(got, want), (slice_size, chunk)
+
+
+@pytest.mark.parametrize("chunk", [1 << 22, 5, 1])
+def test_template_bits_read_and_count_like_a_bool_per_hash(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    """Template flags held as bits: each flag reads back as set, and per-row counts equal summing a
+    bool per stored hash, for rows that start anywhere inside a byte and blocks of any size."""
+    monkeypatch.setattr(evidence, "_CHUNK", chunk)
+    rng = np.random.default_rng(4)
+    lengths = rng.integers(0, 13, size=80)
+    offsets = np.r_[0, np.cumsum(lengths)]
+    sets = ShingleSets(np.zeros(offsets[-1], dtype=np.uint32), offsets, np.zeros(80))
+    flags = rng.random(offsets[-1]) < 0.3
+    sets.template = flags
+    assert sets.template_bits.size == (flags.size + 7) // 8
+    assert np.array_equal(sets.template, flags)
+    idx = rng.permutation(flags.size)
+    assert np.array_equal(sets.is_template(idx), flags[idx])
+    rows = np.flatnonzero(lengths)
+    assert np.array_equal(sets._template_counts(rows), np.add.reduceat(flags.astype(np.int64), offsets[rows]))
+
+
+def test_resolve_with_tiny_pair_hash_chunks_equals_one_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``overlap`` and ``own_passage`` gather ``_PAIR_HASHES`` hashes of pairs at a time; a single pair
+    per step (and tiny slices and blocks elsewhere) gives the same clusters, findings and statistics."""
+    import random
+
+    from qc.near_duplicate.near_duplicate import NearDuplicate
+    from tests.test_near_duplicate_cluster import sketch_rows
+    from tests.test_near_duplicate_wire import wire_corpus
+
+    texts = wire_corpus(random.Random(9), 30, wrapped=True, sites=5)
+    rule = NearDuplicate(options=NearDuplicate.options_from({"text": "raw"}))
+    rows = sketch_rows(rule, texts)
+    ids = [f"d{i}" for i in range(len(texts))]
+
+    def outcome() -> tuple:
+        res = rule.resolve(rows, ids)
+        return (res.duplicate_of, res.cluster, {d: [(f.message, f.data) for f in fs] for d, fs in res.findings.items()},
+                res.stats)
+
+    monkeypatch.setattr(evidence, "_PAIR_HASHES", 1 << 30)
+    want = outcome()
+    assert len(want[0]) >= 20 and want[3]["template_shingles"] > 0
+    monkeypatch.setattr(evidence, "_PAIR_HASHES", 1)
+    assert outcome() == want
+    monkeypatch.setattr(evidence, "_SORT_SLICE", 1 << 10)
+    monkeypatch.setattr(evidence, "_CHUNK", 101)
+    assert outcome() == want

@@ -24,7 +24,7 @@ import numpy as np
 import polars as pl
 
 from qc.distributed import partition_ids
-from qc.near_duplicate.evidence import Overlap, ShingleSets, _ranges
+from qc.near_duplicate.evidence import Overlap, ShingleSets, ranges
 from qc.near_duplicate.lsh import band_key
 from qc.rule import ResolveTasks
 
@@ -112,7 +112,7 @@ class BandBuckets:
             length = np.diff(np.r_[start, key.shape[0]])
             long = np.flatnonzero(length > cap)
             if long.size:
-                at = _ranges(start[long], length[long])
+                at = ranges(start[long], length[long])
                 place = at - np.repeat(start[long], length[long])
                 order = np.argsort(row[at], kind="stable")
                 long_rows, long_place = row[at][order], place[order]

@@ -39,7 +39,10 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-_CHUNK = 1 << 22  # stored hashes gathered per step of ``overlap`` (bounds its temporary arrays)
+_CHUNK = 1 << 22  # stored hashes scanned per step of the per-hash loops (bounds their temporaries)
+# stored hashes of both sides gathered per step of ``overlap`` and ``own_passage``: each gathered hash
+# costs ~60 bytes of int64 temporaries there (keys, pair numbers, merges), 240 MB at 1 << 22
+_PAIR_HASHES = 1 << 20
 _SORT_SLICE = 1 << 24  # template occurrences sorted per step (see ``Occurrences.of``)
 
 
@@ -76,31 +79,13 @@ def _member(values: np.ndarray, sorted_set: np.ndarray, exact: bool = True) -> n
     return out
 
 
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Concatenated ``arange(start, start + length)`` for every pair of entries, vectorised."""
     total = int(lengths.sum())
     if total == 0:
         return np.empty(0, dtype=np.int64)
     before = np.cumsum(lengths) - lengths
     return np.repeat(starts - before, lengths) + np.arange(total, dtype=np.int64)
-
-
-def _row_reduce(ufunc: np.ufunc, values: np.ndarray, offsets: np.ndarray, rows: np.ndarray, dtype: type | None = None,
-                where: np.ndarray | None = None, fill: int = 0) -> np.ndarray:
-    """``ufunc.reduceat`` of each of the non-empty ``rows`` (ascending) over its stored ``values``
-    (``fill`` where ``where`` is false): a block of rows of about ``_CHUNK`` hashes at a time, so a
-    per-hash temporary (the ``np.where``, or the input reduceat converts to ``dtype``) stays a
-    block's, not the corpus's."""
-    out = []
-    starts = offsets[rows]
-    lo = 0
-    while lo < rows.shape[0]:
-        hi = max(lo + 1, int(np.searchsorted(starts, starts[lo] + _CHUNK, side="right")))
-        first, end = int(starts[lo]), int(offsets[rows[hi - 1] + 1])
-        block = values[first:end] if where is None else np.where(where[first:end], values[first:end], fill)
-        out.append(ufunc.reduceat(block, starts[lo:hi] - first, dtype=dtype))
-        lo = hi
-    return np.concatenate(out) if out else np.empty(0, dtype=dtype or np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,12 +124,41 @@ class ShingleSets:
         self.flat = flat.astype(np.uint32, copy=False)
         self.offsets = offsets.astype(np.int64, copy=False)
         self.levels = levels.astype(np.int64, copy=False)
-        self.template = np.zeros(self.flat.shape[0], dtype=bool)
+        # per stored hash: a template shingle (one bit each, see ``is_template``)
+        self.template_bits = np.zeros((self.flat.shape[0] + 7) >> 3, dtype=np.uint8)
         # per stored hash: removed by the cleaning of a document compared on its raw text
         self.removed = np.zeros(self.flat.shape[0], dtype=bool) if removed is None else removed
         self.any_removed = bool(self.removed.any())
         # per stored hash: where it first occurs in its text (uint8, 0 = start; None: unknown)
         self.positions = positions
+
+    @property
+    def template(self) -> np.ndarray:
+        """The template flag of every stored hash as a bool array (a copy: set it whole)."""
+        return np.unpackbits(self.template_bits, count=self.flat.shape[0], bitorder="little").view(bool)
+
+    @template.setter
+    def template(self, flags: np.ndarray) -> None:
+        self.template_bits = np.packbits(np.asarray(flags, dtype=bool), bitorder="little")
+
+    def is_template(self, idx: np.ndarray) -> np.ndarray:
+        """Template flags of the stored hashes at ``idx``: held as bits, one eighth of a bool per stored
+        hash (over a 1M-document corpus's 225M stored hashes, 28 instead of 225 MB, all touched)."""
+        return ((self.template_bits[idx >> 3] >> (idx & 7).astype(np.uint8)) & np.uint8(1)).view(bool)
+
+    def _template_counts(self, rows: np.ndarray) -> np.ndarray:
+        """Template hashes of each of the non-empty ``rows`` (ascending), the bits unpacked a block of
+        rows of about ``_CHUNK`` hashes at a time."""
+        out = []
+        starts = self.offsets[rows]
+        lo = 0
+        while lo < rows.shape[0]:
+            hi = max(lo + 1, int(np.searchsorted(starts, starts[lo] + _CHUNK, side="right")))
+            f, e = int(starts[lo]), int(self.offsets[rows[hi - 1] + 1])
+            flags = np.unpackbits(self.template_bits[f >> 3:(e + 7) >> 3], bitorder="little")[f & 7:(f & 7) + e - f]
+            out.append(np.add.reduceat(flags, starts[lo:hi] - f, dtype=np.int64))
+            lo = hi
+        return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
 
     @classmethod
     def from_rows(cls, rows: pl.DataFrame, min_kept: int = 0) -> ShingleSets:
@@ -176,7 +190,7 @@ class ShingleSets:
         return cls(flat, offsets, rows["lvl"].to_numpy(), removed, positions)
 
     def overlap(self, a: np.ndarray, b: np.ndarray, use_template: bool = True) -> Overlap:
-        """Exact overlap of each pair, in chunks of at most ``_CHUNK`` gathered hashes."""
+        """Exact overlap of each pair, in chunks of at most ``_PAIR_HASHES`` gathered hashes."""
         n = a.shape[0]
         out = {k: np.zeros(n, dtype=np.int64) for k in ("shared", "template", "size_a", "size_b")}
         level = np.maximum(self.levels[a], self.levels[b]) if n else np.zeros(0, dtype=np.int64)
@@ -186,7 +200,7 @@ class ShingleSets:
         if n >= 1 << 30:
             raise ValueError("too many pairs for one overlap call")
         while lo < n:
-            hi = max(lo + 1, int(np.searchsorted(cost, (cost[lo - 1] if lo else 0) + _CHUNK, side="right")))
+            hi = max(lo + 1, int(np.searchsorted(cost, (cost[lo - 1] if lo else 0) + _PAIR_HASHES, side="right")))
             self._overlap_chunk(a[lo:hi], b[lo:hi], level[lo:hi], use_template, out, lo)
             lo = hi
         return Overlap(out["shared"], out["template"], out["size_a"], out["size_b"], level)
@@ -203,7 +217,7 @@ class ShingleSets:
         lengths = self.offsets[1:] - self.offsets[:-1]
         own = np.zeros(lengths.shape[0], dtype=np.int64)
         rows = np.flatnonzero(lengths > 0)
-        own[rows] = lengths[rows] - _row_reduce(np.add, self.template.view(np.uint8), self.offsets, rows, np.int64)
+        own[rows] = lengths[rows] - self._template_counts(rows)
         sa, sb = own[a], own[b]
         s = np.minimum(measured.shared + measured.template, np.minimum(sa, sb))
         bound = Overlap(s, np.zeros_like(s), sa, sb, measured.level)
@@ -240,7 +254,7 @@ class ShingleSets:
         cost = np.cumsum(lengths[kept] + lengths[dropped])
         lo = 0
         while lo < n:
-            hi = max(lo + 1, int(np.searchsorted(cost, (cost[lo - 1] if lo else 0) + _CHUNK, side="right")))
+            hi = max(lo + 1, int(np.searchsorted(cost, (cost[lo - 1] if lo else 0) + _PAIR_HASHES, side="right")))
             out[lo:hi] = self._own_passage_chunk(kept[lo:hi], dropped[lo:hi], level[lo:hi])
             lo = hi
         return out
@@ -254,7 +268,7 @@ class ShingleSets:
         kd = (pair.astype(np.uint64) << np.uint64(32)) | self.flat[idx].astype(np.uint64)
         at = np.minimum(np.searchsorted(kk, kd), max(kk.shape[0] - 1, 0))
         shared = (kk[at] == kd) if kk.size else np.zeros(kd.shape[0], dtype=bool)
-        own = ~self.template[idx]
+        own = ~self.is_template(idx)
         pair, shared, pos = pair[own], shared[own], self.positions[idx[own]].astype(np.int64)
         if pair.size == 0:
             return np.zeros(m, dtype=np.int64)
@@ -278,7 +292,7 @@ class ShingleSets:
         row after row, each row's in hash order."""
         starts = self.offsets[rows]
         lengths = self.offsets[rows + 1] - starts
-        idx = _ranges(starts, lengths)
+        idx = ranges(starts, lengths)
         pair = np.repeat(np.arange(rows.shape[0], dtype=np.int64), lengths)
         if np.any(level != self.levels[rows]):  # a row sampled deeper for its pair (else stored = sampled)
             mask = (np.uint32(1) << level[pair].astype(np.uint32)) - np.uint32(1)
@@ -293,7 +307,7 @@ class ShingleSets:
         idx, pair = self._sampled(rows, level)
         keys = pair.astype(np.uint64) << np.uint64(34)
         keys |= self.flat[idx].astype(np.uint64) << np.uint64(2)
-        template = self.template[idx] if use_template else np.zeros(idx.shape[0], dtype=bool)
+        template = self.is_template(idx) if use_template else np.zeros(idx.shape[0], dtype=bool)
         if use_template:
             keys |= template.astype(np.uint64)
             if self.any_removed:
@@ -339,9 +353,10 @@ class ShingleSets:
             if rows is None:
                 return self._frequent(None, None, min_run)
             lengths = self.offsets[rows + 1] - self.offsets[rows]
-            return self._frequent(_ranges(self.offsets[rows], lengths).astype(self.position_dtype),
-                                  np.repeat(rows.astype(self.position_dtype), lengths), min_run)
-        want = np.sort(self.flat[_ranges(self.offsets[wanted], self.offsets[wanted + 1] - self.offsets[wanted])])
+            return self._frequent(ranges(self.offsets[rows], lengths).astype(self.position_dtype),
+                                  np.repeat(rows.astype(self.position_dtype), lengths) if min_run <= 1 else None,
+                                  min_run)
+        want = np.sort(self.flat[ranges(self.offsets[wanted], self.offsets[wanted + 1] - self.offsets[wanted])])
         want = want[np.r_[True, want[1:] != want[:-1]]]
         # the bitmap's false positives only add counts of hashes no wanted row holds: harmless
         member = _member(self.flat, want, exact=False)
@@ -351,15 +366,18 @@ class ShingleSets:
             lengths = self.offsets[1:] - self.offsets[:-1]
             member &= np.repeat(counted, lengths)
         # positions and rows filled a chunk at a time, in the position dtype (an int64 array per
-        # matched hash was the largest temporary of a 1M-document resolve)
+        # matched hash was the largest temporary of a 1M-document resolve); with ``min_run`` no rows:
+        # ``_frequent`` keeps none (they are found from the positions), and templates sit in most
+        # rows, so the matched hashes are most of the corpus's
         pos = np.empty(int(np.count_nonzero(member)), dtype=self.position_dtype)
-        row = np.empty(pos.shape[0], dtype=self.position_dtype)
+        row = np.empty(pos.shape[0], dtype=self.position_dtype) if min_run <= 1 else None
         done = 0
         for lo in range(0, self.flat.shape[0], _CHUNK):
             hi = min(self.flat.shape[0], lo + _CHUNK)
             hit = np.flatnonzero(member[lo:hi])
             pos[done:done + hit.size] = hit + lo
-            row[done:done + hit.size] = self._row_block(lo, hi)[hit]
+            if row is not None:
+                row[done:done + hit.size] = self._row_block(lo, hi)[hit]
             done += hit.size
         del member
         return self._frequent(pos, row, min_run)
@@ -369,13 +387,10 @@ class ShingleSets:
         value occurs at least ``min_run`` times among them."""
         if min_run <= 1:
             return Occurrences.of(self.flat, pos, row)
-        keep = np.flatnonzero(Occurrences.frequent(self.flat if pos is None else self.flat[pos], min_run))
-        keep = keep.astype(self.position_dtype)
-        if pos is None:
-            pos, row = keep, (np.searchsorted(self.offsets, keep, side="right") - 1).astype(self.position_dtype)
-        else:
-            pos, row = pos[keep], row[keep]  # type: ignore[index]
-        return Occurrences.of(self.flat, pos, row)
+        keep = Occurrences.frequent(self.flat, pos, min_run, self.position_dtype)
+        # without rows: they are found from the positions where needed (``Occurrences.rows_at``), not
+        # held as an int per occurrence
+        return Occurrences.of(self.flat, keep if pos is None else pos[keep], None)
 
     @property
     def position_dtype(self) -> type:
@@ -400,34 +415,61 @@ class ShingleSets:
         if self.positions is None or edge >= 0.5 or occ.size == 0:
             return np.ones(occ.size, dtype=bool)
         counts = occ.run_lengths()
-        rare = np.empty(occ.size, dtype=bool)
+        rare = np.empty(occ.size, dtype=bool)  # in flat order
         rare[occ.order] = np.repeat(counts <= rare_docs, counts)
-        if pos is None:
-            own = rare
-        else:
-            own = np.ones(self.flat.shape[0], dtype=bool)  # hashes no occurrence lists are shared with no wanted row
-            own[pos] = rare
-        del rare
+        del counts
         lengths = self.offsets[1:] - self.offsets[:-1]
         rows = np.flatnonzero(lengths > 0)
         p = self.positions
         first = np.full(self.levels.shape[0], 256, dtype=np.int16)
         last = np.full(self.levels.shape[0], -1, dtype=np.int16)
-        offsets = self.offsets
-        first[rows] = _row_reduce(np.minimum, p, offsets, rows, where=own, fill=255)
-        last[rows] = _row_reduce(np.maximum, p, offsets, rows, where=own, fill=0)
         many = np.zeros(self.levels.shape[0], dtype=bool)
-        many[rows] = (_row_reduce(np.add, own.view(np.uint8), offsets, rows, np.int64) << self.levels[rows]) >= min_rare
-        del own
+        first[rows], last[rows], n_own = self._own_span(rows, rare, pos)
+        del rare
+        many[rows] = (n_own << self.levels[rows]) >= min_rare
         many[rows] &= first[rows] <= last[rows]
         cut = round(256 * edge)
         out = np.empty(occ.size, dtype=bool)
         for lo in range(0, occ.size, _CHUNK):  # bounds the per-occurrence temporaries
             hi = min(occ.size, lo + _CHUNK)
             at = (p[lo:hi] if pos is None else p[pos[lo:hi]]).astype(np.int16)
-            row = occ.row[lo:hi] if occ.row is not None else self._row_block(lo, hi)
+            if occ.row is not None:
+                row = occ.row[lo:hi]
+            else:
+                row = self._row_block(lo, hi) if pos is None else np.searchsorted(self.offsets, pos[lo:hi], "right") - 1
             out[lo:hi] = (at < cut) | (at >= 256 - cut) | (many[row] & ((at < first[row]) | (at > last[row])))
         return out[occ.order]
+
+    def _own_span(self, rows: np.ndarray, rare: np.ndarray,
+                  pos: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(first, last, count)`` of each of the non-empty ``rows``' own stored hashes: the positions
+        in its text of the first and last (255 / 0 when it has none) and how many. Own: an
+        occurrence that is ``rare`` (in flat order, at ``pos``, increasing; ``None``: every stored
+        hash) or a hash no occurrence lists. The own flags are built a block of rows of about
+        ``_CHUNK`` hashes at a time, never one per stored hash of the corpus."""
+        firsts, lasts, counts = [], [], []
+        offsets, p = self.offsets, self.positions
+        starts = offsets[rows]
+        lo = 0
+        while lo < rows.shape[0]:
+            hi = max(lo + 1, int(np.searchsorted(starts, starts[lo] + _CHUNK, side="right")))
+            f, e = int(starts[lo]), int(offsets[rows[hi - 1] + 1])
+            if pos is None:
+                own = rare[f:e]
+            else:
+                own = np.ones(e - f, dtype=bool)
+                i, j = np.searchsorted(pos, f), np.searchsorted(pos, e)
+                own[pos[i:j] - f] = rare[i:j]
+            at = starts[lo:hi] - f
+            block = p[f:e]  # type: ignore[index]
+            firsts.append(np.minimum.reduceat(np.where(own, block, 255), at))
+            lasts.append(np.maximum.reduceat(np.where(own, block, 0), at))
+            counts.append(np.add.reduceat(own.view(np.uint8), at, dtype=np.int64))
+            lo = hi
+        if not firsts:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, empty
+        return np.concatenate(firsts), np.concatenate(lasts), np.concatenate(counts)
 
     def mark_templates(self, groups: np.ndarray | None, occ: Occurrences, max_groups: int,
                        counted: np.ndarray | None = None) -> int:
@@ -435,18 +477,26 @@ class ShingleSets:
         ``max_groups`` groups (``groups[row]``; ``None``: every document its own group), counting only
         the ``counted`` occurrences (in value order, see ``at_edges``; default all); every occurrence
         of such a hash is flagged. Returns how many distinct hashes are template."""
-        self.template = np.zeros(self.flat.shape[0], dtype=bool)
+        self.template_bits = np.zeros((self.flat.shape[0] + 7) >> 3, dtype=np.uint8)
         if occ.size == 0:
             return 0
         lengths = occ.run_lengths()
         # a document stores a hash once: its count of documents is the count of its occurrences
         if counted is None:
             frequent = lengths > max_groups
-        else:  # counted occurrences per run: a prefix sum read at the run boundaries (~5x reduceat)
-            before = np.zeros(occ.size + 1, dtype=np.int32 if occ.size < 1 << 31 else np.int64)
-            np.cumsum(counted, out=before[1:])
-            frequent = np.diff(before[np.r_[occ.starts, occ.size]]) > max_groups
-            del before
+        else:  # counted occurrences per run: a prefix sum read at the run boundaries (~5x reduceat),
+            # a block of runs of about _CHUNK occurrences at a time (not an int per occurrence)
+            frequent = np.zeros(lengths.shape[0], dtype=bool)
+            ends = np.r_[occ.starts[1:], occ.size]
+            r = 0
+            while r < lengths.shape[0]:
+                r1 = max(r + 1, int(np.searchsorted(ends, int(occ.starts[r]) + _CHUNK, side="right")))
+                s0, s1 = int(occ.starts[r]), int(ends[r1 - 1])
+                before = np.zeros(s1 - s0 + 1, dtype=np.int64)
+                np.cumsum(counted[s0:s1], out=before[1:])
+                frequent[r:r1] = np.diff(before[np.r_[occ.starts[r:r1] - s0, s1 - s0]]) > max_groups
+                r = r1
+            del ends
         if groups is not None and frequent.any():
             # groups are at most documents: only those values can be in more than max_groups groups;
             # their (value, group) keys a batch of runs of about _CHUNK occurrences at a time
@@ -458,7 +508,7 @@ class ShingleSets:
                 hi = max(lo + 1, int(np.searchsorted(cost, (cost[lo - 1] if lo else 0) + _CHUNK, side="right")))
                 batch = runs[lo:hi]
                 lo = hi
-                at = _ranges(occ.starts[batch], lengths[batch])  # their occurrences, in value order
+                at = ranges(occ.starts[batch], lengths[batch])  # their occurrences, in value order
                 run = np.repeat(batch.astype(np.uint64), lengths[batch])
                 if counted is not None:
                     keep = counted[at]
@@ -471,8 +521,14 @@ class ShingleSets:
                 value, count = np.unique(distinct, return_counts=True)
                 frequent[value[count > max_groups]] = True
         runs = np.flatnonzero(frequent)
-        if runs.size:
-            self.template[occ.positions_at(occ.order[_ranges(occ.starts[runs], lengths[runs])])] = True
+        cost = np.cumsum(lengths[runs])
+        lo = 0
+        while lo < runs.shape[0]:  # a batch of runs of about _CHUNK occurrences at a time
+            hi = max(lo + 1, int(np.searchsorted(cost, (cost[lo - 1] if lo else 0) + _CHUNK, side="right")))
+            batch = runs[lo:hi]
+            at = occ.positions_at(occ.order[ranges(occ.starts[batch], lengths[batch])])
+            np.bitwise_or.at(self.template_bits, at >> 3, np.left_shift(1, at & 7).astype(np.uint8))
+            lo = hi
         return int(runs.size)
 
 
@@ -494,39 +550,50 @@ class Occurrences:
         equal: ~``_SORT_SLICE`` each), so sorting needs a slice's temporary memory, not the
         corpus's; within a slice a polars arg-sort (multi-threaded). The order among equal values
         does not matter to anything counted from it."""
-        value = flat if pos is None else flat[pos]
-        total = value.shape[0]
+        total = flat.shape[0] if pos is None else pos.shape[0]
         index = np.int32 if total < 1 << 31 else np.int64
         if total == 0:
             return cls(pos, row, np.empty(0, dtype=index), np.empty(0, dtype=index))
-        bits = min(8, max(0, int(np.ceil(np.log2(total / _SORT_SLICE)))))
+        # a quarter of _SORT_SLICE per slice: a slice's temporaries are ~25 bytes per occurrence
+        bits = min(8, max(0, int(np.ceil(np.log2(4 * total / _SORT_SLICE)))))
         order = np.empty(total, dtype=index)
-        starts = np.empty(total, dtype=index)  # at most one run per occurrence; a view of it is kept
-        done = runs = 0
-        for idx, sub, head in _sorted_slices(value, bits, index):
+        starts = []  # each slice's run starts (an array of one int per occurrence was most of them unused)
+        done = 0
+        for idx, sub, head in _sorted_slices(flat, pos, bits, index):
             order[done:done + sub.shape[0]] = sub if idx is None else idx[sub]
-            first = np.flatnonzero(head)
-            starts[runs:runs + first.size] = first + done
+            starts.append((np.flatnonzero(head) + done).astype(index))
             done += sub.shape[0]
-            runs += first.size
-        return cls(pos, row, order, starts[:runs])
+        return cls(pos, row, order, np.concatenate(starts))
 
     @staticmethod
-    def frequent(value: np.ndarray, min_run: int) -> np.ndarray:
-        """Which of ``value`` occur at least ``min_run`` times, found one slice of the hash space at a
-        time like ``of`` (so with a slice's temporaries, not ``order`` for every value)."""
-        total = value.shape[0]
-        out = np.zeros(total, dtype=bool)
+    def frequent(flat: np.ndarray, pos: np.ndarray | None, min_run: int, index: type = np.int64) -> np.ndarray:
+        """The indices (ascending, as ``index``) of the values ``flat[pos]`` (``None``: ``flat``) that
+        occur at least ``min_run`` times, found one slice of the hash space at a time like ``of``
+        (so with a slice's temporaries, not ``order`` for every value, and one int per frequent
+        value, not a flag per value: most of a corpus's hashes are its own)."""
+        total = flat.shape[0] if pos is None else pos.shape[0]
         if total == 0:
-            return out
-        # a quarter of ``of``'s slices: what a slice needs here is not kept, but int64 run arrays
+            return np.empty(0, dtype=index)
+        # slices of ~_SORT_SLICE / 4 values, as in ``of``: a slice's int64 run arrays are its largest temporaries
         bits = min(8, max(0, int(np.ceil(np.log2(4 * total / _SORT_SLICE)))))
-        for idx, sub, head in _sorted_slices(value, bits, np.int64):
+        # marked in a bitmap (a bit per value), then read out in ascending order: the indices once,
+        # not a list of them, its concatenation and its sorted copy
+        marks = np.zeros((total + 7) >> 3, dtype=np.uint8)
+        for idx, sub, head in _sorted_slices(flat, pos, bits, np.int64):
             start = np.flatnonzero(head)
             del head
             length = np.diff(np.r_[start, sub.shape[0]])
             hit = sub[np.repeat(length >= min_run, length)]
-            out[hit if idx is None else idx[hit]] = True
+            at = hit if idx is None else idx[hit]
+            np.bitwise_or.at(marks, at >> 3, np.left_shift(1, at & 7).astype(np.uint8))
+        out = np.empty(int(np.bitwise_count(marks).sum(dtype=np.int64)), dtype=index)
+        done = 0
+        for lo in range(0, total, _CHUNK):
+            hi = min(total, lo + _CHUNK)
+            bits_at = np.unpackbits(marks[lo >> 3:(hi + 7) >> 3], bitorder="little")
+            hit = np.flatnonzero(bits_at[lo & 7:(lo & 7) + hi - lo])
+            out[done:done + hit.size] = hit + lo
+            done += hit.size
         return out
 
     @property
@@ -542,10 +609,10 @@ class Occurrences:
         return idx if self.pos is None else self.pos[idx]
 
     def rows_at(self, idx: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-        """Rows of the occurrences ``idx`` (indices in flat order)."""
+        """Rows of the occurrences ``idx`` (indices in flat order): held, or found from their positions."""
         if self.row is not None:
             return self.row[idx]
-        return np.searchsorted(offsets, idx, side="right") - 1
+        return np.searchsorted(offsets, self.positions_at(idx), side="right") - 1
 
 
 def _removed_flags(flat: np.ndarray, offsets: np.ndarray, rm: np.ndarray) -> np.ndarray:
@@ -569,17 +636,33 @@ def _removed_flags(flat: np.ndarray, offsets: np.ndarray, rm: np.ndarray) -> np.
     return removed
 
 
-def _sorted_slices(value: np.ndarray, bits: int,
+def _sorted_slices(flat: np.ndarray, pos: np.ndarray | None, bits: int,
                    index: type) -> Iterator[tuple[np.ndarray | None, np.ndarray, np.ndarray]]:
-    """For each slice of the hash space (the values whose top ``bits`` bits are equal), ``(idx, sub,
-    head)``: the slice's positions in ``value`` (``None``: all of them), the permutation sorting
-    them by value (a polars arg-sort, multi-threaded), and where each distinct value's run starts."""
-    top = (value >> np.uint32(32 - bits)).astype(np.uint8) if bits else None
+    """For each slice of the hash space (the values ``flat[pos]`` whose top ``bits`` bits are equal;
+    ``pos`` ``None``: all of ``flat``), ``(idx, sub, head)``: the slice's indices into the values
+    (``None``: all of them), the permutation sorting them by value (a polars arg-sort,
+    multi-threaded), and where each distinct value's run starts. The values are gathered a slice at
+    a time and the top bits a chunk at a time: ``flat[pos]`` or ``flat >> shift`` whole were 4 bytes
+    per value (900 MB over a 1M-document corpus's stored hashes)."""
+    total = flat.shape[0] if pos is None else pos.shape[0]
+
+    def values(sel: np.ndarray | slice) -> np.ndarray:
+        return flat[sel] if pos is None else flat[pos[sel]]
+
+    top = None
+    if bits:
+        top = np.empty(total, dtype=np.uint8)
+        for lo in range(0, total, _CHUNK):
+            top[lo:lo + _CHUNK] = values(slice(lo, lo + _CHUNK)) >> np.uint32(32 - bits)
     for part in range(1 << bits):
-        idx = None if top is None else np.flatnonzero(top == part).astype(index, copy=False)
-        if idx is not None and idx.size == 0:
-            continue
-        v = value if idx is None else value[idx]
+        idx = None
+        if top is not None:
+            idx = np.concatenate([np.empty(0, dtype=index)] + [
+                (np.flatnonzero(top[lo:lo + _CHUNK] == part) + lo).astype(index, copy=False)
+                for lo in range(0, total, _CHUNK)])
+            if idx.size == 0:
+                continue
+        v = values(slice(None)) if idx is None else values(idx)
         sub = pl.Series(v).arg_sort().to_numpy()
         v = v[sub]
         head = np.empty(v.shape[0], dtype=bool)
