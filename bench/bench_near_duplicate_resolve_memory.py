@@ -13,7 +13,8 @@ fresh child that prints its peak RSS (``ru_maxrss``) with the rows loaded and af
 right after reading the rows (``rss_mb_rows_read``) and once the allocator has returned what the
 parquet reader freed (``rss_mb_rows_loaded``: polars' jemalloc gives back its dirty pages a few
 seconds after they are freed; at 1M rows 3.3 GB right after reading, 1.7 GB settled, the rows
-being 1.6 GB), the peak during ``resolve`` alone (``VmHWM`` reset once settled: reading a parquet
+being 1.6 GB), the peak during ``resolve`` alone (the rows handed over as ``qc.runner`` hands them,
+no reference kept, so the rule can free the columns it is done with) (``VmHWM`` reset once settled: reading a parquet
 file has its own transient peak, and its freed pages are no memory of the resolve), the seconds and
 the rule's statistics (JSON).
 """
@@ -130,10 +131,13 @@ def resolve(path: Path) -> dict:
         fh.write("5")  # VmHWM := VmRSS, so it measures resolve from here
     rss = _status_mb("VmRSS")
     t, c = time.perf_counter(), time.process_time()
-    res = rule.resolve(rows, ids)
+    docs = rows.height
+    handed = [rows]  # handed over as the runner hands them (no reference kept during resolve)
+    del rows
+    res = rule.resolve(handed.pop(), ids)
     resolve_peak = _status_mb("VmHWM")
     stats = {k: v for k, v in res.stats.items() if k != "cluster_size_histogram"}
-    return {"docs": rows.height, "seconds": round(time.perf_counter() - t, 1),
+    return {"docs": docs, "seconds": round(time.perf_counter() - t, 1),
             "cpu_seconds": round(time.process_time() - c, 1), "peak_mb_rows_loaded": loaded,
             "rss_mb_rows_read": read, "rss_mb_rows_loaded": rss, "peak_mb_resolve": resolve_peak, "peak_mb": _peak_mb(),
             "largest_cluster": max(map(int, res.stats["cluster_size_histogram"]), default=1),

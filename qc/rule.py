@@ -225,6 +225,9 @@ class CorpusRule(Rule):
         return tag_ordinals(frames) if frames else None
 
     def resolve(self, rows: pl.DataFrame, ids: list[str], tasks: ResolveTasks | None = None) -> CorpusResult:
+        """The corpus result over all sketch rows. A caller that keeps no reference to ``rows`` lets
+        the rule free the columns it is done with during resolve (the runner does, unless it keeps
+        the rows); ``rows`` itself is never changed."""
         raise NotImplementedError
 
 

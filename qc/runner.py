@@ -129,11 +129,11 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
         kept_rows: dict[str, pl.DataFrame] = {}
         ids, replaced = kept.ids, kept.replaced
         for rule in corpus_rules:
-            rows = join_rows(kept.sketches.pop(rule.id))
-            corpus[rule.id] = rule.resolve(rows, ids, executor)
             if cfg.keep_rows:
-                kept_rows[rule.id] = rows
-            del rows
+                kept_rows[rule.id] = join_rows(kept.sketches.pop(rule.id))
+                corpus[rule.id] = rule.resolve(kept_rows[rule.id], ids, executor)
+            else:  # handed over, no reference kept: resolve can free columns it is done with
+                corpus[rule.id] = rule.resolve(join_rows(kept.sketches.pop(rule.id)), ids, executor)
         t2 = time.perf_counter()
 
         # ---- pass two: merge, clean, judge, write

@@ -244,8 +244,15 @@ class NearDuplicate(CorpusRule):
         exact = rows["exact"].to_numpy()
         rank = priority_rank(o.keep, chars, quality(rows))
         sets = ShingleSets.from_rows(rows, o.min_kept)
-        found = cluster_rows(signatures(rows), rows["n"].to_numpy(), exact, sets, rank, bands=self.bands,
-                             rows=self.rows, bars=self.bars, tasks=tasks)
+        sizes = rows["n"].to_numpy()
+        # only LSH reads the signatures (4 bytes x num_perm a row, 512 MB over 1M documents): when the
+        # caller handed the rows over (kept no reference, as the runner does unless it keeps the rows),
+        # they are freed once candidates are found, before the shingle evidence is measured
+        held = [signatures(rows)]
+        if not o.index:  # the index query reads them after clustering
+            rows = rows.drop("sig")
+        found = cluster_rows(held.pop(), sizes, exact, sets, rank, bands=self.bands, rows=self.rows,
+                             bars=self.bars, tasks=tasks)
         kept, ev = found.kept, found.evidence
         jac, con = ev.jaccard, ev.containment
         result = CorpusResult()
