@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import collections
+
 import numpy as np
 import pytest
 
@@ -221,3 +223,67 @@ def test_resolve_with_tiny_pair_hash_chunks_equals_one_chunk(monkeypatch: pytest
     monkeypatch.setattr(evidence, "_SORT_SLICE", 1 << 10)
     monkeypatch.setattr(evidence, "_CHUNK", 101)
     assert outcome() == want
+
+
+@pytest.mark.parametrize("slice_size", [1 << 30, 40, 7])
+def test_occurrences_of_few_wanted_rows_with_min_run_in_hash_slices_equal_all_at_once(
+        monkeypatch: pytest.MonkeyPatch, slice_size: int) -> None:
+    """The bitmap path with ``min_run`` (the 1M-document resolve's): taking the matched hashes one
+    slice of the hash space at a time keeps exactly the positions of the wanted values that occur
+    ``min_run`` times in the corpus, sorted, as one pass over all of them would."""
+    rng = np.random.default_rng(7)
+    # each row a sorted set of values spread over the whole 32-bit space (every top-bit slice holds some)
+    pool = rng.integers(0, 1 << 32, size=900, dtype=np.uint64).astype(np.uint32)
+    rows_sets = [np.unique(rng.choice(pool, size=int(k))).astype(np.uint32) for k in rng.integers(0, 40, size=400)]
+    flat = np.concatenate(rows_sets)
+    offsets = np.r_[0, np.cumsum([r.size for r in rows_sets])]
+    sets = ShingleSets(flat, offsets, np.zeros(400))
+    wanted = np.arange(0, 400, 37)  # few: the bitmap path
+    held = set(flat[np.concatenate([np.arange(offsets[w], offsets[w + 1]) for w in wanted])].tolist())
+    counts = collections.Counter(flat.tolist())
+    expect = [i for i in range(flat.size) if int(flat[i]) in held and counts[int(flat[i])] >= 4]
+    monkeypatch.setattr(evidence, "_SORT_SLICE", slice_size)
+    occ = sets.occurrences(np.arange(400), wanted, min_run=4)
+    # the bitmap may add values no wanted row holds (harmless to counting), never miss or drop one
+    got = occ.pos.tolist()
+    assert got == sorted(got) and set(expect) <= set(got)
+    assert all(counts[int(flat[i])] >= 4 for i in got)
+    runs = np.split(flat[occ.pos[occ.order]], occ.starts[1:])
+    assert all(r.size and np.all(r == r[0]) for r in runs)  # value order, one run per value
+    assert [r[0] for r in runs] == sorted(r[0] for r in runs)
+
+
+def test_argsort_u32_keys_equal_a_stable_argsort() -> None:
+    rng = np.random.default_rng(3)
+    for n in (0, 1, 17, 5000):
+        v = rng.integers(0, 50, size=n).astype(np.uint32) * np.uint32(85_000_000)  # ties and high values
+        order, values = evidence._argsort_u32(v, np.int32)
+        assert order.dtype == np.int32
+        assert np.array_equal(order, np.argsort(v, kind="stable"))
+        assert np.array_equal(values, np.sort(v))
+
+
+def test_resolve_of_rows_handed_over_equals_resolve_of_rows_kept_and_leaves_them_whole() -> None:
+    """Resolve drops its own reference to the signatures once LSH is done (freed when the caller
+    handed the rows over): the outcome is the same, and a caller that keeps the rows still has every
+    column (``qc index add`` stores the signatures after resolve)."""
+    import gc
+    import random
+
+    from qc.near_duplicate.near_duplicate import NearDuplicate
+    from tests.test_near_duplicate_cluster import sketch_rows
+    from tests.test_near_duplicate_wire import wire_corpus
+
+    texts = wire_corpus(random.Random(8), 30, wrapped=True, sites=5)
+    rule = NearDuplicate(options=NearDuplicate.options_from({"text": "raw"}))
+    rows = sketch_rows(rule, texts)
+    ids = [f"d{i}" for i in range(len(texts))]
+    columns, sigs = rows.columns, rows["sig"].to_list()
+    kept = rule.resolve(rows, ids)
+    assert rows.columns == columns and rows["sig"].to_list() == sigs
+    handed = [rows.clone()]
+    gc.collect()
+    res = rule.resolve(handed.pop(), ids)
+    assert (res.duplicate_of, res.cluster) == (kept.duplicate_of, kept.cluster) and len(kept.duplicate_of) == 29
+    assert {d: [f.data for f in fs] for d, fs in res.findings.items()} == \
+        {d: [f.data for f in fs] for d, fs in kept.findings.items()}

@@ -46,8 +46,9 @@ PARTITION_MIN_ROWS = 500_000
 # larger edge lists go to the executor (iterated min-label propagation over edge partitions).
 DRIVER_MAX_EDGES = 50_000_000
 _VERIFY_CHUNK = 1 << 20  # candidate pairs per step of ``verify``'s containment estimate
-# band pairs per step of ``prefiltered_pairs`` (two signatures each: 2 x 512 bytes at 128 permutations)
-_PAIR_CHUNK = 1 << 16
+# band pairs per step of ``prefiltered_pairs`` (two signatures each: 2 x 512 bytes at 128 permutations;
+# 1 << 16 was ~80 MB of gathered signatures while the whole signature matrix is alive)
+_PAIR_CHUNK = 1 << 14
 
 
 def candidate_pairs(keys: np.ndarray | Callable[[int], np.ndarray], cap: int = BUCKET_CAP, *,

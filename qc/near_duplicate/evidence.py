@@ -365,24 +365,44 @@ class ShingleSets:
             hit = np.flatnonzero(_in_bitmap(bitmap, self.flat[lo:hi]))
             return hit if counted is None else hit[counted[self._row_block(lo, hi)[hit]]]
 
-        # positions and rows filled a chunk at a time, in the position dtype, the chunks' hits counted
-        # first (an int64 array per matched hash, then a flag per stored hash, were the largest
-        # temporaries of a 1M-document resolve); with ``min_run`` no rows: ``_frequent`` keeps none
-        # (they are found from the positions), and templates sit in most rows, so the matched hashes
-        # are most of the corpus's
-        chunks = range(0, self.flat.shape[0], _CHUNK)
-        pos = np.empty(sum(hits(lo, min(self.flat.shape[0], lo + _CHUNK)).size for lo in chunks),
-                       dtype=self.position_dtype)
-        row = np.empty(pos.shape[0], dtype=self.position_dtype) if min_run <= 1 else None
-        done = 0
-        for lo in chunks:
-            hi = min(self.flat.shape[0], lo + _CHUNK)
-            hit = hits(lo, hi)
-            pos[done:done + hit.size] = hit + lo
-            if row is not None:
+        n_flat, index = self.flat.shape[0], self.position_dtype
+        chunks = [(lo, min(n_flat, lo + _CHUNK)) for lo in range(0, n_flat, _CHUNK)]
+        if min_run <= 1:
+            # positions and rows filled a chunk at a time, in the position dtype, the chunks' hits
+            # counted first (an int64 array per matched hash, then a flag per stored hash, were the
+            # largest temporaries of a 1M-document resolve)
+            pos = np.empty(sum(hits(lo, hi).size for lo, hi in chunks), dtype=index)
+            row = np.empty(pos.shape[0], dtype=index)
+            done = 0
+            for lo, hi in chunks:
+                hit = hits(lo, hi)
+                pos[done:done + hit.size] = hit + lo
                 row[done:done + hit.size] = self._row_block(lo, hi)[hit]
-            done += hit.size
-        return self._frequent(pos, row, min_run)
+                done += hit.size
+            return Occurrences.of(self.flat, pos, row)
+        # with ``min_run``: no rows (found from the positions where needed), and the matched hashes
+        # (the wanted rows' own, most of them seen once, and the templates of every row) are taken a
+        # slice of the hash space at a time, each slice's positions cut to those of its values seen
+        # min_run times before the next (all of them at once were 465 MB over 1M documents); a value
+        # lies in one slice, so the kept positions are those of all the matched hashes at once
+        total = sum(hits(lo, hi).size for lo, hi in chunks)
+        bits = min(4, max(0, int(np.ceil(np.log2(max(1, total) / _SORT_SLICE)))))
+        kept = [np.empty(0, dtype=index)]
+        for part in range(1 << bits):
+            found = [np.empty(0, dtype=index)]
+            for lo, hi in chunks:
+                hit = hits(lo, hi)
+                if bits:
+                    hit = hit[(self.flat[lo:hi][hit] >> np.uint32(32 - bits)) == part]
+                found.append((hit + lo).astype(index))
+            pos = np.concatenate(found)
+            del found
+            kept.append(pos[Occurrences.frequent(self.flat, pos, min_run, index)])
+            del pos
+        pos = np.concatenate(kept)
+        del kept
+        pos.sort()
+        return Occurrences.of(self.flat, pos, None)
 
     def _distinct(self, rows: np.ndarray) -> np.ndarray:
         """The distinct stored hashes of ``rows``, sorted; gathered a block of rows of about ``_CHUNK``
@@ -390,14 +410,12 @@ class ShingleSets:
         starts = self.offsets[rows]
         lengths = self.offsets[rows + 1] - starts
         cost = np.cumsum(lengths)
-        parts = [np.empty(0, dtype=np.uint32)]
+        values = np.empty(int(cost[-1]) if cost.size else 0, dtype=np.uint32)
         lo = 0
         while lo < rows.shape[0]:
             hi = max(lo + 1, int(np.searchsorted(cost, (cost[lo - 1] if lo else 0) + _CHUNK, side="right")))
-            parts.append(np.unique(self.flat[ranges(starts[lo:hi], lengths[lo:hi])]))
+            values[cost[lo - 1] if lo else 0:cost[hi - 1]] = self.flat[ranges(starts[lo:hi], lengths[lo:hi])]
             lo = hi
-        values = np.concatenate(parts)
-        del parts
         values.sort()
         return values[np.r_[True, values[1:] != values[:-1]]] if values.size else values
 
