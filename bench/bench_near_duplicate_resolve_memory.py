@@ -13,10 +13,10 @@ fresh child that prints its peak RSS (``ru_maxrss``) with the rows loaded and af
 right after reading the rows (``rss_mb_rows_read``) and once the allocator has returned what the
 parquet reader freed (``rss_mb_rows_loaded``: polars' jemalloc gives back its dirty pages a few
 seconds after they are freed; at 1M rows 3.3 GB right after reading, 1.7 GB settled, the rows
-being 1.6 GB), the peak during ``resolve`` alone (the rows handed over as ``qc.runner`` hands them,
-no reference kept, so the rule can free the columns it is done with) (``VmHWM`` reset once settled: reading a parquet
-file has its own transient peak, and its freed pages are no memory of the resolve), the seconds and
-the rule's statistics (JSON).
+being 1.6 GB), the peak during ``resolve`` alone (``VmHWM`` reset once settled: reading a parquet
+file has its own transient peak, and its freed pages are no memory of the resolve; the rows are
+handed over as ``qc.runner`` hands them, no reference kept, so the rule can free the columns it is
+done with), the seconds and the rule's statistics (JSON).
 """
 
 from __future__ import annotations

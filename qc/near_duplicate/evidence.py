@@ -613,12 +613,13 @@ class Occurrences:
         total = flat.shape[0] if pos is None else pos.shape[0]
         if total == 0:
             return np.empty(0, dtype=index)
-        # slices of ~_SORT_SLICE / 4 values, as in ``of``: a slice's int64 run arrays are its largest temporaries
-        bits = min(8, max(0, int(np.ceil(np.log2(4 * total / _SORT_SLICE)))))
+        # slices of ~_SORT_SLICE / 16 values: a slice's temporaries (its indices, keys, runs, hits and
+        # their bit arithmetic) are ~90 bytes a value, 320 MB at a quarter of _SORT_SLICE
+        bits = min(8, max(0, int(np.ceil(np.log2(16 * total / _SORT_SLICE)))))
         # marked in a bitmap (a bit per value), then read out in ascending order: the indices once,
         # not a list of them, its concatenation and its sorted copy
         marks = np.zeros((total + 7) >> 3, dtype=np.uint8)
-        for idx, sub, head in _sorted_slices(flat, pos, bits, np.int64):
+        for idx, sub, head in _sorted_slices(flat, pos, bits, np.int32 if total < 1 << 31 else np.int64):
             start = np.flatnonzero(head)
             del head
             length = np.diff(np.r_[start, sub.shape[0]])
