@@ -11,6 +11,7 @@ timers.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 import os
@@ -160,8 +161,13 @@ _FRAME_FILES = itertools.count()
 
 def _spooled_from_files(part: Path, ids: list[str], sources: list[str], files: dict[str, Path],
                         seconds: dict[str, float], pid: int, build_seconds: float | None, checked: bool) -> Spooled:
-    """A ``Spooled`` a worker sent, its sketch frames read back from the spool."""
-    sketches = {rid: pl.read_ipc(path) for rid, path in files.items()}
+    """A ``Spooled`` a worker sent, its sketch frames read back from the spool (and their files removed:
+    the spool then takes no more disk than with frames through the pipe)."""
+    sketches = {}
+    for rid, path in files.items():
+        sketches[rid] = pl.read_ipc(path)
+        with contextlib.suppress(OSError):  # a file still mapped where that forbids removal: the spool's rmtree
+            path.unlink()
     return Spooled(part, ids, sources, sketches, seconds, pid, build_seconds, checked)
 
 
