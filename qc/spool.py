@@ -143,7 +143,7 @@ class Spooled:
         # A pool worker sends this back through a pipe: its sketch frames go to the spool folder beside
         # its part as Arrow IPC files, which the driver reads back (polars pickles a near-duplicate sketch
         # row in ~9 us; through the pipe the driver also receives and unpickles every byte, CPU that
-        # two-core runs take from the workers).
+        # two-core runs take from the workers). Unpickled once: that removes the files.
         t0 = time.perf_counter()
         files = {}
         for rid, frame in self.sketches.items():
