@@ -104,8 +104,9 @@ def test_sha1_hash32_is_datasketch_default() -> None:
 
 @pytest.mark.parametrize("scheme", ["affine32", "legacy"])
 def test_batch_signatures_equal_each_set_alone(monkeypatch, scheme: str) -> None:
-    """``signatures`` over many sets end to end, in blocks that cut sets apart (a small ``_BLOCK``) and
-    with empty sets among them, gives each set datasketch's signature."""
+    """``signatures`` over many sets end to end, in blocks that cut sets apart (a small ``_BLOCK``), in
+    permutation chunks that do not divide ``num_perm``, and with empty sets among them, gives each set
+    datasketch's signature."""
     from qc.near_duplicate import minhash
 
     rng = np.random.default_rng(8)
@@ -113,8 +114,9 @@ def test_batch_signatures_equal_each_set_alone(monkeypatch, scheme: str) -> None
     sets = [rng.integers(0, 1 << 32, size=k, dtype=np.uint32) for k in sizes]
     offsets = np.zeros(len(sets) + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
-    for block in (8192, 64, 1):
+    for block, chunk in ((8192, 32), (64, 7), (1, 64), (100, 1)):
         monkeypatch.setattr(minhash, "_BLOCK", block)
+        monkeypatch.setattr(minhash, "_PERM_CHUNK", chunk)
         got = MinHasher(64, 3, scheme).signatures(np.concatenate(sets), offsets)
         for values, row in zip(sets, got, strict=True):
             ref = MinHash(num_perm=64, seed=3, scheme=scheme, hashfunc=int)

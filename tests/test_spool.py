@@ -145,3 +145,27 @@ def test_spooled_records_pickle_back_field_for_field() -> None:
         back = pickle.loads(pickle.dumps(obj))
         assert [getattr(back, f) for f in obj.__slots__] == [getattr(obj, f) for f in obj.__slots__]
         assert len(set(map(repr, (getattr(obj, f) for f in obj.__slots__)))) == len(obj.__slots__)
+
+
+def test_a_spooled_batch_through_a_pipe_keeps_its_frames_in_the_spool(tmp_path: Path) -> None:
+    """A ``Spooled`` pickled (what a pool worker sends back) carries its sketch frames as files in the
+    spool folder, not in the pickle: every field and frame (dtypes included) comes back equal, the
+    files are gone once read, and the write counts as spooling time."""
+    from qc.spool import SPOOL_STEP, Spooled
+
+    sig = pl.Series("sig", list(range(12)), dtype=pl.UInt32).reshape((3, 4))
+    frame = pl.DataFrame([pl.Series("sh", [[1, 2], [], [3]], dtype=pl.List(pl.UInt32)), sig,
+                          pl.Series("exact", [1 << 63, 0, 5], dtype=pl.UInt64), pl.Series("doc", [0, 1, 2])])
+    frame = pl.concat([frame, frame.with_columns(pl.col("doc") + 3)] * 200, rechunk=False)
+    spooled = Spooled(tmp_path / "00000003.pkl", ["a", "b"], ["s:1", "s:2"], {"r1": frame, "r2": frame.head(1)},
+                      {"rule": 0.5}, 42, 0.25, False)
+    sent = pickle.dumps(spooled)
+    assert len(sent) < frame.estimated_size() / 4
+    back = pickle.loads(sent)
+    for rid in ("r1", "r2"):
+        assert back.sketches[rid].schema == spooled.sketches[rid].schema
+        assert back.sketches[rid].equals(spooled.sketches[rid])
+    assert (back.part, back.ids, back.sources, back.pid, back.build_seconds, back.checked) == (
+        spooled.part, spooled.ids, spooled.sources, 42, 0.25, False)
+    assert back.seconds["rule"] == 0.5 and back.seconds[SPOOL_STEP] > 0
+    assert list(tmp_path.iterdir()) == []

@@ -172,3 +172,36 @@ def test_output_lines_escape_unicode_line_breaks() -> None:
     line = dumps(obj)
     assert line.splitlines() == [line]
     assert json.loads(line) == obj
+
+
+def _reference_line(obj: object) -> bytes:
+    """What ``encode_line`` is defined to be: ``dumps`` and a newline, as UTF-8."""
+    return (dumps(obj) + "\n").encode("utf-8")
+
+
+def test_text_lines_are_the_bytes_of_dumps() -> None:
+    """Lines holding a long text (escaped on UTF-8 bytes) equal ``dumps`` byte for byte, whatever the
+    text holds: JSON escapes, every control character, the line breaks ``dumps`` escapes, non-ASCII
+    text, NaN beside it, non-string keys, lone surrogates (which cannot be encoded either way)."""
+    import random
+
+    from qc.writers import encode_line
+
+    rng = random.Random(13)
+    alphabet = ['"', "\\", "\n", "\r", "\t", "\x00", "\x08", "\x0c", "\x1f", "\x7f", "\x85", "\u2028", "\u2029",
+                "é", "—", "€", "日", "\U0001f600", "a", " ", "/", "\\u0085"]
+    rare = {"\x00", "\x08", "\x0c", "\x1f"}  # escaped as \\u00XX, \\b, \\f: the C encoder's texts
+    for k in range(300):
+        chars = alphabet if k % 3 == 0 else [c for c in alphabet if c not in rare]
+        text = "".join(rng.choice(chars) if rng.random() < 0.3 else "word " for _ in range(rng.randint(50, 400)))
+        obj = {"id": rng.choice(["d1", "é\u2028", 'q"x']), "text": text,
+               "meta": rng.choice([1, 2.5, float("nan"), None, ["\x85", {"k": float("inf")}], "short\u2029"])}
+        assert encode_line(obj) == _reference_line(obj)
+    for odd in ({1: "x" * 300, "text": "y" * 300}, {"text": "x" * 300 + "\ud800"}, {"text": "\u2028" * 300}, {}):
+        try:
+            expected = _reference_line(odd)
+        except UnicodeEncodeError:
+            with pytest.raises(UnicodeEncodeError):
+                encode_line(odd)
+            continue
+        assert encode_line(odd) == expected

@@ -75,9 +75,12 @@ def normalise(text: str, fold_digits: bool = False) -> str:
 def token_bytes(text: str, fold_digits: bool = False) -> bytes:
     """The normalised tokens as UTF-8, separated by one or more spaces (no other character)."""
     t = text
-    for ch in _PUNCT:
-        if ch in t:
-            t = t.replace(ch, " ")
+    if not t.isascii():  # (str.isascii is a flag: free) every _PUNCT character is non-ASCII
+        for ch in _PUNCT:
+            if ch in t:
+                t = t.replace(ch, " ")
+                if t.isascii():  # no other one left to look for
+                    break
     if t.isascii():
         return t.encode("ascii").translate(_TABLES[fold_digits])
     return " ".join(TOKEN_RE.findall(normalise(text, fold_digits))).encode("utf-8")
