@@ -257,7 +257,9 @@ class LineScorer:
             strong.append(Evidence(EvidenceKind.TERMINAL, terminal[0] if terminal else norm))
         if n <= SHORT_WORDS and len(self.vocab.social_networks.intersection(tokens)) >= 2:
             strong.append(Evidence(EvidenceKind.SOCIAL))
-        if n <= 60 and _BIO_RE.match(stripped):
+        # a bio has " is " or " was ": on an ASCII folded line (no dotless or dotted i, no long s) its folded
+        # form holds one, and most lines need not be matched (the pattern backtracks over its first words)
+        if n <= 60 and (not ascii or " is " in folded or " was " in folded) and _BIO_RE.match(stripped):
             strong.append(Evidence(EvidenceKind.BIO))
         if n <= 8 and not sent_end and _SLASH_CREDIT_RE.match(stripped) and not _URL_RE.match(stripped):
             strong.append(Evidence(EvidenceKind.CREDIT))

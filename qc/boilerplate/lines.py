@@ -54,8 +54,12 @@ def straighten(line: str) -> str:
 
 
 def fold(line: str) -> str:
-    """Case-folded line with quotes straightened and whitespace folded."""
-    return " ".join(straighten(line).lower().split())
+    """Case-folded line with quotes straightened and whitespace folded (an ASCII line whose only white space
+    is single inner spaces is folded already once lowered: no split and join)."""
+    low = straighten(line).lower()
+    if low.isascii() and low.isprintable() and "  " not in low and low[:1] != " " and low[-1:] != " ":
+        return low
+    return " ".join(low.split())
 
 
 def normalise(line: str) -> str:
