@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 import ahocorasick
 
 from qc.boilerplate.evidence import Evidence, EvidenceKind
-from qc.boilerplate.lines import EDGE_PUNCT, LineKind, fold
+from qc.boilerplate.lines import EDGE_PUNCT, WORD_RE_ASCII, LineKind, ascii_twin, fold
 from qc.boilerplate.phrases import PhraseMatcher, trie_pattern
 from qc.boilerplate.vocabulary import Vocabulary
 from qc.text import WORD_RE
@@ -53,9 +53,12 @@ _PHRASE_CATEGORIES = ("cookie", "donation", "comments", "legal", "cta", "caption
 _PROSE_BANNERS = ("cookie", "donation", "comments", "legal")
 
 _UNPUNCTUATED = Evidence(EvidenceKind.UNPUNCTUATED)
+# The hits of a line no phrase or whole-line entry matches (read only).
+_NO_HITS: Mapping[str, list[str]] = {cat: [] for cat in (*_PHRASE_CATEGORIES, "terminal")}
 _SENT_END_RE = re.compile(r"[.!?…。！？](?:[\"'”’»)\]]*)$")
 _SENT_INNER_RE = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s+\S")
 _DIGIT_RE = re.compile(r"\d")
+_DIGIT_RE_ASCII = ascii_twin(_DIGIT_RE)
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # The domain holds no ``@``: one backtrack per ``@`` instead of one per pair (``'@' * 100000``: 24 s -> 1 ms).
 _URL_RE = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@[^\s@]+\.\w+$", re.I)
@@ -102,7 +105,7 @@ def _other_words(text: str, start: int, end: int, fillers: frozenset[str], limit
     """How many words of ``text[start:end]`` are neither date fillers nor numbers, counted up to ``limit``
     (``WORD_RE`` has no anchor or look-around: its words between ``start`` and ``end`` are the slice's)."""
     count = 0
-    for m in WORD_RE.finditer(text, start, end):
+    for m in (WORD_RE_ASCII if text.isascii() else WORD_RE).finditer(text, start, end):
         word = m.group()
         if word not in fillers and not word.isdigit():
             count += 1
@@ -211,18 +214,22 @@ class LineScorer:
             # a category without a literal in the line has no phrase hit: ``hits`` would scan in vain
             hits = {cat: self.matchers[cat].hits(folded, norm) if cat in found
                     else [norm] if norm in self.matchers[cat].lines else [] for cat in wanted}
-        else:  # no phrase anywhere in the line: only whole-line entries can hit
+        elif whole:  # no phrase anywhere in the line: only whole-line entries can hit
             hits = {cat: [norm] if cat in whole else [] for cat in wanted}
+        else:  # nothing hits (most lines): one shared, never modified mapping
+            hits = _NO_HITS
 
         date_only = False
         dated = False
         headline_item = False
-        has_digit = _DIGIT_RE.search(folded) is not None  # dates and phone numbers need one: skip them
-        dates = self.vocab.date.finditer(folded) if has_digit else iter(())
+        ascii = folded.isascii()  # the patterns' ASCII twins read it alike, faster (``ascii_twin``)
+        has_digit = (_DIGIT_RE_ASCII if ascii else _DIGIT_RE).search(folded) is not None  # dates and phones need one
+        dates = (self.vocab.date_ascii if ascii else self.vocab.date).finditer(folded) if has_digit else iter(())
         first_date = next(dates, None)
         if first_date is not None:
             date_only = self._date_only(folded, first_date, dates)
-            dated = date_only or (n <= 30 and bool(self.vocab.dated_headline.search(folded)))
+            headline = self.vocab.dated_headline_ascii if ascii else self.vocab.dated_headline
+            dated = date_only or (n <= 30 and bool(headline.search(folded)))
         headline_item = dated and not date_only
 
         # strong furniture evidence
@@ -250,7 +257,9 @@ class LineScorer:
             strong.append(Evidence(EvidenceKind.TERMINAL, terminal[0] if terminal else norm))
         if n <= SHORT_WORDS and len(self.vocab.social_networks.intersection(tokens)) >= 2:
             strong.append(Evidence(EvidenceKind.SOCIAL))
-        if n <= 60 and _BIO_RE.match(stripped):
+        # a bio has " is " or " was ": on an ASCII folded line (no dotless or dotted i, no long s) its folded
+        # form holds one, and most lines need not be matched (the pattern backtracks over its first words)
+        if n <= 60 and (not ascii or " is " in folded or " was " in folded) and _BIO_RE.match(stripped):
             strong.append(Evidence(EvidenceKind.BIO))
         if n <= 8 and not sent_end and _SLASH_CREDIT_RE.match(stripped) and not _URL_RE.match(stripped):
             strong.append(Evidence(EvidenceKind.CREDIT))

@@ -107,6 +107,6 @@ def _sample_words(rows: Sequence[LineRow]) -> list[str]:
         if len(line) > room:
             out += WORD_RE.findall(line[:room].lower())
             break
-        out += WORD_RE.findall(line.lower()) if any(q in line for q in _WORD_QUOTES) else row[5]
+        out += row[5] if line.isascii() or not any(q in line for q in _WORD_QUOTES) else WORD_RE.findall(line.lower())
         room -= len(line) + 1
     return out
