@@ -53,6 +53,7 @@ def test_small_corpus_highlights_cleaning_and_hostile_text(page: Any, tmp_path: 
 
     # documents table -> a document with three findings of two families
     page.click("nav.tabs a[data-view=documents]")
+    page.wait_for_selector("#docs-table tbody tr")  # the table renders after the click: a loaded machine lags
     assert page.locator("#docs-table tbody tr").count() == len(corpus)
     page.get_by_role("link", name="mojibake-1", exact=True).click()
     page.wait_for_selector("#doc-text mark.hl")
