@@ -3,19 +3,27 @@ built from wordfreq's lists): built once per machine instead of once per process
 
 Entries live in ``$NEWSQC_CACHE_DIR`` (default ``~/.cache/newsqc``), keyed by a hash of everything the
 value depends on (package versions included), written atomically. A missing, unreadable or unwritable
-cache only costs the build: the value is always what ``build()`` returns.
+cache only costs the build: the value is always what ``build()`` returns. Processes that miss one entry
+at once (a pool's workers on a cold cache) take turns: the first builds it, the others wait on its lock
+file and read the result, instead of each holding the build's memory (wordfreq's whole lists) at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 from qc.writers import atomic_path
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: concurrent builders each build (the value is the same)
+    fcntl = None  # type: ignore[assignment]
 
 T = TypeVar("T")
 _FORMAT = 1
@@ -29,15 +37,48 @@ def cached(name: str, key: Any, build: Callable[[], T]) -> T:
     """``build()``, or its pickled value from an earlier build with the same ``name`` and ``key``."""
     digest = hashlib.sha256(repr((_FORMAT, name, key)).encode("utf-8")).hexdigest()[:24]
     path = cache_dir() / f"{name}-{digest}.pickle"
+    found = _load(path)
+    if found is not _MISSING:
+        return found
+    with _build_lock(path):
+        found = _load(path)  # built by another process while this one waited
+        if found is not _MISSING:
+            return found
+        value = build()
+        try:
+            with atomic_path(path) as tmp, open(tmp, "xb") as fh:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError:
+            pass
+    return value
+
+
+_MISSING = object()
+
+
+def _load(path: Path) -> Any:
     try:
         with open(path, "rb") as fh:
             return pickle.load(fh)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
-        pass
-    value = build()
+        return _MISSING
+
+
+@contextlib.contextmanager
+def _build_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``path``'s lock file while it is built; none if the cache cannot hold one."""
+    fh = None
+    if fcntl is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fh = open(path.with_name(path.name + ".lock"), "ab")  # noqa: SIM115 (held across the yield)
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        except OSError:
+            if fh is not None:
+                fh.close()
+            fh = None
     try:
-        with atomic_path(path) as tmp, open(tmp, "xb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    except OSError:
-        pass
-    return value
+        yield
+    finally:
+        if fh is not None:
+            fh.close()  # releases the lock

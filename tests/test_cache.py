@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from qc.cache import cache_dir, cached
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def test_built_once_then_read_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -36,3 +42,32 @@ def test_an_unwritable_cache_only_costs_the_build(tmp_path: Path, monkeypatch: p
     blocker.write_text("")
     monkeypatch.setenv("NEWSQC_CACHE_DIR", str(blocker / "sub"))  # a directory cannot be made under a file
     assert cached("x", "k", lambda: "value") == "value"
+
+
+_RACER = """
+import os, sys, time
+from pathlib import Path
+from qc.cache import cached
+go, log = Path(sys.argv[1]), Path(sys.argv[2])
+while not go.exists():
+    time.sleep(0.01)
+def build():
+    with open(log, "a") as fh:
+        fh.write(f"{os.getpid()}\\n")
+    time.sleep(1.0)  # a slow build: the other process misses the entry while this one runs
+    return {"built": True}
+print(cached("race", "k", build))
+"""
+
+
+def test_processes_missing_an_entry_together_build_it_once(tmp_path: Path) -> None:
+    """A pool's workers on a cold cache: one builds, the others wait and read (not each its own build)."""
+    go, log = tmp_path / "go", tmp_path / "builds.log"
+    env = {**os.environ, "NEWSQC_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(REPO)}
+    procs = [subprocess.Popen([sys.executable, "-c", _RACER, str(go), str(log)], env=env,
+                              stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    time.sleep(0.5)  # all three are waiting for the start signal
+    go.touch()
+    outs = [p.communicate(timeout=60)[0].strip() for p in procs]
+    assert outs == ["{'built': True}"] * 3
+    assert len(log.read_text().splitlines()) == 1
