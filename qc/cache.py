@@ -82,3 +82,20 @@ def _build_lock(path: Path) -> Iterator[None]:
     finally:
         if fh is not None:
             fh.close()  # releases the lock
+
+
+@contextlib.contextmanager
+def built_once(name: str, key: Any) -> Iterator[None]:
+    """Around a process's whole build from the cache (a worker building its pack): on a cold cache the
+    first process builds alone while those that start with it wait, then read what it wrote, so a pool
+    holds one builder's memory, not one per worker (entry locks alone let two workers build two different
+    entries at once). A marker file records the build: later processes build side by side."""
+    digest = hashlib.sha256(repr((_FORMAT, name, key)).encode("utf-8")).hexdigest()[:24]
+    marker = cache_dir() / f"{name}-{digest}.built"
+    if marker.exists():
+        yield
+        return
+    with _build_lock(marker):
+        yield
+        with contextlib.suppress(OSError):
+            marker.touch()

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 import polars as pl
 
+from qc.cache import built_once
 from qc.distributed import connected_components
 from qc.engine import BatchResult, audit_batch
 from qc.model import Document
@@ -56,7 +57,8 @@ _WORKER: dict[str, Any] = {}
 
 def _init_worker(pack: Pack, spool: Spool | None = None) -> None:
     t0 = time.perf_counter()
-    rules = pack.build()
+    with built_once("pack", pack.cache_key()):
+        rules = pack.build()
     _WORKER["build_seconds"] = time.perf_counter() - t0
     _WORKER["rules"] = rules
     _WORKER["fix"] = fix_rule_ids(pack, rules)

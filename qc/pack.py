@@ -184,6 +184,14 @@ class Pack:
         gc.freeze()
         return out
 
+    def cache_key(self) -> tuple:
+        """What the rules this pack builds depend on, for ``qc.cache.built_once`` (an approximate key is
+        safe: a wrong one only lets workers build side by side)."""
+        from qc import __version__
+
+        return (__version__, str(self.path.resolve()), self.selected,
+                tuple((rid, self.settings[rid].values) for rid in self.selected))
+
     def with_rule_options(self, rule_id: str, **changes: Any) -> Pack:
         """The same pack with some options of one rule changed (command-line overrides)."""
         setting = self.settings[rule_id]

@@ -71,3 +71,37 @@ def test_processes_missing_an_entry_together_build_it_once(tmp_path: Path) -> No
     outs = [p.communicate(timeout=60)[0].strip() for p in procs]
     assert outs == ["{'built': True}"] * 3
     assert len(log.read_text().splitlines()) == 1
+
+
+_POOL_WORKER = """
+import os, sys, time
+from pathlib import Path
+from qc.cache import built_once, cached
+go, log, order = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+while not go.exists():
+    time.sleep(0.01)
+def build(entry):
+    with open(log, "a") as fh:
+        fh.write(f"{os.getpid()} {entry}\\n")
+    time.sleep(0.5)
+    return entry
+with built_once("pack", "k"):
+    print([cached(e, "k", lambda e=e: build(e)) for e in sorted("ab", reverse=order == "ba")])
+"""
+
+
+def test_a_pool_on_a_cold_cache_has_one_builder(tmp_path: Path) -> None:
+    """Two workers building their entries in different orders: with ``built_once`` one process builds
+    both (the other reads them), not one entry each at the same time."""
+    go, log = tmp_path / "go", tmp_path / "builds.log"
+    env = {**os.environ, "NEWSQC_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(REPO)}
+    procs = [subprocess.Popen([sys.executable, "-c", _POOL_WORKER, str(go), str(log), order], env=env,
+                              stdout=subprocess.PIPE, text=True) for order in ("ab", "ba")]
+    time.sleep(0.5)
+    go.touch()
+    outs = sorted(p.communicate(timeout=60)[0].strip() for p in procs)
+    assert outs == ["['a', 'b']", "['b', 'a']"]
+    builds = [line.split() for line in log.read_text().splitlines()]
+    assert sorted(entry for _, entry in builds) == ["a", "b"]
+    assert len({pid for pid, _ in builds}) == 1
+    assert list((tmp_path / "cache").glob("pack-*.built"))  # later processes build side by side
