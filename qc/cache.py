@@ -35,8 +35,7 @@ def cache_dir() -> Path:
 
 def cached(name: str, key: Any, build: Callable[[], T]) -> T:
     """``build()``, or its pickled value from an earlier build with the same ``name`` and ``key``."""
-    digest = hashlib.sha256(repr((_FORMAT, name, key)).encode("utf-8")).hexdigest()[:24]
-    path = cache_dir() / f"{name}-{digest}.pickle"
+    path = _entry(name, key, ".pickle")
     found = _load(path)
     if found is not _MISSING:
         return found
@@ -54,6 +53,11 @@ def cached(name: str, key: Any, build: Callable[[], T]) -> T:
 
 
 _MISSING = object()
+
+
+def _entry(name: str, key: Any, suffix: str) -> Path:
+    digest = hashlib.sha256(repr((_FORMAT, name, key)).encode("utf-8")).hexdigest()[:24]
+    return cache_dir() / f"{name}-{digest}{suffix}"
 
 
 def _load(path: Path) -> Any:
@@ -90,8 +94,7 @@ def built_once(name: str, key: Any) -> Iterator[None]:
     first process builds alone while those that start with it wait, then read what it wrote, so a pool
     holds one builder's memory, not one per worker (entry locks alone let two workers build two different
     entries at once). A marker file records the build: later processes build side by side."""
-    digest = hashlib.sha256(repr((_FORMAT, name, key)).encode("utf-8")).hexdigest()[:24]
-    marker = cache_dir() / f"{name}-{digest}.built"
+    marker = _entry(name, key, ".built")
     if marker.exists():
         yield
         return

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qc import __version__
 from qc.engine import DEFAULT_DOCUMENT_SECONDS
 from qc.lexicon import builtin_rules_dir
 from qc.model import FAMILIES, Severity
@@ -187,8 +188,6 @@ class Pack:
     def cache_key(self) -> tuple:
         """What the rules this pack builds depend on, for ``qc.cache.built_once`` (an approximate key is
         safe: a wrong one only lets workers build side by side)."""
-        from qc import __version__
-
         return (__version__, str(self.path.resolve()), self.selected,
                 tuple((rid, self.settings[rid].values) for rid in self.selected))
 

@@ -247,7 +247,8 @@ class NearDuplicate(CorpusRule):
         sizes = rows["n"].to_numpy()
         # only LSH reads the signatures (4 bytes x num_perm a row, 512 MB over 1M documents): when the
         # caller handed the rows over (kept no reference, as the runner does unless it keeps the rows),
-        # they are freed once candidates are found, before the shingle evidence is measured
+        # they are freed once candidates are found, before the shingle evidence is measured (a list popped
+        # into the call, so that no name of this frame keeps them alive)
         held = [signatures(rows)]
         if not o.index:  # the index query reads them after clustering
             rows = rows.drop("sig")
