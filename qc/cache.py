@@ -6,6 +6,8 @@ value depends on (package versions included), written atomically. A missing, unr
 cache only costs the build: the value is always what ``build()`` returns. Processes that miss one entry
 at once (a pool's workers on a cold cache) take turns: the first builds it, the others wait on its lock
 file and read the result, instead of each holding the build's memory (wordfreq's whole lists) at once.
+A pool on a cold cache goes further: ``qc.executor.prebuild`` builds the pack in a process of its own
+before the workers start (``is_built`` tells it whether that is needed).
 """
 
 from __future__ import annotations
@@ -86,6 +88,20 @@ def _build_lock(path: Path) -> Iterator[None]:
     finally:
         if fh is not None:
             fh.close()  # releases the lock
+
+
+def is_built(name: str, key: Any) -> bool:
+    """Whether a process has finished the ``built_once`` build of ``name`` and ``key`` on this machine."""
+    return _entry(name, key, ".built").exists()
+
+
+def writable() -> bool:
+    """Whether the cache directory exists or can be made, and can be written."""
+    try:
+        cache_dir().mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(cache_dir(), os.W_OK)
 
 
 @contextlib.contextmanager

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 import polars as pl
 
-from qc.cache import built_once
+from qc.cache import built_once, is_built, writable
 from qc.distributed import connected_components
 from qc.engine import BatchResult, audit_batch
 from qc.model import Document
@@ -64,6 +64,26 @@ def _init_worker(pack: Pack, spool: Spool | None = None) -> None:
     _WORKER["fix"] = fix_rule_ids(pack, rules)
     _WORKER["budget"] = pack.document_seconds
     _WORKER["spool"] = spool
+
+
+def _build_pack(pack: Pack) -> None:
+    """A short-lived process's one job on a cold cache: build the pack, so its artefacts are written to
+    the cache, and exit, giving back what the build held (wordfreq's whole lists) before the pool's
+    workers start and read the artefacts: no worker ever holds a build's peak."""
+    with built_once("pack", pack.cache_key()):
+        for rule in pack.build():
+            rule.warm()
+
+
+def prebuild(ctx: Any, pack: Pack) -> bool:
+    """Build ``pack`` in a process of its own when this machine's cache has not got it yet (and can keep
+    it); whether that ran. A failed build is not raised here: the workers build again and report it."""
+    if is_built("pack", pack.cache_key()) or not writable():
+        return False
+    builder = ctx.Process(target=_build_pack, args=(pack,), name="newsqc-pack-build")
+    builder.start()
+    builder.join()
+    return True
 
 
 def _run_batch(batch: Batch) -> BatchResult:
@@ -173,6 +193,7 @@ class LocalExecutor:
                                      here.part(task))
             return
         ctx = mp.get_context("spawn")
+        prebuild(ctx, self.pack)
         self._pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(self.pack, spool))
         pending: collections.deque = collections.deque()
         limit = 3 * self.jobs

@@ -83,6 +83,11 @@ class Rule:
     def setup(self) -> None:
         """Load lexicons and compile patterns once; called by ``__init__``."""
 
+    def warm(self) -> None:
+        """Load what ``check`` would otherwise load on first use (word indexes read from the on-disk
+        cache): a process that only builds the pack for a cold cache calls it, so the pool's workers
+        find every artefact written instead of each building one in the middle of its documents."""
+
     def check(self, doc: Document) -> Iterable[Finding]:
         raise NotImplementedError
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 import subprocess
 import sys
@@ -8,7 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from qc.cache import cache_dir, cached
+from qc.cache import cache_dir, cached, is_built
+from qc.executor import prebuild
+from qc.mt_artifact._common import source_index
+from qc.pack import load_pack
+from qc.untranslated.foreign_language import frequent_words
+from qc.untranslated.langdetect_profiles import profiles
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -105,3 +111,35 @@ def test_a_pool_on_a_cold_cache_has_one_builder(tmp_path: Path) -> None:
     assert sorted(entry for _, entry in builds) == ["a", "b"]
     assert len({pid for pid, _ in builds}) == 1
     assert list((tmp_path / "cache").glob("pack-*.built"))  # later processes build side by side
+
+
+def test_a_cold_cache_is_built_by_a_process_of_its_own_before_the_pool(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a cold cache the pack is built once in a short-lived process (so no pool worker holds the
+    build's memory), which leaves the marker; a warm or unwritable cache starts no such process."""
+    monkeypatch.setenv("NEWSQC_CACHE_DIR", str(tmp_path / "cache"))  # spawn children inherit it
+    pack = load_pack(select=["encoding"])
+    ctx = mp.get_context("spawn")
+    assert not is_built("pack", pack.cache_key())
+    assert prebuild(ctx, pack)
+    assert is_built("pack", pack.cache_key())
+    assert not prebuild(ctx, pack)
+    monkeypatch.setenv("NEWSQC_CACHE_DIR", str(tmp_path / "file" / "cache"))
+    (tmp_path / "file").write_text("not a directory")
+    assert not prebuild(ctx, pack)
+
+
+def test_warm_rules_write_what_they_would_load_on_first_use(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Rule.warm`` (what the pre-build process calls) writes the lazily read word indexes to the cache,
+    so a worker starting after it builds none of them in the middle of its documents."""
+    monkeypatch.setenv("NEWSQC_CACHE_DIR", str(tmp_path))
+    for loaded in (frequent_words, profiles, source_index):  # this process's memos of earlier tests
+        loaded.cache_clear()
+    pack = load_pack(select=["untranslated/foreign-language", "mt-artifact/source-acronym"])
+    rules = pack.build()
+    lazy = ("frequent-words-*.pickle", "langdetect-sparse-*.pickle", "source-key-index-*.pickle")
+    assert not any(list(tmp_path.glob(pattern)) for pattern in lazy)
+    for rule in rules:
+        rule.warm()
+    assert [len(list(tmp_path.glob(pattern))) for pattern in lazy] == [2, 1, 1]  # en and ru own words

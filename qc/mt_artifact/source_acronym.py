@@ -106,6 +106,9 @@ class SourceAcronym(Rule):
         best = max(outs, key=lambda w: self.src.get(w, 0.0))
         return best, self.src.get(best, 0.0)
 
+    def warm(self) -> None:
+        len(self.exact)  # loads the source index
+
     def check(self, doc: Document) -> Iterator[Finding]:
         if not applies(doc):
             return

@@ -270,6 +270,9 @@ class Transliteration(Rule):
                     return hits
         return set()
 
+    def warm(self) -> None:
+        len(self.exact), len(self.loose)  # loads the source index
+
     def check(self, doc: Document) -> Iterator[Finding]:
         if not applies(doc):
             return

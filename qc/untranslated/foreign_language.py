@@ -59,7 +59,7 @@ from qc.untranslated._common import (
     tokens,
     trim_span,
 )
-from qc.untranslated.langdetect_profiles import langdetect_probs
+from qc.untranslated.langdetect_profiles import langdetect_probs, profiles
 from qc.untranslated.ui_lexicon import UiLexicon
 
 
@@ -85,6 +85,9 @@ def _build_frequent_words(lang: str, min_zipf: float) -> frozenset[str]:
             break
         out += [w for w in band if zipf_frequency(w, lang) >= min_zipf]
     return frozenset(out)
+
+
+WARM_LANGUAGES = ("en", "ru")  # document languages whose lists a cold cache gets before the pool starts
 
 
 @functools.lru_cache(maxsize=8)
@@ -553,6 +556,14 @@ class ForeignLanguage(Rule):
         except (ImportError, LookupError):  # a language whose word list needs what is not installed
             return False
         return foreign < o.min_foreign_words or 2 * foreign < len(lower)
+
+    def warm(self) -> None:
+        """The own-words lists of the languages newsqc is built for, and langdetect's profiles (the
+        lists of other document languages are built on first use)."""
+        if self.options.own_zipf > 0:
+            for lang in WARM_LANGUAGES:
+                frequent_words(lang, self.options.own_zipf)
+        profiles()
 
     def check(self, doc: Document) -> Iterator[Finding]:
         text = doc.text
