@@ -471,8 +471,10 @@ def measure(sets: ShingleSets, pa: np.ndarray, pb: np.ndarray, n: int, reps: np.
     sure = raw.accepted(bars.sure_jaccard, bars.sure_containment, bars.min_shingles)
     groups = components(n, pa[sure], pb[sure])
     templates = sets.mark_templates(groups, occurrences, bars.template_groups, edges)
+    del occurrences, edges, groups  # not needed past here (an int and a flag per occurrence and more)
     evidence = sets.overlap_where(pa, pb, sets.could_pass(pa, pb, raw, bars.jaccard_min, bars.containment_min,
                                                           bars.min_shingles))
+    del raw
     accepted = evidence.accepted(bars.jaccard_min, bars.containment_min, bars.min_shingles)
     own = np.zeros(pa.shape[0], dtype=np.int64)
     sel = np.flatnonzero(accepted)

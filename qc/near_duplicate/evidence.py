@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-_CHUNK = 1 << 22  # stored hashes scanned per step of the per-hash loops (bounds their temporaries)
+_CHUNK = 1 << 20  # stored hashes scanned per step of the per-hash loops (bounds their temporaries)
 # stored hashes of both sides gathered per step of ``overlap`` and ``own_passage``: each gathered hash
 # costs ~60 bytes of int64 temporaries there (keys, pair numbers, merges), 240 MB at 1 << 22
 _PAIR_HASHES = 1 << 20
@@ -495,7 +495,9 @@ class ShingleSets:
                 own = rare[f:e]
             else:
                 own = np.ones(e - f, dtype=bool)
-                i, j = np.searchsorted(pos, f), np.searchsorted(pos, e)
+                # the bounds in pos's own dtype: a Python int made numpy convert all of pos to int64
+                # for every block (8 bytes per occurrence and most of at_edges' time at 1M documents)
+                i, j = np.searchsorted(pos, np.array([f, e], dtype=pos.dtype)).tolist()
                 own[pos[i:j] - f] = rare[i:j]
             at = starts[lo:hi] - f
             block = p[f:e]  # type: ignore[index]
