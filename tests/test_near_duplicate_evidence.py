@@ -126,11 +126,46 @@ def test_template_counts_on_frequent_values_only_equal_counts_on_all(monkeypatch
         return occ.size, first, t1.tolist(), second, sets.template.tolist(), int(edges.sum())
 
     want = flags(1)
-    for slice_size in (1 << 24, 8):
+    for one_sort, slice_size in ((evidence._ONE_SORT, 1 << 24), (0, 1 << 24), (0, 8)):  # 0: always sliced
+        monkeypatch.setattr(evidence, "_ONE_SORT", one_sort)
         monkeypatch.setattr(evidence, "_SORT_SLICE", slice_size)
         monkeypatch.setattr(evidence, "_CHUNK", 29)
         got = flags(4)
         assert got[0] < want[0] and got[1:5] == want[1:5] and 0 < want[3] < want[1]
+
+
+@pytest.mark.parametrize("subset", [False, True])
+@pytest.mark.parametrize("min_run", [2, 4, 9])
+def test_frequent_occurrences_by_one_sort_equal_the_sliced_two_sorts(monkeypatch: pytest.MonkeyPatch,
+                                                                     subset: bool, min_run: int) -> None:
+    """The small-corpus path (``_frequent_one_sort``: one sort of every stored hash) gives the same
+    occurrences, value order, run starts and dtypes as the sliced path, with every occurrence's row."""
+    rng = np.random.default_rng(min_run)
+    n = 500
+    pool = rng.integers(0, 1 << 32, size=2000, dtype=np.uint32)
+    rows = [np.unique(rng.choice(pool, size=int(rng.integers(0, 80)))) for _ in range(n)]
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([r.size for r in rows])
+    flat = np.concatenate(rows)
+    positions = rng.integers(0, 256, flat.size).astype(np.uint8)
+    sets = ShingleSets(flat, offsets, np.zeros(n, dtype=np.int64), positions=positions)
+    reps = np.sort(rng.choice(n, size=n - 37, replace=False)) if subset else np.arange(n)
+
+    def occ() -> Occurrences:
+        return sets.occurrences(reps, reps, min_run)
+
+    one = occ()
+    monkeypatch.setattr(evidence, "_ONE_SORT", 0)
+    for slice_size in (1 << 24, 64):
+        monkeypatch.setattr(evidence, "_SORT_SLICE", slice_size)
+        sliced = occ()
+        assert sliced.row is None and one.row is not None
+        for a, b in ((one.pos, sliced.pos), (one.order, sliced.order), (one.starts, sliced.starts)):
+            assert a.dtype == b.dtype and np.array_equal(a, b)
+    assert one.size > 0 and np.array_equal(one.row, np.searchsorted(offsets, one.pos, side="right") - 1)
+    counted = np.concatenate([rows[r] for r in reps.tolist()])
+    values, counts = np.unique(counted, return_counts=True)
+    assert np.array_equal(np.unique(flat[one.pos]), values[counts >= min_run])
 
 
 @pytest.mark.parametrize("chunk", [1 << 22, 7, 1])
@@ -222,6 +257,8 @@ def test_resolve_with_tiny_pair_hash_chunks_equals_one_chunk(monkeypatch: pytest
     assert outcome() == want
     monkeypatch.setattr(evidence, "_SORT_SLICE", 1 << 10)
     monkeypatch.setattr(evidence, "_CHUNK", 101)
+    assert outcome() == want
+    monkeypatch.setattr(evidence, "_ONE_SORT", 0)  # the sliced occurrences, as at millions of documents
     assert outcome() == want
 
 
