@@ -474,7 +474,10 @@ class ShingleSets:
         del hit, rank
         starts = np.zeros(int(np.count_nonzero(frequent)), dtype=index)
         np.cumsum(length[frequent][:-1], out=starts[1:])
-        row = (np.searchsorted(self.offsets, pos, side="right") - 1).astype(index)
+        # rows from how many kept positions each row's span holds (pos is increasing): one search
+        # per row, not one per occurrence
+        per_row = np.diff(np.searchsorted(pos, self.offsets.astype(index)))
+        row = np.repeat(np.arange(self.levels.shape[0], dtype=index), per_row)
         return Occurrences(pos, row, order, starts)
 
     @property
