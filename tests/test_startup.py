@@ -150,3 +150,18 @@ def test_build_turns_the_collector_back_on() -> None:
         assert not gc.isenabled()  # a caller that had it off keeps it off
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("user_value", [None, "1"])
+def test_qc_turns_numpys_huge_page_advice_off_unless_the_user_set_it(tmp_path: Path, user_value: str | None) -> None:
+    """Importing ``qc`` before numpy leaves numpy's transparent-huge-page madvise off (the first touch
+    of a large temporary stalls on compaction), in this process and in the spawned workers that
+    inherit the environment; a ``NUMPY_MADVISE_HUGEPAGE`` the user set is kept."""
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    if user_value is not None:
+        env["NUMPY_MADVISE_HUGEPAGE"] = user_value
+    probe = ("import qc, os, numpy as np\n"
+             "print(os.environ['NUMPY_MADVISE_HUGEPAGE'], np._core.multiarray._set_madvise_hugepage(False))\n")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env={**env, "PYTHONPATH": str(REPO)},
+                         capture_output=True, text=True, check=True, timeout=300)
+    assert out.stdout.split() == (["0", "False"] if user_value is None else ["1", "True"])
