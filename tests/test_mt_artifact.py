@@ -602,3 +602,45 @@ def test_title_casing_looks_near_heads_only_and_finds_what_every_word_finds() ->
         expected = _spans(every, texts)
         assert sum(map(len, expected)) > 300
         assert _spans(near, texts) == expected
+
+
+def test_transliteration_token_texts_from_the_words_are_the_splits() -> None:
+    """The distinct token texts read from the untranslated family's words are the split's, on random
+    strings of letters (ASCII and not), apostrophes, hyphens, digits and ``_``; None where two apostrophes
+    stand side by side (a token may run across two words there)."""
+    import random
+
+    from qc.mt_artifact import transliteration as tl
+    from qc.text import split_offsets
+    from qc.untranslated._common import _WORD_SPLIT_RE
+
+    rng = random.Random(15)
+    samples = ["d'Estaing’s rock'n'roll", "Jósefsdóttir x1y _a a_", "'ab' ’c’", "İstanbul", "Moskva-based ex-USSR"]
+    samples += ["".join(rng.choice("aBz'’ é_1-\nЖ.") for _ in range(rng.randint(0, 24))) for _ in range(30000)]
+    declined = 0
+    for s in samples:
+        got = tl._token_texts(s, split_offsets(_WORD_SPLIT_RE, s))
+        if got is None:
+            assert any(q in s for q in ("''", "'’", "’'", "’’")), s
+            declined += 1
+        else:
+            assert got == set(split_offsets(tl._TOKEN_SPLIT, s)[2]), s
+    assert tl._token_texts("a b", None) is None
+    assert 1000 < declined < 20000
+
+
+def test_transliteration_from_the_untranslated_words_finds_what_it_did() -> None:
+    """A document the untranslated family has read (its word split in the memo) gets the findings of one
+    it has not, over the rule's case texts and a document without candidates."""
+    from qc.untranslated._common import doc_word_split
+
+    texts = [*_case_texts("transliteration"), "The council met on Monday and approved the new budget."]
+    rule, fresh = Transliteration(), Transliteration()
+    found = 0
+    for text in texts * 2:
+        doc = en(text)
+        doc_word_split(doc)
+        got = [(f.start, f.end, f.message) for f in rule.check(doc)]
+        assert got == [(f.start, f.end, f.message) for f in fresh.check(en(text))], text
+        found += len(got)
+    assert found >= 10

@@ -254,6 +254,11 @@ def doc_lower_words(doc: Document) -> tuple[str, list[int], list[str]]:
     return _memo(doc, "lower-words", lambda: lower_words(doc.text, doc_word_split(doc)))
 
 
+def known_word_split(doc: Document) -> tuple[list[int], list[int], list[str]] | None:
+    """:func:`doc_word_split` when a rule has already computed it, else None."""
+    return doc.memo.get(("untranslated", "word-split"))
+
+
 def known_lower_words(doc: Document) -> tuple[str, list[int], list[str]] | None:
     """:func:`doc_lower_words` when a rule has already computed it, else None (a rule of another family
     that can use the words but would not pay for them)."""
