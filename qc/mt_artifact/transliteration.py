@@ -126,23 +126,26 @@ def _word_token_texts(word: str) -> tuple[str, ...]:
     return tuple(_TOKEN_SPLIT.findall(word))
 
 
-def _token_texts(text: str, split: tuple[list[int], list[int], list[str]] | None) -> set[str] | None:
+def _token_texts(text: str, split: tuple[list[int], list[int], list[str]] | None
+                 ) -> tuple[set[str], set[str]] | None:
     """``set(_TOKEN_SPLIT.findall(text))`` from ``split``, the text's ``WORD_RE`` words (the untranslated
-    family's, when it has read them), or None. A token is letters with single apostrophes between them
-    (where the text has no two apostrophes side by side), so it lies inside one word (``WORD_RE`` joins
-    word characters across one apostrophe), and a word's edges are non-letters to the token's look-arounds
-    as the string's ends are: the tokens are the words' own, an all-letter ASCII word being one (a loop
-    over ~300 distinct words instead of a regex pass over the whole text)."""
+    family's, when it has read them), and the tokens of its words that are not all ASCII letters; or None.
+    A token is letters with single apostrophes between them (where the text has no two apostrophes side by
+    side), so it lies inside one word (``WORD_RE`` joins word characters across one apostrophe), and a
+    word's edges are non-letters to the token's look-arounds as the string's ends are: the tokens are the
+    words' own, an all-letter ASCII word being one (a loop over ~300 distinct words instead of a regex
+    pass over the whole text). A token that no other word holds stands where the words equal to it do."""
     if split is None or any(q in text for q in _ADJACENT_QUOTES):
         return None
-    out: set[str] = set()
-    add, update = out.add, out.update
+    whole: set[str] = set()
+    inner: set[str] = set()
+    add, update = whole.add, inner.update
     for w in set(split[2]):
         if w.isascii() and w.isalpha():
             add(w)
         else:
             update(_word_token_texts(w))
-    return out
+    return whole | inner, inner
 
 
 def _places(words: list[str], w: str) -> Iterator[int]:
@@ -276,12 +279,16 @@ class Transliteration(Rule):
         kinds = self._kinds
         if not hits or any(kinds[w] == 1 for w in hits):
             return hits
+        return hits if self._placed_where_they_stand(text, starts, words, hits) else set()
+
+    def _placed_where_they_stand(self, text: str, starts: list[int], words: list[str], hits: set[str]) -> bool:
+        """Whether a token of ``hits`` (kind 2) opens a sentence or follows a preposition somewhere."""
         for w in sorted(hits):
             for k in _places(words, w):
                 s = starts[k]
                 if is_sentence_start(text, s) or _PREPOSITION.search(text, max(0, s - 7), s):
-                    return hits
-        return set()
+                    return True
+        return False
 
     def _placed_among(self, distinct: set[str]) -> set[str]:
         """The texts of ``distinct`` of kind 1 or 2, their kinds looked up in the process's memo (and
@@ -313,10 +320,18 @@ class Transliteration(Rule):
         text = doc.text
         o = self.options
         en_get = self.en.get
-        # No token of kind 1 or 2, known from the distinct token texts (most documents): no split.
-        distinct = _token_texts(text, known_word_split(doc))
-        if distinct is not None and not self._placed_among(distinct):
-            return
+        # No token of kind 1 or 2, or only capitalised ones (kind 2) standing where they say nothing, known
+        # from the untranslated family's words (most documents): no split of the text.
+        known = known_word_split(doc)
+        texts = _token_texts(text, known)
+        if texts is not None and known is not None:
+            hits = self._placed_among(texts[0])
+            if not hits:
+                return
+            kinds = self._kinds
+            if not any(kinds[w] == 1 for w in hits) and hits.isdisjoint(texts[1]) \
+                    and not self._placed_where_they_stand(text, known[0], known[2], hits):
+                return  # each such token is a whole word: it stands where the words equal to it do
         starts, ends, words = split_offsets(_TOKEN_SPLIT, text)
         hits = self._may_hold_run(text, starts, words)
         if not hits:
