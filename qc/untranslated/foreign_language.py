@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -220,6 +221,7 @@ def _may_gloss(text: str, s: int, e: int) -> bool:
     before = text[s - 1:e] if s > 0 else chunk
     return any(q in before for q in _TITLE_OPENERS)
 _RUN_RE = re.compile(r"\w+")
+_TEXT = operator.itemgetter(2)  # Token.text
 
 
 class _LoanwordGate:
@@ -535,7 +537,8 @@ class ForeignLanguage(Rule):
             return ()
         if toks is None:
             toks, base = tokens(text), 0
-        if dscript == "LATIN" and text.isascii():  # an ASCII token is Latin or has no script
+        ascii_latin = dscript == "LATIN" and text.isascii()
+        if ascii_latin:  # an ASCII token is Latin or has no script
             words = [t for t in toks if t.script]
             other = 0
         else:
@@ -543,6 +546,17 @@ class ForeignLanguage(Rule):
             other = sum(1 for t in toks if t.script and t.script != dscript)
         if len(words) < o.min_words or other >= len(words):
             return ()  # too short to judge, or another script's (foreign-script's) business
+        ev = list(map(weights.get, map(str.lower, map(_TEXT, words)), itertools.repeat(0, len(words)))) \
+            if weights is not None else None
+        judge = ev is None or sum(ev) < o.prefilter_ratio * len(words)
+        # Injected text runs into its neighbour where a full stop is missing, so a foreign run inside
+        # a sentence touches one of its ends: probe the first and last words before a full scan (ends
+        # holding the document language's frequent words are not probed).
+        ends = [(0, w), (len(words) - w, len(words))] if len(words) >= o.scan_min_words else []
+        if ev is not None:
+            ends = [(a, b) for a, b in ends if sum(ev[a:b]) < o.prefilter_window]
+        if not judge and not ends:
+            return ()  # nothing to identify: the masks below need not be built
         # Identification reads the sentence with other scripts' words, URLs and hashtags blanked out
         # (same offsets): a glossed ``(Государственная дума)`` must not make it read as Russian.
         legit = self._loanwords
@@ -550,20 +564,12 @@ class ForeignLanguage(Rule):
                 (self._loanword_gate is not None and not self._loanword_gate.may_hold(lower))
                 or self._loanword_hint.search(lower) is None):
             legit = None  # no loanword in it (the case-folded pattern costs ~20 us a sentence)
-        seg = _masked(text, 0, len(text), toks, dscript, legit, base)
-        ev = [weights.get(t.text.lower(), 0) for t in words] if weights is not None else None
-        if ev is None or sum(ev) < o.prefilter_ratio * len(words):
+        # an ASCII sentence's tokens in a Latin document are Latin or have no script: none is blanked
+        seg = _masked(text, 0, len(text), [] if ascii_latin else toks, dscript, legit, base)
+        if judge:
             hit = self._foreign(seg, lang, len(words), words=words)  # the names test reads no offset
             if hit is not None:
                 return ((0, len(text), *hit),)
-        if len(words) < o.scan_min_words:
-            return ()
-        # Injected text runs into its neighbour where a full stop is missing, so a foreign run inside
-        # a sentence touches one of its ends: probe the first and last words before a full scan (ends
-        # holding the document language's frequent words are not probed).
-        ends = [(0, w), (len(words) - w, len(words))]
-        if ev is not None:
-            ends = [(a, b) for a, b in ends if sum(ev[a:b]) < o.prefilter_window]
         if not any(self._probe(seg[words[a].start - base:words[b - 1].end - base], lang) for a, b in ends):
             return ()
         if base:  # the scan reads the words in the sentence's offsets (rare: a probe found another language)
