@@ -375,6 +375,57 @@ def test_number_patterns_match_as_their_look_behind_first_forms() -> None:
     assert [m.group() for m in nf._GROUPS.finditer("paid 1 234 567 rubles")] == ["1 234 567"]
 
 
+def test_date_pattern_matches_as_its_look_behind_first_form() -> None:
+    """The dd.mm.yyyy pattern opens with its first digit; it finds what the plain form finds, on seeded
+    random strings of digits, full stops, letters and other digits."""
+    import random
+    import re
+
+    from qc.mt_artifact import number_format as nf
+
+    plain = re.compile(r"(?<![\w.])(?:0?[1-9]|[12]\d|3[01])\.(?:0[1-9]|1[0-2])\.(?:\d{4}|\d{2})(?![\w]|\.\d)")
+    rng = random.Random(16)
+    samples = ["29.03.2017", "1.05.20", "31.12.2021.5", "00.01.2020", "x1.01.2020", "45.01.2020", "٣.01.2020",
+               "32.01.2020", "39.1.20", "0.01.20", "20.1.2020"]
+    pieces = ["0", "1", "3", "9", "12", "31", "05", "2020", ".", ".", " ", "a", "_", "٣", "\n",
+              "29.03.2017", "1.05.20", "31.12.2021", "00.01.20", ".12."]
+    samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(40000)]
+    found = 0
+    for s in samples:
+        got = [m.span() for m in nf._DATE.finditer(s)]
+        assert got == [m.span() for m in plain.finditer(s)], s
+        found += len(got)
+    assert found > 100
+
+
+def test_abbreviation_prefilter_never_refuses_a_text_the_pattern_matches() -> None:
+    """number-format's abbreviation pattern is tried only where the lower case holds an abbreviation (or
+    a character folding to an ASCII letter stands): random texts of abbreviations in any case, digits and
+    the folding characters never match where the prefilter refuses; and those characters are the only
+    ones outside A-Za-z a case-folded pattern matches to an ASCII letter."""
+    import random
+    import re
+    import sys
+
+    from qc.mt_artifact import number_format as nf
+
+    folding = re.compile("[a-z]", re.IGNORECASE)
+    assert "".join(c for c in map(chr, range(128, sys.maxunicode + 1)) if folding.match(c)) == nf._FOLDS_TO_ASCII
+    rule = nf.NumberFormat()
+    rng = random.Random(17)
+    pieces = ["mln", "MLRD", "Thous", "ty", "s", "ſ", "ı", "İ", "K", "th", "sd", " ", "5", "1,5", "\u00a0", "é", "."]
+    refused = matched = 0
+    for _ in range(30000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        hit = rule.abbr.search(text) is not None
+        matched += hit
+        if not rule._may_abbreviate(text):
+            refused += 1
+            assert not hit, text
+    assert refused > 1000 and matched > 500
+    assert nf.NumberFormat(options=nf.NumberFormat.options_from({"abbreviations": ["млн"]}))._may_abbreviate("x")
+
+
 def test_quote_patterns_match_as_their_look_behind_first_forms() -> None:
     """The speech-dash and glued-quote patterns open with their literal (scanned faster); they find what
     the plain forms (look-behind first) find, on seeded random strings."""
@@ -602,3 +653,51 @@ def test_title_casing_looks_near_heads_only_and_finds_what_every_word_finds() ->
         expected = _spans(every, texts)
         assert sum(map(len, expected)) > 300
         assert _spans(near, texts) == expected
+
+
+def test_transliteration_token_texts_from_the_words_are_the_splits() -> None:
+    """The distinct token texts read from the untranslated family's words are the split's, on random
+    strings of letters (ASCII and not), apostrophes, hyphens, digits and ``_``; None where two apostrophes
+    stand side by side (a token may run across two words there)."""
+    import random
+
+    from qc.mt_artifact import transliteration as tl
+    from qc.text import split_offsets
+    from qc.untranslated._common import _WORD_SPLIT_RE
+
+    rng = random.Random(15)
+    samples = ["d'Estaing’s rock'n'roll", "Jósefsdóttir x1y _a a_", "'ab' ’c’", "İstanbul", "Moskva-based ex-USSR"]
+    samples += ["".join(rng.choice("aBz'’ é_1-\nЖ.") for _ in range(rng.randint(0, 24))) for _ in range(30000)]
+    declined = 0
+    for s in samples:
+        words = split_offsets(_WORD_SPLIT_RE, s)
+        got = tl._token_texts(s, words)
+        if got is None:
+            assert any(q in s for q in ("''", "'’", "’'", "’’")), s
+            declined += 1
+            continue
+        starts, _ends, toks = split_offsets(tl._TOKEN_SPLIT, s)
+        assert got[0] == set(toks), s
+        for w in got[0] - got[1]:  # a token no other word holds stands where the words equal to it do
+            assert [a for a, t in zip(starts, toks, strict=True) if t == w] == \
+                [a for a, x in zip(words[0], words[2], strict=True) if x == w], (s, w)
+    assert tl._token_texts("a b", None) is None
+    assert 1000 < declined < 20000
+
+
+def test_transliteration_from_the_untranslated_words_finds_what_it_did() -> None:
+    """A document the untranslated family has read (its word split in the memo) gets the findings of one
+    it has not, over the rule's case texts and a document without candidates."""
+    from qc.untranslated._common import doc_word_split
+
+    texts = [*_case_texts("transliteration"), "The council met on Monday and approved the new budget.",
+             "The Moskve Group met. The talks in Moskve-based firms ended.", "Kreml’s own x-Kreml"]
+    rule, fresh = Transliteration(), Transliteration()
+    found = 0
+    for text in texts * 2:
+        doc = en(text)
+        doc_word_split(doc)
+        got = [(f.start, f.end, f.message) for f in rule.check(doc)]
+        assert got == [(f.start, f.end, f.message) for f in fresh.check(en(text))], text
+        found += len(got)
+    assert found >= 10

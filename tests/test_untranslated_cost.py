@@ -3,10 +3,12 @@ replaces, on random texts built to reach its edge cases."""
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import random
 import re
 from collections import Counter
+from typing import Any
 
 import pytest
 
@@ -277,3 +279,124 @@ def test_predictions_come_sorted_and_capped_as_the_wrapper_gave_them() -> None:
             want = sorted(((lab.replace("__label__", ""), min(float(p), 1.0))
                            for lab, p in zip(labels, scores, strict=True)), key=lambda lp: -lp[1])
             assert list(_predict_line(text, k, binding)) == want, text
+
+
+def test_lowering_keeps_every_characters_word_class() -> None:
+    """What the lower-cased words from the text's own split rest on: over all of Unicode, a character
+    that lowers to one character keeps its ``\\w`` class, and only ``'’-`` lower to ``'’-``; only ``İ``
+    lowers to more than one."""
+    import sys
+
+    word = re.compile(r"\w")
+    grown = []
+    for c in map(chr, range(sys.maxunicode + 1)):
+        low = c.lower()
+        if len(low) != 1:
+            grown.append(c)
+            continue
+        assert bool(word.match(c)) == bool(word.match(low)), hex(ord(c))
+        assert (c in "'’-") == (low in "'’-"), hex(ord(c))
+    assert grown == ["İ"]
+
+
+_SPLIT_GLUE = ["", " ", " ", ". ", "! ", "? ", "… ", "-", "'", "’", "''", ".", ", ", "\n", "\n\n", ".” ", ") ",
+               "\xa0", " _", "_", "#", "@", " http://x.io/a ", " see www.a.com ", "3"]
+_SPLIT_VOCAB = ["the", "The", "DON'T", "x-ray", "Zorbul", "é", "Éte", "Москва", "из-за", "ЧТО-ТО", "ß", "ǅemal",
+                "Σοφία", "ΣΟΦΊΑ", "ΟΔΟΣ", "İstanbul", "42", "4,5", "ʼn", "Ⅻ", "ﬁ"]
+
+
+def test_lower_words_from_the_texts_split_are_the_lower_case_s() -> None:
+    """``lower_words`` given the text's own word split gives what splitting its lower case gives, on
+    English, Russian and Greek texts with joined words, digits, ``_``, ligatures, İ and Σ (where it
+    falls back)."""
+    from qc.text import split_offsets
+    from qc.untranslated._common import _WORD_SPLIT_RE, lower_words
+
+    checked = 0
+    for text in [*_glued(_SPLIT_VOCAB, 4000, 31, _SPLIT_GLUE), "", " ", "İ", "Σ."]:
+        split = split_offsets(_WORD_SPLIT_RE, text)
+        got = lower_words(text, split)
+        assert got == lower_words(text), text
+        checked += len(got[2])
+    assert checked > 50000
+
+
+def test_tokens_from_the_documents_split_are_tokens() -> None:
+    """A document's tokens from its word split, and a sentence's from the document's (its words between
+    its ends), are what :func:`tokens` finds in the text and in the sentence, wherever nothing may be
+    masked; with hashtags, handles or URLs the document's are :func:`tokens`' own."""
+    from qc.untranslated._common import doc_tokens, doc_word_split, may_mask, tokens, tokens_of_split
+
+    sentences_checked = masked = 0
+    for text in _glued(_SPLIT_VOCAB, 3000, 37, _SPLIT_GLUE):
+        doc = prepare(Document(id="a", text=text, lang="en"))
+        assert doc_tokens(doc) == tokens(text), text
+        masked += may_mask(text)
+        split = doc_word_split(doc)
+        for s, e in sentences(text):
+            sentence = text[s:e]
+            if may_mask(sentence):
+                continue
+            i, j = bisect.bisect_left(split[0], s), bisect.bisect_left(split[0], e)
+            got = [t._replace(start=t.start - s, end=t.end - s) for t in tokens_of_split(split, i, j)]
+            assert got == tokens(sentence), (text, sentence)
+            sentences_checked += 1
+    assert sentences_checked > 10000 and masked > 500
+
+
+def test_candidates_from_the_documents_tokens_are_the_sentences_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """foreign-language's candidates with each sentence's tokens taken from the document's split are
+    those of a rule that splits every sentence itself, on English and Russian documents with foreign
+    sentences, a foreign end inside a long sentence (the scan, in the sentence's offsets) and URLs."""
+    texts = [
+        ("en", "He left the city on Monday. La police a ouvert une enquête pour déterminer les causes.\n"
+               "The mayor told reporters on Monday evening that die Regierung hat alles getan, was in ihrer "
+               "Macht stand, und dass niemand etwas dagegen tun konnte.\n"
+               "Die Regierung hat alles getan, was in ihrer Macht stand, siehe www.beispiel.de und #Berlin."),
+        ("ru", "Президент провёл совещание с членами правительства в понедельник. Nadie sabe por qué.\n"
+               "Министр сообщил, что бюджет будет принят до конца года. Це було зроблено без згоди.\n"
+               "В Москве прошла встреча, на которой обсуждали развитие транспорта и дорог в регионе."),
+    ]
+    fast, slow = fl.ForeignLanguage(), fl.ForeignLanguage()
+    own = slow._sentence_candidates
+    given = []
+
+    def splitting(text, lang, dscript, weights, filtered=False, toks=None, base=0):  # type: ignore[no-untyped-def]
+        given.append(toks is not None)
+        return own(text, lang, dscript, weights, filtered)
+
+    monkeypatch.setattr(slow, "_sentence_candidates", splitting)
+    read: dict[str, list[tuple[str, str]]] = {"fast": [], "slow": []}  # what each rule has fastText read
+
+    def spy(name: str, step: str, own: Any) -> Any:
+        def read_by(*a: Any, **k: Any) -> Any:  # the texts and numbers: the tokens' offsets may differ
+            read[name].append((step, repr([x for x in a if isinstance(x, str | int)])))
+            return own(*a, **k)
+        return read_by
+
+    for name, rule in (("fast", fast), ("slow", slow)):
+        for step in ("_probe", "_foreign", "_scan", "_best_trim"):
+            monkeypatch.setattr(rule, step, spy(name, step, getattr(rule, step)))
+    for lang, text in texts:
+        for t in (text, text.upper(), text.replace(". ", ".\n"), "x " + text):
+            a = fast.candidates(prepare(Document(id="a", text=t, lang=lang)))
+            assert a == slow.candidates(prepare(Document(id="a", text=t, lang=lang))), t
+    assert read["fast"] == read["slow"]
+    assert any(given) and not all(given)  # sentences with and without a URL
+    assert any(step == "_scan" for step, _a in read["fast"])
+    assert fast.candidates(prepare(Document(id="a", text=texts[0][1], lang="en")))
+
+
+def test_calque_vocabulary_from_the_known_words_is_the_scans() -> None:
+    """mt-artifact/calque's word set from the untranslated family's lower-cased words is
+    ``set(findall("[a-z]+"))`` of the lower case, and the scan's own where the words are another text's."""
+    from qc.mt_artifact.calque import _VOCAB, _vocab
+    from qc.text import split_offsets
+    from qc.untranslated._common import _WORD_SPLIT_RE, lower_words
+
+    for text in _glued([*_SPLIT_VOCAB, "naïve", "café", "rock'n'roll", "a1b", "x_y"], 3000, 41, _SPLIT_GLUE):
+        lowered = text.lower()
+        known = lower_words(text, split_offsets(_WORD_SPLIT_RE, text))
+        assert _vocab(lowered, known) == set(_VOCAB.findall(lowered)), text
+        assert _vocab(lowered + " zz", known) == set(_VOCAB.findall(lowered + " zz"))
+        assert _vocab(lowered, None) == set(_VOCAB.findall(lowered))

@@ -42,9 +42,15 @@ class Options:
 _DECIMAL = re.compile(r"\d(?<![\w.,]\d)\d{0,2},\d{1,2}(?![\d]|,\d)")
 _SP = "[ \u00a0\u2009\u202f]"  # space, no-break space, thin space, narrow no-break space
 _GROUPS = re.compile(rf"\d(?<![\w.,+(]\d)(?<![\d)] \d)\d{{0,2}}(?:{_SP}\d{{3}})+(?![\w]|[,.]\d|{_SP}\d)")
-# Every _DATE match holds a digit, a full stop and a digit: documents without one are not scanned.
-_DATE_HINT = re.compile(r"\d\.\d")
-_DATE = re.compile(r"(?<![\w.])(?:0?[1-9]|[12]\d|3[01])\.(?:0[1-9]|1[0-2])\.(?:\d{4}|\d{2})(?![\w]|\.\d)")
+# ``(?<![\w.])(?:0?[1-9]|[12]\d|3[01])\.`` opening with its first digit (the look-behind and the day's
+# alternatives read behind it): scanned for a digit, ~3x faster than tried at every position, which also
+# makes a hint search for ``\d\.\d`` first cost more than it spares. At most one day string can be
+# followed by the full stop at a given start, so the matches are the same.
+_DATE = re.compile(r"[0-9](?<![\w.][0-9])(?:(?<=0)[1-9]|(?<=[12])\d|(?<=3)[01]|(?<=[1-9]))"
+                   r"\.(?:0[1-9]|1[0-2])\.(?:\d{4}|\d{2})(?![\w]|\.\d)")
+# The characters other than A-Z and a-z that a case-folded pattern matches to an ASCII letter (re's case
+# equivalences, checked over all of Unicode in the tests): İ ı (i), ſ (s), the Kelvin sign (k).
+_FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
 _SPACES = re.compile(_SP)
 _THOUSAND = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?[ \u00a0](thousand)\b(?! (?:and|or|of)\b)")
 _NUMERO = re.compile(r"№\s?(?:\d[\w/-]*\w|\d)?")
@@ -66,6 +72,18 @@ class NumberFormat(Rule):
     def setup(self) -> None:
         abbr = "|".join(re.escape(a) for a in sorted(self.options.abbreviations, key=len, reverse=True))
         self.abbr = re.compile(rf"\d(?:[\d,.]*\d)?[ \u00a0]?({abbr})\b\.?", re.IGNORECASE) if abbr else None
+        # ASCII abbreviations: a text can match only where its lower case holds one (see _may_abbreviate)
+        ascii_abbr = all(a.isascii() for a in self.options.abbreviations)
+        self._abbr_lower = tuple({a.lower() for a in self.options.abbreviations}) if ascii_abbr else None
+
+    def _may_abbreviate(self, text: str) -> bool:
+        """Whether ``self.abbr`` may match in ``text``: its group, case-folded, is one of the abbreviations,
+        which (ASCII) only A-Z, a-z and ``_FOLDS_TO_ASCII`` fold to; without those four, in the text's lower
+        case. A few substring scans instead of the pattern's attempt at every digit (~3x cheaper)."""
+        if self._abbr_lower is None or (not text.isascii() and any(c in text for c in _FOLDS_TO_ASCII)):
+            return True
+        low = text.lower()
+        return any(a in low for a in self._abbr_lower)
 
     def check(self, doc: Document) -> Iterator[Finding]:
         if not applies(doc):
@@ -87,13 +105,13 @@ class NumberFormat(Rule):
                 yield self.finding(doc, m.start(), m.end(),
                                    f"thousands grouped with spaces {m.group()!r}; English writes {english}",
                                    data={"kind": "space-groups", "weight": 0.6})
-        if self.abbr:
+        if self.abbr and self._may_abbreviate(text):
             for m in self.abbr.finditer(text):
                 yield self.finding(doc, m.start(), m.end(),
                                    f"source-language unit abbreviation {m.group(1)!r} after a number; "
                                    "English writes million/billion/thousand",
                                    data={"kind": "abbreviation", "weight": 0.2})
-        if o.dates and _DATE_HINT.search(text):
+        if o.dates:
             for m in _DATE.finditer(text):
                 if _line_start(text, m.start()):
                     continue  # "29.03.2017 - Press release ..." is a site's listing, not translated prose

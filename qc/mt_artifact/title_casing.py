@@ -130,15 +130,17 @@ class TitleCasing(Rule):
             return
         text = doc.text
         # the words from one split: the running lengths give the offsets (no Python call per word)
-        starts, ends, toks = split_offsets(_WORD_SPLIT, text)
-        words = list(zip(starts, ends, toks, strict=True))
-        n = len(words)
+        word_starts, ends, toks = split_offsets(_WORD_SPLIT, text)
+        n = len(toks)
+        # (start, end, text) of each word, built only for a document where a pattern may start (the
+        # "of" patterns read the three lists)
+        words: list[tuple[int, int, str]] = []
 
         def adjacent(i: int) -> bool:  # words i and i+1 separated by exactly one space
-            return i + 1 < n and text[words[i][1]:words[i + 1][0]] == " "
+            return i + 1 < n and text[ends[i]:word_starts[i + 1]] == " "
 
         def capital(i: int) -> bool:
-            w = words[i][2]
+            w = toks[i]
             return w[:1].isupper() and not w.isupper()
 
         taken: list[tuple[int, int]] = []
@@ -152,6 +154,8 @@ class TitleCasing(Rule):
                       (toks[i + 2] if i + 2 < n else "") in heads or (i + 3 < n and toks[i + 3] in heads)),
                   nxt in b_heads) for i in self._near_heads(toks) for w, nxt in ((toks[i], toks[i + 1]),))
         starts = [(i, may_open, inner) for i, may_open, inner, b_head in tests if may_open or inner or b_head]
+        if starts:
+            words = list(zip(word_starts, ends, toks, strict=True))
         for i, may_open, inner in starts:
             s, _e, w = words[i]
             nxt = words[i + 1][2]
@@ -226,14 +230,14 @@ class TitleCasing(Rule):
             except ValueError:
                 break
             i = k - 1
-            s, _e, w = words[i]
+            s, w = word_starts[i], toks[i]
             if k + 1 < n and w in self.heads and adjacent(i) and adjacent(k):
-                mod = words[i + 2][2]
+                mod = toks[i + 2]
                 if mod.islower() and mod != "state" and not self._inside(taken, s) and (
                         mod in self.mods or (mod.endswith(self.suffixes) and self._lower_modifier(mod))):
-                    end = words[i + 2][1]
-                    if mod == "foreign" and i + 3 < n and words[i + 3][2] == "affairs" and adjacent(i + 2):
-                        end = words[i + 3][1]
+                    end = ends[i + 2]
+                    if mod == "foreign" and i + 3 < n and toks[i + 3] == "affairs" and adjacent(i + 2):
+                        end = ends[i + 3]
                     yield self.finding(doc, s, end, f"broken title casing in {text[s:end]!r}: lower-case "
                                        f"{mod!r} in a capitalised name")
 

@@ -31,6 +31,7 @@ Retrain: ``PYTHONPATH=$PWD python bench/train_translit.py`` (deterministic for o
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ from qc.mt_artifact._common import (
 )
 from qc.rule import Rule
 from qc.text import split_offsets
+from qc.untranslated._common import known_word_split
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,6 +116,36 @@ _SOURCE_MEMO_SIZE = 20_000
 # ``(?<![^\W\d_])[A-Za-z]``): a pattern that opens with a character class is scanned for it, one that
 # opens with a look-behind is tried at every position.
 _TOKEN_SPLIT = re.compile(r"([A-Za-z](?<![^\W\d_][A-Za-z])(?:[A-Za-z'’]*[A-Za-z])?(?![^\W\d_]))")
+
+
+_ADJACENT_QUOTES = ("''", "'’", "’'", "’’")
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_token_texts(word: str) -> tuple[str, ...]:
+    return tuple(_TOKEN_SPLIT.findall(word))
+
+
+def _token_texts(text: str, split: tuple[list[int], list[int], list[str]] | None
+                 ) -> tuple[set[str], set[str]] | None:
+    """``set(_TOKEN_SPLIT.findall(text))`` from ``split``, the text's ``WORD_RE`` words (the untranslated
+    family's, when it has read them), and the tokens of its words that are not all ASCII letters; or None.
+    A token is letters with single apostrophes between them (where the text has no two apostrophes side by
+    side), so it lies inside one word (``WORD_RE`` joins word characters across one apostrophe), and a
+    word's edges are non-letters to the token's look-arounds as the string's ends are: the tokens are the
+    words' own, an all-letter ASCII word being one (a loop over ~300 distinct words instead of a regex
+    pass over the whole text). A token that no other word holds stands where the words equal to it do."""
+    if split is None or any(q in text for q in _ADJACENT_QUOTES):
+        return None
+    whole: set[str] = set()
+    inner: set[str] = set()
+    add, update = whole.add, inner.update
+    for w in set(split[2]):
+        if w.isascii() and w.isalpha():
+            add(w)
+        else:
+            update(_word_token_texts(w))
+    return whole | inner, inner
 
 
 def _places(words: list[str], w: str) -> Iterator[int]:
@@ -243,8 +275,25 @@ class Transliteration(Rule):
         process: a document costs a split, set operations in C against the memo and a look-up per word
         the memo does not hold yet; a placed word (kind 2) is looked at where it stands only. Returns
         the document's words of kind 1 or 2 (the only ones a run can start from), or nothing."""
+        hits = self._placed_among(set(words))
+        kinds = self._kinds
+        if not hits or any(kinds[w] == 1 for w in hits):
+            return hits
+        return hits if self._placed_where_they_stand(text, starts, words, hits) else set()
+
+    def _placed_where_they_stand(self, text: str, starts: list[int], words: list[str], hits: set[str]) -> bool:
+        """Whether a token of ``hits`` (kind 2) opens a sentence or follows a preposition somewhere."""
+        for w in sorted(hits):
+            for k in _places(words, w):
+                s = starts[k]
+                if is_sentence_start(text, s) or _PREPOSITION.search(text, max(0, s - 7), s):
+                    return True
+        return False
+
+    def _placed_among(self, distinct: set[str]) -> set[str]:
+        """The texts of ``distinct`` of kind 1 or 2, their kinds looked up in the process's memo (and
+        kept there)."""
         kinds, placed = self._kinds, self._placed
-        distinct = set(words)
         new = distinct.difference(kinds)
         if new:
             if len(kinds) + len(new) > _KIND_MEMO_SIZE:  # a new generation: the old one is dropped
@@ -260,15 +309,7 @@ class Transliteration(Rule):
                 kinds[w] = kind
                 if kind:
                     placed.add(w)
-        hits = distinct & placed
-        if not hits or any(kinds[w] == 1 for w in hits):
-            return hits
-        for w in sorted(hits):
-            for k in _places(words, w):
-                s = starts[k]
-                if is_sentence_start(text, s) or _PREPOSITION.search(text, max(0, s - 7), s):
-                    return hits
-        return set()
+        return distinct & placed
 
     def warm(self) -> None:
         len(self.exact), len(self.loose)  # loads the source index
@@ -279,6 +320,18 @@ class Transliteration(Rule):
         text = doc.text
         o = self.options
         en_get = self.en.get
+        # No token of kind 1 or 2, or only capitalised ones (kind 2) standing where they say nothing, known
+        # from the untranslated family's words (most documents): no split of the text.
+        known = known_word_split(doc)
+        texts = _token_texts(text, known)
+        if texts is not None and known is not None:
+            hits = self._placed_among(texts[0])
+            if not hits:
+                return
+            kinds = self._kinds
+            if not any(kinds[w] == 1 for w in hits) and hits.isdisjoint(texts[1]) \
+                    and not self._placed_where_they_stand(text, known[0], known[2], hits):
+                return  # each such token is a whole word: it stands where the words equal to it do
         starts, ends, words = split_offsets(_TOKEN_SPLIT, text)
         hits = self._may_hold_run(text, starts, words)
         if not hits:

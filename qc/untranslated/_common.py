@@ -204,14 +204,46 @@ def doc_non_ascii(doc: Document) -> Counter[str]:
     return _memo(doc, "non-ascii", lambda: non_ascii_counts(doc.text))
 
 
+def may_mask(chunk: str) -> bool:
+    """Whether :func:`tokens` may leave a word of ``chunk`` out (a hashtag, handle or URL may be there).
+    Where not, its tokens are the words of one ``WORD_RE`` split (:func:`tokens_of_split`)."""
+    return "#" in chunk or "@" in chunk or URL_HINT_RE.search(chunk) is not None
+
+
+def tokens_of_split(split: tuple[list[int], list[int], list[str]], i: int = 0, j: int | None = None
+                    ) -> list[Token]:
+    """The tokens of words ``i:j`` of a ``split_offsets(_WORD_SPLIT_RE, ...)`` (their offsets as given):
+    what :func:`tokens` builds where nothing is masked, with no regex pass."""
+    starts, ends, words = split
+    ws = words[i:j]
+    return list(map(_new_token, zip(starts[i:j], ends[i:j], ws, map(token_script, ws), strict=True)))
+
+
+def doc_word_split(doc: Document) -> tuple[list[int], list[int], list[str]]:
+    """Starts, ends and texts of the document's ``WORD_RE`` words, from one split: the document's tokens,
+    its lower-cased words and foreign-language's sentence tokens are all read from it (one regex pass
+    over the text instead of one each)."""
+    return _memo(doc, "word-split", lambda: split_offsets(_WORD_SPLIT_RE, doc.text))
+
+
 def doc_tokens(doc: Document) -> list[Token]:
-    return _memo(doc, "tokens", lambda: tokens(doc.text))
+    return _memo(doc, "tokens", lambda: tokens(doc.text) if may_mask(doc.text)
+                 else tokens_of_split(doc_word_split(doc)))
 
 
-def lower_words(text: str) -> tuple[str, list[int], list[str]]:
+def lower_words(text: str, split: tuple[list[int], list[int], list[str]] | None = None
+                ) -> tuple[str, list[int], list[str]]:
     """``text.lower()``, and the starts and texts of its ``WORD_RE`` words (``findall``'s words, from one
-    ``split``)."""
+    ``split``). ``split``: the text's own word split, when known; then the lower case's words are its
+    words lower-cased (one C ``join``, ``lower`` and ``split``, no regex pass). Lowering keeps every
+    character's ``\\w`` class and leaves ``'’-`` alone (checked over all of Unicode in the tests), so where
+    it keeps every character's place (one character each: only ``İ`` grows) the words stand where the
+    text's do; and without capital sigma (the only character lowered by its context) a word lowered
+    alone is the lower case's slice."""
     lower = text.lower()
+    if split is not None and len(lower) == len(text) and "Σ" not in text:
+        starts, _ends, words = split
+        return lower, starts, "\x00".join(words).lower().split("\x00") if words else []
     starts, _ends, words = split_offsets(_WORD_SPLIT_RE, lower)
     return lower, starts, words
 
@@ -219,7 +251,18 @@ def lower_words(text: str) -> tuple[str, list[int], list[str]]:
 def doc_lower_words(doc: Document) -> tuple[str, list[int], list[str]]:
     """:func:`lower_words` of the document, once: the foreign-language pre-filter and the interface
     lexicon's look-up read the same words (one pass over the text instead of two)."""
-    return _memo(doc, "lower-words", lambda: lower_words(doc.text))
+    return _memo(doc, "lower-words", lambda: lower_words(doc.text, doc_word_split(doc)))
+
+
+def known_word_split(doc: Document) -> tuple[list[int], list[int], list[str]] | None:
+    """:func:`doc_word_split` when a rule has already computed it, else None."""
+    return doc.memo.get(("untranslated", "word-split"))
+
+
+def known_lower_words(doc: Document) -> tuple[str, list[int], list[str]] | None:
+    """:func:`doc_lower_words` when a rule has already computed it, else None (a rule of another family
+    that can use the words but would not pay for them)."""
+    return doc.memo.get(("untranslated", "lower-words"))
 
 
 # ``qc.text.SENTENCE_END_RE`` with its look-behind turned into a consumed character: the same separators

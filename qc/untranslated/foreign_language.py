@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -51,15 +52,18 @@ from qc.untranslated._common import (
     doc_lower_words,
     doc_script,
     doc_sentences,
+    doc_word_split,
     enclosed,
     fix_for,
     glossed,
     looks_mojibake,
     lower_words,
+    may_mask,
     placement,
     removal_span,
     sentence_of,
     tokens,
+    tokens_of_split,
     trim_span,
 )
 from qc.untranslated.langdetect_profiles import langdetect_probs, profiles
@@ -217,6 +221,7 @@ def _may_gloss(text: str, s: int, e: int) -> bool:
     before = text[s - 1:e] if s > 0 else chunk
     return any(q in before for q in _TITLE_OPENERS)
 _RUN_RE = re.compile(r"\w+")
+_TEXT = operator.itemgetter(2)  # Token.text
 
 
 class _LoanwordGate:
@@ -256,13 +261,13 @@ class _LoanwordGate:
 
 
 def _masked(text: str, s: int, e: int, toks: list[Token], dscript: str,
-            legit: re.Pattern[str] | None = None) -> str:
+            legit: re.Pattern[str] | None = None, shift: int = 0) -> str:
     """``text[s:e]`` with words of other scripts (and mojibake), URLs, hashtags, glossed or titled quoted
     terms and ``legit`` matches (loanwords) blanked, same length. Numbers and one-letter words (``à``,
     ``é``: no script of their own) stay: they are part of the language (blanking ``à`` made a French
-    sentence read as English at p=0.2)."""
+    sentence read as English at p=0.2). ``shift``: what the tokens' offsets add to ``text``'s."""
     # An ASCII token is Latin or has no script, and no mojibake.
-    spans = [(t.start, t.end) for t in toks
+    spans = [(t.start - shift, t.end - shift) for t in toks
              if (t.script and t.script != dscript) or (not t.script and not t.text.isascii()
                                                        and looks_mojibake(t.text))]
     # Each pattern is tried only where a character every match of it holds is present (most sentences:
@@ -492,17 +497,24 @@ class ForeignLanguage(Rule):
         found: list[tuple[int, int, str, float]] = []
         spans = doc_sentences(doc)
         plain = self._doc_plain(text, spans, weights, doc_lower_words(doc)) if weights is not None else None
+        # A sentence's tokens are the document's words inside it where nothing may be masked: no word runs
+        # across a sentence's ends (see _doc_plain), so the sentence's own split finds the same words.
+        split = doc_word_split(doc)
+        word_starts = split[0]
+        i = 0
         for k, (s, e) in enumerate(spans):
             sentence = text[s:e]
             if plain is not None and plain[k]:
                 continue  # the pre-filter's verdict: no candidate (what the memo would hold)
-            if len(sentence) > _SENTENCE_MEMO_CHARS:
-                hits = self._sentence_candidates(sentence, lang, dscript, weights, plain is not None)
-            else:
-                hits = memo.get(sentence)
-                if hits is None:
-                    hits = memo[sentence] = self._sentence_candidates(sentence, lang, dscript, weights,
-                                                                      plain is not None)
+            hits = None if len(sentence) > _SENTENCE_MEMO_CHARS else memo.get(sentence)
+            if hits is None:
+                toks = None
+                if not may_mask(sentence):
+                    i = bisect.bisect_left(word_starts, s, i)
+                    toks = tokens_of_split(split, i, bisect.bisect_left(word_starts, e, i))
+                hits = self._sentence_candidates(sentence, lang, dscript, weights, plain is not None, toks, s)
+                if len(sentence) <= _SENTENCE_MEMO_CHARS:
+                    memo[sentence] = hits
                     added += 1
             if hits:
                 found += [(s + a, s + b, lg, p) for a, b, lg, p in hits]
@@ -510,20 +522,23 @@ class ForeignLanguage(Rule):
         return self._merge(text, found)
 
     def _sentence_candidates(self, text: str, lang: str, dscript: str, weights: dict[str, int] | None,
-                             filtered: bool = False) -> tuple[tuple[int, int, str, float], ...]:
+                             filtered: bool = False, toks: list[Token] | None = None, base: int = 0
+                             ) -> tuple[tuple[int, int, str, float], ...]:
         """(start, end, language, probability) of the foreign segments of one sentence ``text``, in its own
         offsets. A sentence's verdict depends on its text alone (its splitter leaves white space or the
         text's start before it, which is what every look-behind of the masks sees), so it is kept per
         distinct sentence: a site's repeated lines and a story's syndicated copies are read once.
-        ``filtered``: the pre-filter has already refused the sentence (:meth:`_doc_plain`)."""
+        ``filtered``: the pre-filter has already refused the sentence (:meth:`_doc_plain`). ``toks``: its
+        :func:`tokens`, when known, with offsets ``base`` more than the sentence's (the document's)."""
         o = self.options
-        s, e = 0, len(text)
         w = o.window_words
         lower = text.lower()
         if weights is not None and not filtered and self._plain_lower(lower, weights):
             return ()
-        toks = tokens(text, s, e)
-        if dscript == "LATIN" and text.isascii():  # an ASCII token is Latin or has no script
+        if toks is None:
+            toks, base = tokens(text), 0
+        ascii_latin = dscript == "LATIN" and text.isascii()
+        if ascii_latin:  # an ASCII token is Latin or has no script
             words = [t for t in toks if t.script]
             other = 0
         else:
@@ -531,6 +546,17 @@ class ForeignLanguage(Rule):
             other = sum(1 for t in toks if t.script and t.script != dscript)
         if len(words) < o.min_words or other >= len(words):
             return ()  # too short to judge, or another script's (foreign-script's) business
+        ev = list(map(weights.get, map(str.lower, map(_TEXT, words)), itertools.repeat(0, len(words)))) \
+            if weights is not None else None
+        judge = ev is None or sum(ev) < o.prefilter_ratio * len(words)
+        # Injected text runs into its neighbour where a full stop is missing, so a foreign run inside
+        # a sentence touches one of its ends: probe the first and last words before a full scan (ends
+        # holding the document language's frequent words are not probed).
+        ends = [(0, w), (len(words) - w, len(words))] if len(words) >= o.scan_min_words else []
+        if ev is not None:
+            ends = [(a, b) for a, b in ends if sum(ev[a:b]) < o.prefilter_window]
+        if not judge and not ends:
+            return ()  # nothing to identify: the masks below need not be built
         # Identification reads the sentence with other scripts' words, URLs and hashtags blanked out
         # (same offsets): a glossed ``(Государственная дума)`` must not make it read as Russian.
         legit = self._loanwords
@@ -538,22 +564,16 @@ class ForeignLanguage(Rule):
                 (self._loanword_gate is not None and not self._loanword_gate.may_hold(lower))
                 or self._loanword_hint.search(lower) is None):
             legit = None  # no loanword in it (the case-folded pattern costs ~20 us a sentence)
-        seg = _masked(text, s, e, toks, dscript, legit)
-        ev = [weights.get(t.text.lower(), 0) for t in words] if weights is not None else None
-        if ev is None or sum(ev) < o.prefilter_ratio * len(words):
-            hit = self._foreign(seg, lang, len(words), words=words)
+        # an ASCII sentence's tokens in a Latin document are Latin or have no script: none is blanked
+        seg = _masked(text, 0, len(text), [] if ascii_latin else toks, dscript, legit, base)
+        if judge:
+            hit = self._foreign(seg, lang, len(words), words=words)  # the names test reads no offset
             if hit is not None:
-                return ((s, e, *hit),)
-        if len(words) < o.scan_min_words:
+                return ((0, len(text), *hit),)
+        if not any(self._probe(seg[words[a].start - base:words[b - 1].end - base], lang) for a, b in ends):
             return ()
-        # Injected text runs into its neighbour where a full stop is missing, so a foreign run inside
-        # a sentence touches one of its ends: probe the first and last words before a full scan (ends
-        # holding the document language's frequent words are not probed).
-        ends = [(0, w), (len(words) - w, len(words))]
-        if ev is not None:
-            ends = [(a, b) for a, b in ends if sum(ev[a:b]) < o.prefilter_window]
-        if not any(self._probe(seg[words[a].start - s:words[b - 1].end - s], lang) for a, b in ends):
-            return ()
+        if base:  # the scan reads the words in the sentence's offsets (rare: a probe found another language)
+            words = [t._replace(start=t.start - base, end=t.end - base) for t in words]
         found = []
         for k, m in self._scan(seg, words, lang):
             best = self._best_trim(seg, words, k, m, lang)
