@@ -253,6 +253,32 @@ def test_training_is_deterministic_and_writes_a_readable_model(tmp_path: Path, r
     sys.modules.pop("train_boilerplate", None)
 
 
+def test_training_flags_validate_one_fold_write_errors_and_no_model(tmp_path: Path, repo: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.syspath_prepend(str(repo / "bench"))
+    import train_boilerplate
+
+    monkeypatch.setattr(train_boilerplate, "TREES", {**train_boilerplate.TREES, "max_iter": 20})
+    data = _dataset(tmp_path / "set")
+    out, errors = tmp_path / "m.json", tmp_path / "errors.tsv"
+    assert train_boilerplate.main([str(data), "--out", str(out), "--cv-folds", "1", "--no-write",
+                                   "--errors", str(errors)]) == 0
+    assert not out.exists()
+    rows = [line.split("\t") for line in errors.read_text(encoding="utf-8").splitlines()]
+    head, body = rows[0], rows[1:]
+    fold0 = sorted(f"p{i:02d}" for i in range(12) if train_boilerplate.fold_of(f"site{i % 4}.example") == 0)
+    assert fold0 and sorted(r[head.index("id")] for r in body) == fold0  # the held-out pages of fold 0 only
+    assert {r[head.index("fold")] for r in body} == {"0"}
+    for r in body:
+        p, rec, f1 = (float(r[head.index(c)]) for c in ("p", "r", "f1"))
+        assert min(p, rec, f1) >= 0.0 and max(p, rec, f1) <= 1.0
+        assert int(r[head.index("article_lines")]) == 2
+    printed = capsys.readouterr().out
+    assert "folds 0-0 only" in printed and f"set: fold 0 n={len(fold0)}" in printed
+    sys.modules.pop("train_boilerplate", None)
+
+
 def test_the_shipped_model_cleans_a_page_and_names_its_evidence() -> None:
     from qc.boilerplate._edge import LayoutOptions
     from qc.boilerplate.leading import Leading
