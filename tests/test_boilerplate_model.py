@@ -279,6 +279,44 @@ def test_training_flags_validate_one_fold_write_errors_and_no_model(tmp_path: Pa
     sys.modules.pop("train_boilerplate", None)
 
 
+def test_label_coverage_reads_how_much_of_the_article_the_labelled_lines_hold(repo: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(repo / "bench"))
+    import train_boilerplate
+
+    body = ["the council of the town met on tuesday and approved the plan",
+            "members said the cost would be shared with the county next year"]
+    lines = ["Home", *body, "Share this"]
+    article = "\n\n".join(body)
+    y = train_boilerplate.labels(lines, article, None)
+    assert y.tolist() == [0, 1, 1, 0]
+    assert train_boilerplate.label_coverage(lines, y, article) == 1.0
+    # the reference text reworded (as on listing pages): the labels miss most of it and the page is not fitted
+    reworded = article + "\n\nthe new plan covers roads schools and the library over the next five years"
+    y2 = train_boilerplate.labels(lines, reworded, None)
+    assert 0.5 < train_boilerplate.label_coverage(lines, y2, reworded) < 0.7  # 20 of the 34 5-grams
+    assert train_boilerplate.label_coverage(lines, np.zeros(4), article) == 0.0
+    sys.modules.pop("train_boilerplate", None)
+
+
+def test_min_coverage_leaves_pages_with_untrusted_labels_out_of_fitting(tmp_path: Path, repo: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(repo / "bench"))
+    import train_boilerplate
+
+    monkeypatch.setattr(train_boilerplate, "TREES", {**train_boilerplate.TREES, "max_iter": 5})
+    data = _dataset(tmp_path / "set")
+    truth = data / "truth.jsonl"
+    rows = [json.loads(line) for line in truth.read_text(encoding="utf-8").splitlines()]
+    rows[0]["article"] += "\n\nThe new plan covers roads, schools and the library over the next five years."
+    truth.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "m.json"
+    assert train_boilerplate.main([str(data), "--out", str(out), "--cv-folds", "1", "--min-coverage", "0.9"]) == 0
+    training = json.loads(out.read_text(encoding="utf-8"))["training"]
+    assert training["min_coverage"] == 0.9 and training["fitted_pages"] == 11 and training["pages"] == 12
+    sys.modules.pop("train_boilerplate", None)
+
+
 def test_the_shipped_model_cleans_a_page_and_names_its_evidence() -> None:
     from qc.boilerplate._edge import LayoutOptions
     from qc.boilerplate.leading import Leading
