@@ -77,6 +77,7 @@ class Page:
     cascade_core: tuple[int, int] | None
     line_text: list[str]
     coverage: float
+    share: np.ndarray
 
 
 def site_of(row: dict) -> str:
@@ -105,6 +106,20 @@ def labels(lines: list[str], article: str, span: list[int] | None) -> np.ndarray
         else:
             y[k] = f" {' '.join(toks)} " in joined
     return y
+
+
+def gram_share(lines: list[str], article: str) -> np.ndarray:
+    """Per line, the share of its word 3-grams found in the article (-1 below 3 words): a line between
+    ``--ambiguous`` and the labelling threshold 0.5 is neither clearly article nor clearly furniture."""
+    gold = [w.lower() for w in WORD.findall(article)]
+    grams = set(zip(gold, gold[1:], gold[2:], strict=False))
+    out = np.full(len(lines), -1.0)
+    for k, line in enumerate(lines):
+        toks = [w.lower() for w in WORD.findall(line)]
+        if len(toks) >= 3:
+            tri = list(zip(toks, toks[1:], toks[2:], strict=False))
+            out[k] = sum(t in grams for t in tri) / len(tri)
+    return out
 
 
 def _grams(tokens: list[str], n: int) -> set[tuple[str, ...]]:
@@ -136,7 +151,7 @@ def load(folder: Path, classifier: BlockClassifier) -> list[Page]:
                           row["article"], x, y,
                           [ln.words for ln in layout.lines], [ln.kind == "blank" for ln in layout.lines],
                           [ln.kind == "prose" for ln in layout.lines], layout.core, line_text,
-                          label_coverage(line_text, y, row["article"])))
+                          label_coverage(line_text, y, row["article"]), gram_share(line_text, row["article"])))
     return pages
 
 
@@ -154,9 +169,10 @@ def page_f1(page: Page, keep: np.ndarray) -> tuple[float, float, float]:
     return word_prf(page.article, "\n".join(t for t, k in zip(page.line_text, keep, strict=True) if k))
 
 
-def training_rows(pages: list[Page]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Non-blank lines of every page: features, labels, weights (1 + log1p(words): the score counts words)."""
-    mask = [~np.asarray(p.blank) for p in pages]
+def training_rows(pages: list[Page], ambiguous: float = 0.5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Non-blank lines of every page (less those whose 3-gram share in the article lies strictly between
+    ``ambiguous`` and 0.5): features, labels, weights (1 + log1p(words): the score counts words)."""
+    mask = [~np.asarray(p.blank) & ~((p.share > ambiguous) & (p.share < 0.5)) for p in pages]
     x = np.vstack([p.x[m] for p, m in zip(pages, mask, strict=True)])
     y = np.concatenate([p.y[m] for p, m in zip(pages, mask, strict=True)])
     w = np.concatenate([1.0 + np.log1p(np.asarray(p.words, dtype=float)[m]) for p, m in zip(pages, mask, strict=True)])
@@ -201,10 +217,10 @@ def _round(a: np.ndarray) -> list[float]:
     return [round(float(v), 6) for v in a]
 
 
-def fit(pages: list[Page], min_coverage: float = 0.0) -> dict:
+def fit(pages: list[Page], min_coverage: float = 0.0, ambiguous: float = 0.5) -> dict:
     """The model file's fitted parts: the logistic regression (evidence) and the tree ensemble (scores), fitted
     on the pages whose label coverage is at least ``min_coverage``."""
-    x, y, w = training_rows([p for p in pages if p.coverage >= min_coverage])
+    x, y, w = training_rows([p for p in pages if p.coverage >= min_coverage], ambiguous)
     return {**fit_logistic(x, y, w), "trees": fit_trees(x, y, w)}
 
 
@@ -294,6 +310,9 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"validate on the first N of the {FOLDS} site folds (quicker, for iterating)")
     ap.add_argument("--no-write", action="store_true", help="stop after the cross-validation")
     ap.add_argument("--errors", type=Path, help="write per-page held-out errors (TSV) here")
+    ap.add_argument("--ambiguous", type=float, default=0.5,
+                    help="leave out of fitting the lines whose word 3-gram share in the article is above this and "
+                    "below 0.5 (the labelling threshold; default: none)")
     ap.add_argument("--min-coverage", type=float, default=0.0,
                     help="fit only pages whose article-labelled lines hold this share of the article's word 5-grams")
     args = ap.parse_args(argv)
@@ -306,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     show("rule cascade", summarise(pages, cascade))
     held_out: dict[str, np.ndarray] = {}
     for f in range(args.cv_folds):
-        model = fit([p for p in pages if fold_of(p.site) != f], args.min_coverage)
+        model = fit([p for p in pages if fold_of(p.site) != f], args.min_coverage, args.ambiguous)
         for p in pages:
             if fold_of(p.site) == f:
                 held_out[p.dataset + "/" + p.id] = log_odds(p, model)
@@ -331,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
         write_errors(args.errors, validated, held_out, cv_keeps)
     if args.no_write:
         return 0
-    model = fit(pages, args.min_coverage)
+    model = fit(pages, args.min_coverage, args.ambiguous)
     full_z = {p.dataset + "/" + p.id: log_odds(p, model) for p in pages}
     full = summarise(pages, decode_all(pages, full_z, params))
     show("model, fitted on every page (in-sample)", full)
@@ -342,7 +361,8 @@ def main(argv: list[str] | None = None) -> int:
                      "site_held_out": cv, **({"cv_folds": args.cv_folds} if args.cv_folds < FOLDS else {}),
                      **({"min_coverage": args.min_coverage,
                          "fitted_pages": sum(p.coverage >= args.min_coverage for p in pages)}
-                        if args.min_coverage > 0 else {})},
+                        if args.min_coverage > 0 else {}),
+                     **({"ambiguous": args.ambiguous} if args.ambiguous < 0.5 else {})},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     # one line per top-level key, the node arrays written compactly (one number per line tripled the file)

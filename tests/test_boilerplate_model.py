@@ -317,6 +317,27 @@ def test_min_coverage_leaves_pages_with_untrusted_labels_out_of_fitting(tmp_path
     sys.modules.pop("train_boilerplate", None)
 
 
+def test_ambiguous_lines_are_left_out_of_fitting(tmp_path: Path, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(repo / "bench"))
+    import train_boilerplate
+
+    article = "the council of the town met on tuesday and approved the plan"
+    lines = [article, "the council of the town will hold a fair in the park next may", "Home", "Share this page"]
+    share = train_boilerplate.gram_share(lines, article)
+    assert share[0] == 1.0 and 0.15 < share[1] < 0.5 and share[2] == -1.0 and share[3] == 0.0
+    data = _dataset(tmp_path / "set")
+    doc = data / "docs" / "p00.txt"
+    page = doc.read_text(encoding="utf-8").split("\n")
+    body = page[3]  # the first article line; a line sharing only its opening words is ambiguous
+    page.insert(5, " ".join(body.split()[:6]) + " will hold a fair in the park next may and june")
+    doc.write_text("\n".join(page), encoding="utf-8")
+    classifier = blocks.BlockClassifier(LEXICON)
+    pages = train_boilerplate.load(data, classifier)
+    n_all = len(train_boilerplate.training_rows(pages)[1])
+    assert len(train_boilerplate.training_rows(pages, 0.15)[1]) == n_all - 1
+    sys.modules.pop("train_boilerplate", None)
+
+
 def test_the_shipped_model_cleans_a_page_and_names_its_evidence() -> None:
     from qc.boilerplate._edge import LayoutOptions
     from qc.boilerplate.leading import Leading
