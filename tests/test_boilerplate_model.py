@@ -253,6 +253,91 @@ def test_training_is_deterministic_and_writes_a_readable_model(tmp_path: Path, r
     sys.modules.pop("train_boilerplate", None)
 
 
+def test_training_flags_validate_one_fold_write_errors_and_no_model(tmp_path: Path, repo: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.syspath_prepend(str(repo / "bench"))
+    import train_boilerplate
+
+    monkeypatch.setattr(train_boilerplate, "TREES", {**train_boilerplate.TREES, "max_iter": 20})
+    data = _dataset(tmp_path / "set")
+    out, errors = tmp_path / "m.json", tmp_path / "errors.tsv"
+    assert train_boilerplate.main([str(data), "--out", str(out), "--cv-folds", "1", "--no-write",
+                                   "--errors", str(errors)]) == 0
+    assert not out.exists()
+    rows = [line.split("\t") for line in errors.read_text(encoding="utf-8").splitlines()]
+    head, body = rows[0], rows[1:]
+    fold0 = sorted(f"p{i:02d}" for i in range(12) if train_boilerplate.fold_of(f"site{i % 4}.example") == 0)
+    assert fold0 and sorted(r[head.index("id")] for r in body) == fold0  # the held-out pages of fold 0 only
+    assert {r[head.index("fold")] for r in body} == {"0"}
+    for r in body:
+        p, rec, f1 = (float(r[head.index(c)]) for c in ("p", "r", "f1"))
+        assert min(p, rec, f1) >= 0.0 and max(p, rec, f1) <= 1.0
+        assert int(r[head.index("article_lines")]) == 2
+    printed = capsys.readouterr().out
+    assert "folds 0-0 only" in printed and f"set: fold 0 n={len(fold0)}" in printed
+    sys.modules.pop("train_boilerplate", None)
+
+
+def test_label_coverage_reads_how_much_of_the_article_the_labelled_lines_hold(repo: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(repo / "bench"))
+    import train_boilerplate
+
+    body = ["the council of the town met on tuesday and approved the plan",
+            "members said the cost would be shared with the county next year"]
+    lines = ["Home", *body, "Share this"]
+    article = "\n\n".join(body)
+    y = train_boilerplate.labels(lines, article, None)
+    assert y.tolist() == [0, 1, 1, 0]
+    assert train_boilerplate.label_coverage(lines, y, article) == 1.0
+    # the reference text reworded (as on listing pages): the labels miss most of it and the page is not fitted
+    reworded = article + "\n\nthe new plan covers roads schools and the library over the next five years"
+    y2 = train_boilerplate.labels(lines, reworded, None)
+    assert 0.5 < train_boilerplate.label_coverage(lines, y2, reworded) < 0.7  # 20 of the 34 5-grams
+    assert train_boilerplate.label_coverage(lines, np.zeros(4), article) == 0.0
+    sys.modules.pop("train_boilerplate", None)
+
+
+def test_min_coverage_leaves_pages_with_untrusted_labels_out_of_fitting(tmp_path: Path, repo: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(repo / "bench"))
+    import train_boilerplate
+
+    monkeypatch.setattr(train_boilerplate, "TREES", {**train_boilerplate.TREES, "max_iter": 5})
+    data = _dataset(tmp_path / "set")
+    truth = data / "truth.jsonl"
+    rows = [json.loads(line) for line in truth.read_text(encoding="utf-8").splitlines()]
+    rows[0]["article"] += "\n\nThe new plan covers roads, schools and the library over the next five years."
+    truth.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "m.json"
+    assert train_boilerplate.main([str(data), "--out", str(out), "--cv-folds", "1", "--min-coverage", "0.9"]) == 0
+    training = json.loads(out.read_text(encoding="utf-8"))["training"]
+    assert training["min_coverage"] == 0.9 and training["fitted_pages"] == 11 and training["pages"] == 12
+    sys.modules.pop("train_boilerplate", None)
+
+
+def test_ambiguous_lines_are_left_out_of_fitting(tmp_path: Path, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(repo / "bench"))
+    import train_boilerplate
+
+    article = "the council of the town met on tuesday and approved the plan"
+    lines = [article, "the council of the town will hold a fair in the park next may", "Home", "Share this page"]
+    share = train_boilerplate.gram_share(lines, article)
+    assert share[0] == 1.0 and 0.15 < share[1] < 0.5 and share[2] == -1.0 and share[3] == 0.0
+    data = _dataset(tmp_path / "set")
+    doc = data / "docs" / "p00.txt"
+    page = doc.read_text(encoding="utf-8").split("\n")
+    body = page[3]  # the first article line; a line sharing only its opening words is ambiguous
+    page.insert(5, " ".join(body.split()[:6]) + " will hold a fair in the park next may and june")
+    doc.write_text("\n".join(page), encoding="utf-8")
+    classifier = blocks.BlockClassifier(LEXICON)
+    pages = train_boilerplate.load(data, classifier)
+    n_all = len(train_boilerplate.training_rows(pages)[1])
+    assert len(train_boilerplate.training_rows(pages, 0.15)[1]) == n_all - 1
+    sys.modules.pop("train_boilerplate", None)
+
+
 def test_the_shipped_model_cleans_a_page_and_names_its_evidence() -> None:
     from qc.boilerplate._edge import LayoutOptions
     from qc.boilerplate.leading import Leading
