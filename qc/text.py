@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 WORD_RE = re.compile(r"\w+(?:['’\-]\w+)*", re.UNICODE)
 # A sentence ends at . ! ? … (optionally followed by closing quotes/brackets) and whitespace.
@@ -30,6 +30,22 @@ def split_offsets(rx: re.Pattern[str], text: str, start: int = 0) -> tuple[list[
     parts = rx.split(text)
     bounds = list(itertools.accumulate(map(len, parts), initial=start))
     return bounds[1:-1:2], bounds[2::2], parts[1::2]
+
+
+def word_pieces(words: Iterable[str], findall: Callable[[str], Iterable[str]]) -> tuple[set[str], set[str]]:
+    """The distinct matches of a letters pattern in a text, read from the text's distinct words instead of
+    a regex pass over the whole text (a loop over ~300 words): an all-ASCII-letter word is its own match
+    (``whole``), the others are scanned with ``findall`` (``inner``). Only for a pattern whose matches lie
+    inside one word and match a whole ASCII-letter word as itself; the caller says why its pattern does."""
+    whole: set[str] = set()
+    inner: set[str] = set()
+    add, update = whole.add, inner.update
+    for w in set(words):
+        if w.isascii() and w.isalpha():
+            add(w)
+        else:
+            update(findall(w))
+    return whole, inner
 
 
 def iter_lines(text: str) -> Iterator[tuple[int, int, str]]:

@@ -51,6 +51,7 @@ from qc.cache import cached
 from qc.model import Document, Finding, Severity
 from qc.mt_artifact._common import _wordfreq_version, applies, word_zipf
 from qc.rule import Rule
+from qc.text import word_pieces
 from qc.untranslated._common import known_lower_words
 
 
@@ -201,17 +202,11 @@ def _vocab(lowered: str, known: tuple[str, list[int], list[str]] | None) -> set[
     (``WORD_RE``'s, :func:`qc.untranslated._common.doc_lower_words`), when a rule has read them: every
     maximal run of a-z lies inside one of them (a-z are word characters, and two words are parted by a
     non-word character), so the runs are their distinct words' own: the word itself when all a-z, a scan
-    of it otherwise (a loop over ~300 distinct words instead of a regex pass over the whole text)."""
+    of it otherwise (:func:`qc.text.word_pieces`)."""
     if known is None or known[0] != lowered:
         return set(_VOCAB.findall(lowered))
-    out: set[str] = set()
-    add, findall = out.add, _VOCAB.findall
-    for w in set(known[2]):
-        if w.isascii() and w.isalpha():
-            add(w)
-        else:
-            out.update(findall(w))
-    return out
+    whole, inner = word_pieces(known[2], _VOCAB.findall)
+    return whole | inner
 
 
 def _has_all(hay: str, groups: tuple[frozenset[str], ...]) -> bool:

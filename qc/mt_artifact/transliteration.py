@@ -51,7 +51,7 @@ from qc.mt_artifact._common import (
     word_zipf,
 )
 from qc.rule import Rule
-from qc.text import split_offsets
+from qc.text import split_offsets, word_pieces
 from qc.untranslated._common import known_word_split
 
 
@@ -133,18 +133,11 @@ def _token_texts(text: str, split: tuple[list[int], list[int], list[str]] | None
     A token is letters with single apostrophes between them (where the text has no two apostrophes side by
     side), so it lies inside one word (``WORD_RE`` joins word characters across one apostrophe), and a
     word's edges are non-letters to the token's look-arounds as the string's ends are: the tokens are the
-    words' own, an all-letter ASCII word being one (a loop over ~300 distinct words instead of a regex
-    pass over the whole text). A token that no other word holds stands where the words equal to it do."""
+    words' own, an all-letter ASCII word being one (:func:`qc.text.word_pieces`). A token that no other word holds
+    stands where the words equal to it do."""
     if split is None or any(q in text for q in _ADJACENT_QUOTES):
         return None
-    whole: set[str] = set()
-    inner: set[str] = set()
-    add, update = whole.add, inner.update
-    for w in set(split[2]):
-        if w.isascii() and w.isalpha():
-            add(w)
-        else:
-            update(_word_token_texts(w))
+    whole, inner = word_pieces(split[2], _word_token_texts)
     return whole | inner, inner
 
 
