@@ -358,12 +358,12 @@ def test_candidates_from_the_documents_tokens_are_the_sentences_own(monkeypatch:
                "В Москве прошла встреча, на которой обсуждали развитие транспорта и дорог в регионе."),
     ]
     fast, slow = fl.ForeignLanguage(), fl.ForeignLanguage()
-    own = slow._sentence_candidates
+    by_itself = slow._sentence_candidates
     given = []
 
-    def splitting(text, lang, dscript, weights, filtered=False, toks=None, base=0):  # type: ignore[no-untyped-def]
-        given.append(toks is not None)
-        return own(text, lang, dscript, weights, filtered)
+    def splitting(text, lang, dscript, weights, filtered=False, own=None, base=0):  # type: ignore[no-untyped-def]
+        given.append(own is not None)
+        return by_itself(text, lang, dscript, weights, filtered)
 
     monkeypatch.setattr(slow, "_sentence_candidates", splitting)
     read: dict[str, list[tuple[str, str]]] = {"fast": [], "slow": []}  # what each rule has fastText read
@@ -400,3 +400,65 @@ def test_calque_vocabulary_from_the_known_words_is_the_scans() -> None:
         assert _vocab(lowered, known) == set(_VOCAB.findall(lowered)), text
         assert _vocab(lowered + " zz", known) == set(_VOCAB.findall(lowered + " zz"))
         assert _vocab(lowered, None) == set(_VOCAB.findall(lowered))
+
+
+# English, Russian, Ukrainian, French, German and Spanish words, mixed: windows that read as one language, as
+# another or as nothing in particular, and some near the decision thresholds
+_PROBE_TEXT = ("the council approved budget after long debate officials said money would go schools roads "
+               "Президент провёл совещание членами правительства понедельник бюджет будет принят конца года "
+               "було зроблено без згоди la police a ouvert une enquête pour déterminer les causes "
+               "die Regierung hat alles getan was in ihrer Macht stand nadie sabe por qué 2024 NASA")
+_PROBE_VOCAB = _PROBE_TEXT.split()
+
+
+def _windows(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    out = [" ".join(rng.choice(_PROBE_VOCAB) for _ in range(rng.randint(1, 12))) for _ in range(n)]
+    return [*out, "", "  ", "42, 17", "THE COUNCIL APPROVED THE BUDGET", "Nadie\xa0sabe por qué"]
+
+
+def test_thresholded_predictions_are_the_full_ones_above_the_threshold() -> None:
+    """``segment_probs_above``: the top-3 pairs at or above the threshold, the same floats as the full
+    top 3 (fastText prunes only branches below it), on mixed English, Russian and other windows."""
+    from qc.lang import _segment_probs, _segment_probs_above
+
+    checked = 0
+    for threshold in (0.18, 0.36, 0.45):
+        for text in _windows(3000, 43):
+            full = _segment_probs.__wrapped__(text, 3)
+            got = _segment_probs_above.__wrapped__(text, threshold)
+            if full == (("und", 0.0),):
+                assert got == full, text
+                continue
+            if any(abs(p - threshold) < 1e-5 for _lg, p in full):
+                continue  # fastText's float32 comparison with log(threshold): either side
+            assert got == tuple(lp for lp in full if lp[1] >= threshold), text
+            checked += len(got) < len(full)
+    assert checked > 1000  # the threshold dropped pairs
+
+
+def test_window_and_segment_tests_decide_as_the_full_predictions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """foreign-language's probe, ``_foreign`` and the candidates of whole documents, with fastText asked
+    only for the pairs above the rule's floors, decide as with the full top 3 (English and Russian
+    documents, the rule's default thresholds and lowered ones)."""
+    from qc.lang import segment_probs
+
+    for options in ({}, {"probe_min_prob": 0.2, "max_doc_prob": 0.3, "min_prob": 0.3}):
+        opts = fl.ForeignLanguageOptions(**options)
+        fast, full = fl.ForeignLanguage(options=opts), fl.ForeignLanguage(options=opts)
+        monkeypatch.setattr(full, "_window_floor", 0.0)
+        monkeypatch.setattr(full, "_segment_floor", 0.0)
+        positive = 0
+        for lang in ("en", "ru", "uk"):
+            for text in _windows(400, 47):
+                probe = fast._probe(text, lang)
+                assert probe == full._probe(text, lang), (lang, text)
+                positive += probe
+                assert fast._foreign(text, lang, 8) == full._foreign(text, lang, 8), (lang, text)
+        assert positive > 20
+        for lang in ("en", "ru"):
+            for k in range(8):
+                text = ". ".join(_windows(200, k)[:60]) + "."
+                a = fast.candidates(prepare(Document(id="a", text=text, lang=lang)))
+                assert a == full.candidates(prepare(Document(id="a", text=text, lang=lang)))
+        assert segment_probs("Die Regierung hat alles getan")[0][0] == "de"  # the vocabulary reads as said

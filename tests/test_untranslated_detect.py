@@ -128,8 +128,8 @@ def test_prefilter_spares_identification_on_plain_english(monkeypatch: pytest.Mo
     import qc.untranslated.foreign_language as fl
 
     calls: list[str] = []
-    real = fl.segment_probs
-    monkeypatch.setattr(fl, "segment_probs", lambda t, k=3: calls.append(t) or real(t, k))
+    real = fl.segment_probs_above
+    monkeypatch.setattr(fl, "segment_probs_above", lambda t, floor: calls.append(t) or real(t, floor))
     doc = prepare(Document(id="d", text=ENGLISH * 3, lang="en"))
     assert list(ForeignLanguage().check(doc)) == []
     assert calls == []  # every sentence holds enough English words: no fastText call at all
@@ -237,8 +237,8 @@ def test_a_repeated_sentence_is_read_once_and_found_at_its_offsets(monkeypatch: 
     import qc.untranslated.foreign_language as fl
 
     calls: list[str] = []
-    real = fl.segment_probs
-    monkeypatch.setattr(fl, "segment_probs", lambda t, k=3: calls.append(t) or real(t, k))
+    real = fl.segment_probs_above
+    monkeypatch.setattr(fl, "segment_probs_above", lambda t, floor: calls.append(t) or real(t, floor))
     foreign = "La police a ouvert une enquête pour déterminer les causes de l'incendie."
     first = ENGLISH + foreign + "\n"
     second = "Breaking news from the region.\n" + ENGLISH + "He left. " + foreign + " Then he came back.\n"

@@ -34,12 +34,12 @@ import functools
 import itertools
 import operator
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 
 from qc.cache import cached
-from qc.lang import segment_probs
+from qc.lang import segment_probs_above
 from qc.model import Document, Finding
 from qc.rule import Rule
 from qc.text import WORD_RE
@@ -62,8 +62,8 @@ from qc.untranslated._common import (
     placement,
     removal_span,
     sentence_of,
+    token_script,
     tokens,
-    tokens_of_split,
     trim_span,
 )
 from qc.untranslated.langdetect_profiles import langdetect_probs, profiles
@@ -260,16 +260,16 @@ class _LoanwordGate:
         return any(pair in self.pairs for pair in itertools.pairwise(runs))
 
 
-def _masked(text: str, s: int, e: int, toks: list[Token], dscript: str,
+def _masked(text: str, s: int, e: int, toks: Iterable[tuple[int, int, str, str]], dscript: str,
             legit: re.Pattern[str] | None = None, shift: int = 0) -> str:
     """``text[s:e]`` with words of other scripts (and mojibake), URLs, hashtags, glossed or titled quoted
     terms and ``legit`` matches (loanwords) blanked, same length. Numbers and one-letter words (``à``,
     ``é``: no script of their own) stay: they are part of the language (blanking ``à`` made a French
-    sentence read as English at p=0.2). ``shift``: what the tokens' offsets add to ``text``'s."""
+    sentence read as English at p=0.2). ``toks``: :class:`Token` s or (start, end, text, script) tuples;
+    ``shift``: what their offsets add to ``text``'s."""
     # An ASCII token is Latin or has no script, and no mojibake.
-    spans = [(t.start - shift, t.end - shift) for t in toks
-             if (t.script and t.script != dscript) or (not t.script and not t.text.isascii()
-                                                       and looks_mojibake(t.text))]
+    spans = [(a - shift, b - shift) for a, b, x, sc in toks
+             if (sc and sc != dscript) or (not sc and not x.isascii() and looks_mojibake(x))]
     # Each pattern is tried only where a character every match of it holds is present (most sentences:
     # none of them).
     chunk = text[s:e]
@@ -320,26 +320,36 @@ class ForeignLanguage(Rule):
         # bytes, ~1.3 MB of a full memo) and a look-up builds and hashes no tuple
         self._sentence_memo: dict[tuple[str, str], dict[str, tuple[tuple[int, int, str, float], ...]]] = {}
         self._sentence_memo_entries = 0
+        # fastText is asked only for the pairs its decisions can read: a window's (probe, scan) at or
+        # above probe_min_prob or max_doc_prob, a segment's (_foreign, _best_trim) at or above min_prob or
+        # max_doc_prob. A pair below both never changes one (a missing document language reads as 0,
+        # below max_doc_prob either way); the floors sit a tenth below, clear of fastText's float32
+        # rounding of its threshold (see segment_probs_above).
+        o = self.options
+        self._window_floor = max(0.0, 0.9 * min(o.probe_min_prob, o.max_doc_prob))
+        self._segment_floor = max(0.0, 0.9 * min(o.min_prob, o.max_doc_prob))
 
     # --- identification -------------------------------------------------------------------------
-    def _names(self, words: list[Token], lang: str) -> bool:
+    def _names(self, words: list[str], lang: str) -> bool:
         """A short line of names (``Wccftech © 2019 NewAge ADS, LLC.``): three quarters of its words after
         the first are capitalised, not counting words frequent in ``lang`` (German capitalises its nouns
         and ``Ihre``; ``Vielen Dank für Ihre Geduld`` is a sentence, not names)."""
         rest = words[1:]
         theirs = self._words.get(lang, {})
-        names = sum(1 for t in rest if t.is_name and t.text.lower() not in theirs)
+        names = sum(1 for x in rest if x[:1].isupper() and x.lower() not in theirs)  # Token.is_name
         return bool(rest) and names * 4 >= 3 * len(rest)
 
     def _foreign(self, text: str, lang: str, n_words: int, confirm: bool = False,
-                 words: list[Token] | None = None) -> tuple[str, float] | None:
+                 words: list[str] | None = None) -> tuple[str, float] | None:
         """(language, probability) when ``text`` reads as another language than ``lang``, else None.
-        ``words``: the segment's words, for the names test of short segments."""
+        ``words``: the segment's words (their texts), for the names test of short segments."""
         o = self.options
         # Brackets and quotes around a segment are no language, but fastText reads them: "(Alles war
         # umsonst." is English at p=0.58, "Alles war umsonst." German at p=0.89.
         text = text.strip(_WRAP)
-        probs = segment_probs(text, k=3)
+        probs = segment_probs_above(text, self._segment_floor)
+        if not probs:
+            return None  # every language below min_prob
         top, p = probs[0]
         p_doc = next((q for lg, q in probs if lg == lang), 0.0)
         if top == lang or top == "und" or p < o.min_prob or p_doc > o.max_doc_prob:
@@ -363,7 +373,11 @@ class ForeignLanguage(Rule):
         return top, p
 
     def _probe(self, text: str, lang: str) -> bool:
-        probs = segment_probs(text, k=3)
+        """Whether a window reads as another language: top language not ``lang`` at ``probe_min_prob``
+        or more, ``lang`` at ``max_doc_prob`` or less (the end probes' and the scan's test)."""
+        probs = segment_probs_above(text, self._window_floor)
+        if not probs:
+            return False  # every language below probe_min_prob
         top, p = probs[0]
         if top == lang or p < self.options.probe_min_prob:
             return False  # the document language's share need not be looked up
@@ -379,10 +393,7 @@ class ForeignLanguage(Rule):
         seen = [0] * n
         for i in range(0, max(1, n - w + 1), 2):
             j = min(n, i + w)
-            probs = segment_probs(text[toks[i].start:toks[j - 1].end], k=3)
-            top, p = probs[0]
-            p_doc = next((q for lg, q in probs if lg == lang), 0.0)
-            hit = top != lang and p >= o.probe_min_prob and p_doc <= o.max_doc_prob
+            hit = self._probe(text[toks[i].start:toks[j - 1].end], lang)
             for k in range(i, j):
                 seen[k] += 1
                 votes[k] += hit
@@ -412,7 +423,9 @@ class ForeignLanguage(Rule):
             for b in range(max(a + o.scan_run_words - 1, m - 3), min(n, m + 4)):
                 if sum(t.is_name for t in words[a:b + 1]) * 4 >= 3 * (b - a + 1):
                     continue  # names: ``Samúel Bjarki Pétursson and Gunnar Páll Ólafsson``
-                probs = segment_probs(text[words[a].start:words[b].end], k=3)
+                probs = segment_probs_above(text[words[a].start:words[b].end], self._segment_floor)
+                if not probs:
+                    continue  # every language below min_prob
                 top, p = probs[0]
                 p_doc = next((q for lg, q in probs if lg == lang), 0.0)
                 if top == lang or p < o.min_prob or p_doc > o.max_doc_prob:
@@ -499,8 +512,7 @@ class ForeignLanguage(Rule):
         plain = self._doc_plain(text, spans, weights, doc_lower_words(doc)) if weights is not None else None
         # A sentence's tokens are the document's words inside it where nothing may be masked: no word runs
         # across a sentence's ends (see _doc_plain), so the sentence's own split finds the same words.
-        split = doc_word_split(doc)
-        word_starts = split[0]
+        word_starts, word_ends, word_texts = doc_word_split(doc)
         i = 0
         for k, (s, e) in enumerate(spans):
             sentence = text[s:e]
@@ -508,11 +520,12 @@ class ForeignLanguage(Rule):
                 continue  # the pre-filter's verdict: no candidate (what the memo would hold)
             hits = None if len(sentence) > _SENTENCE_MEMO_CHARS else memo.get(sentence)
             if hits is None:
-                toks = None
+                own = None
                 if not may_mask(sentence):
                     i = bisect.bisect_left(word_starts, s, i)
-                    toks = tokens_of_split(split, i, bisect.bisect_left(word_starts, e, i))
-                hits = self._sentence_candidates(sentence, lang, dscript, weights, plain is not None, toks, s)
+                    j = bisect.bisect_left(word_starts, e, i)
+                    own = (word_starts[i:j], word_ends[i:j], word_texts[i:j])
+                hits = self._sentence_candidates(sentence, lang, dscript, weights, plain is not None, own, s)
                 if len(sentence) <= _SENTENCE_MEMO_CHARS:
                     memo[sentence] = hits
                     added += 1
@@ -522,37 +535,47 @@ class ForeignLanguage(Rule):
         return self._merge(text, found)
 
     def _sentence_candidates(self, text: str, lang: str, dscript: str, weights: dict[str, int] | None,
-                             filtered: bool = False, toks: list[Token] | None = None, base: int = 0
+                             filtered: bool = False,
+                             own: tuple[list[int], list[int], list[str]] | None = None, base: int = 0
                              ) -> tuple[tuple[int, int, str, float], ...]:
         """(start, end, language, probability) of the foreign segments of one sentence ``text``, in its own
         offsets. A sentence's verdict depends on its text alone (its splitter leaves white space or the
         text's start before it, which is what every look-behind of the masks sees), so it is kept per
         distinct sentence: a site's repeated lines and a story's syndicated copies are read once.
-        ``filtered``: the pre-filter has already refused the sentence (:meth:`_doc_plain`). ``toks``: its
-        :func:`tokens`, when known, with offsets ``base`` more than the sentence's (the document's)."""
+        ``filtered``: the pre-filter has already refused the sentence (:meth:`_doc_plain`). ``own``: the
+        starts, ends and texts of its :func:`tokens`, when known (the document's word split between its
+        ends), with offsets ``base`` more than the sentence's (the document's). The words are read from
+        these lists (scripts from ``token_script``'s cache); Token tuples are built only for what reads
+        them: the masks of a sentence outside ASCII Latin and the scan after a probe found a foreign end."""
         o = self.options
         w = o.window_words
         lower = text.lower()
         if weights is not None and not filtered and self._plain_lower(lower, weights):
             return ()
-        if toks is None:
+        if own is None:
             toks, base = tokens(text), 0
+            starts, ends_, texts = [t.start for t in toks], [t.end for t in toks], list(map(_TEXT, toks))
+            scripts = [t.script for t in toks]
+        else:
+            starts, ends_, texts = own
+            scripts = list(map(token_script, texts))  # what tokens_of_split gives each word
         ascii_latin = dscript == "LATIN" and text.isascii()
         if ascii_latin:  # an ASCII token is Latin or has no script
-            words = [t for t in toks if t.script]
+            keep: list[bool] | list[str] = scripts
             other = 0
         else:
-            words = [t for t in toks if t.script == dscript]
-            other = sum(1 for t in toks if t.script and t.script != dscript)
-        if len(words) < o.min_words or other >= len(words):
+            keep = list(map(dscript.__eq__, scripts))
+            other = len(scripts) - scripts.count("") - scripts.count(dscript)  # scripts neither "" nor ours
+        words = list(itertools.compress(texts, keep))
+        n = len(words)
+        if n < o.min_words or other >= n:
             return ()  # too short to judge, or another script's (foreign-script's) business
-        ev = list(map(weights.get, map(str.lower, map(_TEXT, words)), itertools.repeat(0, len(words)))) \
-            if weights is not None else None
-        judge = ev is None or sum(ev) < o.prefilter_ratio * len(words)
+        ev = list(map(weights.get, map(str.lower, words), itertools.repeat(0, n))) if weights is not None else None
+        judge = ev is None or sum(ev) < o.prefilter_ratio * n
         # Injected text runs into its neighbour where a full stop is missing, so a foreign run inside
         # a sentence touches one of its ends: probe the first and last words before a full scan (ends
         # holding the document language's frequent words are not probed).
-        ends = [(0, w), (len(words) - w, len(words))] if len(words) >= o.scan_min_words else []
+        ends = [(0, w), (n - w, n)] if n >= o.scan_min_words else []
         if ev is not None:
             ends = [(a, b) for a, b in ends if sum(ev[a:b]) < o.prefilter_window]
         if not judge and not ends:
@@ -565,18 +588,23 @@ class ForeignLanguage(Rule):
                 or self._loanword_hint.search(lower) is None):
             legit = None  # no loanword in it (the case-folded pattern costs ~20 us a sentence)
         # an ASCII sentence's tokens in a Latin document are Latin or have no script: none is blanked
-        seg = _masked(text, 0, len(text), [] if ascii_latin else toks, dscript, legit, base)
+        seg = _masked(text, 0, len(text), () if ascii_latin else zip(starts, ends_, texts, scripts, strict=True),
+                      dscript, legit, base)
         if judge:
-            hit = self._foreign(seg, lang, len(words), words=words)  # the names test reads no offset
+            hit = self._foreign(seg, lang, n, words=words)  # the names test reads the words' texts
             if hit is not None:
                 return ((0, len(text), *hit),)
-        if not any(self._probe(seg[words[a].start - base:words[b - 1].end - base], lang) for a, b in ends):
+        if not ends:
             return ()
-        if base:  # the scan reads the words in the sentence's offsets (rare: a probe found another language)
-            words = [t._replace(start=t.start - base, end=t.end - base) for t in words]
+        wstarts, wends = list(itertools.compress(starts, keep)), list(itertools.compress(ends_, keep))
+        if not any(self._probe(seg[wstarts[a] - base:wends[b - 1] - base], lang) for a, b in ends):
+            return ()
+        # the scan reads the words as tokens in the sentence's offsets (rare: a probe found another language)
+        toks = list(map(Token._make, zip([x - base for x in wstarts], [x - base for x in wends], words,
+                                         itertools.compress(scripts, keep), strict=True)))
         found = []
-        for k, m in self._scan(seg, words, lang):
-            best = self._best_trim(seg, words, k, m, lang)
+        for k, m in self._scan(seg, toks, lang):
+            best = self._best_trim(seg, toks, k, m, lang)
             if best is not None:
                 found.append(best)
         return tuple(found)
