@@ -90,6 +90,18 @@ class _Watchdog:
         with self._lock:
             return self._deadlines.pop(key, None) is None
 
+    def pause(self) -> dict[tuple[int, int], float]:
+        """Take this thread's armings off the watch: what each had left, for ``resume``."""
+        ident, now = threading.get_ident(), time.monotonic()
+        with self._lock:
+            mine = [k for k in self._deadlines if k[0] == ident]
+            return {k: self._deadlines.pop(k) - now for k in mine}
+
+    def resume(self, left: dict[tuple[int, int], float]) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._deadlines.update({k: now + max(s, 0.0) for k, s in left.items()})
+
     def _run(self) -> None:
         while True:
             time.sleep(self.POLL_SECONDS)
@@ -118,6 +130,28 @@ def _thread_budget(seconds: float) -> Iterator[None]:
             # fired, not raised yet: cancel the pending exception and raise it here, in the block
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(key[0]), None)
             raise DocumentTimeout
+
+
+@contextlib.contextmanager
+def budget_paused() -> Iterator[None]:
+    """Stop this thread's document time budget while the block runs; the budget gets back what it had
+    left afterwards. For building a machine-wide resource on first use (a language's word list from
+    wordfreq: seconds, once per machine): that is not the document's work, and whether a document runs
+    out of time must not depend on whether the cache was warm. In the main thread the ``SIGALRM`` timer
+    is stopped and re-armed (an outer timer, a test runner's, is held the same way)."""
+    if budget_available():
+        left, interval = signal.setitimer(signal.ITIMER_REAL, 0)
+        try:
+            yield
+        finally:
+            if left > 0:
+                signal.setitimer(signal.ITIMER_REAL, left, interval)
+        return
+    held = _WATCHDOG.pause()
+    try:
+        yield
+    finally:
+        _WATCHDOG.resume(held)
 
 
 @contextlib.contextmanager

@@ -20,7 +20,7 @@ import pytest
 import qc.readers
 from qc.cli import main
 from qc.encoding.nbsp import Nbsp
-from qc.engine import DocumentTimeout, audit_batch, budget_available, time_budget
+from qc.engine import DocumentTimeout, audit_batch, budget_available, budget_paused, time_budget
 from qc.model import Document, Finding
 from qc.pack import PackError, load_pack
 from qc.readers import BadInput, InputError, ReadOptions, escape_id, read_input, sanitize_text
@@ -399,6 +399,56 @@ def test_a_timer_running_before_is_honoured() -> None:
         signal.signal(signal.SIGALRM, before)
         if saved[0] > 0:
             signal.setitimer(signal.ITIMER_REAL, *saved)
+
+
+def _paused_budget() -> list[str]:
+    """What happens to a 0.3 s budget: a 0.6 s paused block inside it, then 0.1 s, then 0.6 s more."""
+    seen = []
+    try:
+        with time_budget(0.3):
+            with budget_paused():
+                time.sleep(0.6)  # a first-use build: not the document's time
+            seen.append("paused block did not count")
+            time.sleep(0.1)
+            seen.append("budget left after the pause")
+            time.sleep(0.6)
+            seen.append("never: the budget still applies")
+    except DocumentTimeout:
+        seen.append("timed out")
+    return seen
+
+
+_PAUSE_EXPECTED = ["paused block did not count", "budget left after the pause", "timed out"]
+
+
+def test_a_paused_budget_does_not_count_the_block_but_still_applies_after() -> None:
+    assert _paused_budget() == _PAUSE_EXPECTED  # the main thread's SIGALRM timer
+    assert _in_thread(_paused_budget) == _PAUSE_EXPECTED  # the watchdog thread
+
+
+def test_a_cold_cache_build_inside_a_document_is_not_charged_to_its_budget(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rule's first use of a language builds its word list (seconds, once per machine): a document
+    whose budget that would exhaust is not reported as over its time budget."""
+    from qc.cache import cached
+
+    monkeypatch.setenv("NEWSQC_CACHE_DIR", str(tmp_path))
+
+    class _BuildsOnFirstUse(Rule):
+        id = "test/builds"
+        summary = "Builds a slow cached resource at its first document."
+        needs_lang = False
+
+        def check(self, doc: Document) -> Iterator[Finding]:
+            words = cached("test-slow-words", doc.text, lambda: (time.sleep(0.6), ["the"])[1])
+            yield self.finding(doc, 0, 3, f"{len(words)} word")
+
+    for run in (lambda: audit_batch([(0, Document(id="d", text="The doctor."))], [_BuildsOnFirstUse()],
+                                    set(), budget=0.3).results,
+                lambda: _in_thread(lambda: audit_batch([(0, Document(id="e", text="The nurse."))],
+                                                       [_BuildsOnFirstUse()], set(), budget=0.3).results)):
+        [res] = run()  # type: ignore[misc]
+        assert res.errors == [] and [f.message for f in res.findings] == ["1 word"]
 
 
 def _in_thread(work: Callable[[], object]) -> object:
