@@ -242,6 +242,7 @@ GARDEN = ("Im Frühjahr haben wir den Garten hinter dem Haus neu angelegt und vi
     ("Gartenbeet im Mai (gemeinfrei)", 'image credit/caption "gemeinfrei"'),  # a licence credit
     ("Wikimedia Commons, CC BY-SA 4.0", 'image credit/caption "cc by-sa"'),
     ("Aktuell", 'navigation label "aktuell"'),
+    ("Kommentieren Sie den Artikel", 'end of article "kommentieren sie den artikel"'),  # a comment form's heading
 ])
 def test_furniture_phrases_are_named_as_evidence(line: str, evidence: str) -> None:
     (finding,) = Trailing().check(Document(id=line, text=GARDEN + "\n" + line + "\n", lang="de"))
