@@ -242,10 +242,34 @@ GARDEN = ("Im Frühjahr haben wir den Garten hinter dem Haus neu angelegt und vi
     ("Gartenbeet im Mai (gemeinfrei)", 'image credit/caption "gemeinfrei"'),  # a licence credit
     ("Wikimedia Commons, CC BY-SA 4.0", 'image credit/caption "cc by-sa"'),
     ("Aktuell", 'navigation label "aktuell"'),
+    ("Kommentieren Sie den Artikel", 'end of article "kommentieren sie den artikel"'),  # a comment form's heading
+    # an affiliate disclosure written as a sentence: two of its phrases make it furniture
+    ("Wir nutzen Affiliate-Links: für Links auf dieser Seite erhalten wir eine kleine Provision vom Händler, der "
+     "Preis bleibt gleich.", 'copyright/legal notice "affiliate-link"'),
 ])
 def test_furniture_phrases_are_named_as_evidence(line: str, evidence: str) -> None:
     (finding,) = Trailing().check(Document(id=line, text=GARDEN + "\n" + line + "\n", lang="de"))
     assert evidence in finding.message
+
+
+BIO_DE = "Anna Beispiel ist Redakteurin im Ressort Garten und schreibt seit zehn Jahren über Pflanzen."
+
+
+def test_a_german_author_bio_after_the_article_is_furniture() -> None:
+    (finding,) = Trailing().check(Document(id="bio-de", text=GARDEN + BIO_DE + "\n", lang="de"))
+    assert "author bio" in finding.message
+    # the same sentence shape without a name as subject is article prose: nothing trails the article
+    prose = "Die ganze Arbeit war uns Autoren wichtig, weil sie den Garten über viele Jahre geprägt hat.\n"
+    assert not list(Trailing().check(Document(id="bio-de-2", text=GARDEN + prose, lang="de")))
+
+
+def test_an_author_box_label_ends_the_article() -> None:
+    # "Autor" opens the author box: the bio after it, though prose, is not the article's
+    text = GARDEN + GARDEN.replace("Garten", "Hof") + "Autor\nAnna Beispiel\nschreibt seit zehn Jahren über " \
+        "Gärten, Pflanzen und alte Sorten für mehrere Zeitschriften im ganzen Land.\n"
+    findings = list(Trailing().check(Document(id="autor-box", text=text, lang="de")))
+    assert findings and text[findings[0].start:].startswith("Autor\n")
+    assert 'end of article "autor"' in findings[0].message
 
 
 def test_shared_word_runs_are_found_exactly() -> None:

@@ -76,6 +76,19 @@ _BIO_RE = re.compile(
     r"\b(?:writer|reporter|correspondent|editor|columnist|journalist|contributor|producer|host|author)\b",
     re.I,
 )
+# The same in German, French and Spanish ("Inga Buller ist Head of Social bei ...", "Jeanne Roy est
+# journaliste"): the role word is a stem (Redakteur/Redakteurin, rédacteur/rédactrice), the article optional,
+# so the subject must be a name (2-4 capitalised words: "Die gesamte Episode war uns Autoren wichtig" is not).
+# Measured on boilerplate_snippets: the German bios below an article were kept as its last prose line.
+_BIO_OTHER_RE = re.compile(
+    r"^(?:(?:dr|prof)\.\s)?(?-i:[A-ZÀ-ÖØ-Þ])[\w'’-]+(?:\s(?-i:[A-ZÀ-ÖØ-Þ])[\w.'’-]+){1,3}"
+    r"\s(?:ist|war|est|était|es|era)\s[\w\s,&-]{0,40}?"
+    r"\b(?:redakteur|redaktor|autor|journalist|reporter|korrespondent|kolumnist|chefredakt|ressortleit|volontär|"
+    r"head of|herausgeber|rédact|journaliste|correspondant|chroniqueu|éditorialiste|auteur|periodista|redactor|"
+    r"corresponsal|columnista)",
+    re.I,
+)
+_BIO_VERB_RE = re.compile(r" (?:ist|war|est|était|es|era) ")  # one scan rules most lines out
 # "PAP/ Jan Kowalski", "Reuters / Jane Doe", "News / World": an agency credit or a breadcrumb.
 _SLASH_CREDIT_RE = re.compile(r"^[\w.&'’-]{2,25}(?:\s?/\s?[\w.&'’ -]{2,40}){1,4}$")
 
@@ -259,7 +272,9 @@ class LineScorer:
             strong.append(Evidence(EvidenceKind.SOCIAL))
         # a bio has " is " or " was ": on an ASCII folded line (no dotless or dotted i, no long s) its folded
         # form holds one, and most lines need not be matched (the pattern backtracks over its first words)
-        if n <= 60 and (not ascii or " is " in folded or " was " in folded) and _BIO_RE.match(stripped):
+        if n <= 60 and (
+                ((not ascii or " is " in folded or " was " in folded) and _BIO_RE.match(stripped))
+                or (_BIO_VERB_RE.search(folded) and _BIO_OTHER_RE.match(stripped))):
             strong.append(Evidence(EvidenceKind.BIO))
         if n <= 8 and not sent_end and _SLASH_CREDIT_RE.match(stripped) and not _URL_RE.match(stripped):
             strong.append(Evidence(EvidenceKind.CREDIT))
