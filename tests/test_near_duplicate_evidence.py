@@ -324,3 +324,71 @@ def test_resolve_of_rows_handed_over_equals_resolve_of_rows_kept_and_leaves_them
     assert (res.duplicate_of, res.cluster) == (kept.duplicate_of, kept.cluster) and len(kept.duplicate_of) == 29
     assert {d: [f.data for f in fs] for d, fs in res.findings.items()} == \
         {d: [f.data for f in fs] for d, fs in kept.findings.items()}
+
+
+@pytest.mark.parametrize(("few_wanted", "large"), [(False, False), (True, False), (False, True)])
+def test_resolve_on_threads_equals_resolve_in_one_thread(monkeypatch: pytest.MonkeyPatch, few_wanted: bool,
+                                                          large: bool) -> None:
+    """Resolve's threads (pair chunks of ``overlap`` and ``own_passage`` side by side, both directions of
+    the own passage, template counting started beside LSH) give the same clusters, findings and
+    statistics as one thread; with few wanted rows the early template counting is dropped and made
+    again from the pairs (``one_sort_applies`` false), still the same outcome; a corpus too large for
+    the one-sort path (``large``, as at 100k documents) starts nothing early."""
+    import random
+
+    from qc.near_duplicate import cluster
+    from qc.near_duplicate.near_duplicate import NearDuplicate
+    from tests.test_near_duplicate_cluster import sketch_rows
+    from tests.test_near_duplicate_wire import wire_corpus
+
+    texts = wire_corpus(random.Random(13), 30, wrapped=True, sites=5)
+    rule = NearDuplicate(options=NearDuplicate.options_from({"text": "raw"}))
+    rows = sketch_rows(rule, texts)
+    ids = [f"d{i}" for i in range(len(texts))]
+    monkeypatch.setattr(evidence, "_PAIR_HASHES", 64)  # many pair chunks
+    if large:
+        monkeypatch.setattr(evidence, "_ONE_SORT", 0)
+    started, dropped = [], []
+    if few_wanted:  # every pair "wants" too little of the corpus for the one-sort path
+        monkeypatch.setattr(ShingleSets, "one_sort_applies", lambda self, rows, wanted, min_run: False)
+    real = ShingleSets.occurrences
+
+    def occurrences(self: ShingleSets, *args: object) -> Occurrences:
+        dropped.append(True)
+        return real(self, *args)
+
+    monkeypatch.setattr(ShingleSets, "occurrences", occurrences)
+    real_start = cluster.start_templates
+
+    def start(*args: object) -> object:
+        out = real_start(*args)
+        started.append(out is not None)
+        return out
+
+    monkeypatch.setattr(cluster, "start_templates", start)
+
+    def outcome(threads: int) -> tuple:
+        monkeypatch.setattr(evidence, "RESOLVE_THREADS", threads)
+        started.clear()
+        dropped.clear()
+        res = rule.resolve(rows, ids)
+        return (res.duplicate_of, res.cluster, {d: [(f.message, f.data) for f in fs] for d, fs in res.findings.items()},
+                res.stats)
+
+    want = outcome(1)
+    assert started == [False] and len(dropped) == 1  # one thread: nothing started early
+    assert len(want[0]) >= 20 and want[3]["template_shingles"] > 0 and want[3]["own_passage_vetoes"] == 0
+    got = outcome(2)
+    assert started == [not large] and len(dropped) == (1 if few_wanted or large else 0)
+    assert got == want
+
+
+def test_map_parallel_keeps_order_and_runs_nested_calls_inline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A task on a resolve thread that maps again runs its items itself (a pool waiting on itself
+    would never finish) and the results come in item order."""
+    monkeypatch.setattr(evidence, "RESOLVE_THREADS", 2)
+
+    def inner(x: int) -> list[int]:
+        return evidence.map_parallel(lambda y: x * 10 + y, [1, 2, 3])
+
+    assert evidence.map_parallel(inner, [1, 2, 3, 4]) == [[x * 10 + y for y in (1, 2, 3)] for x in (1, 2, 3, 4)]

@@ -18,13 +18,14 @@ the number of processes or the executor.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 
 import numpy as np
 import polars as pl
 
 from qc.distributed import partition_ids
-from qc.near_duplicate.evidence import Overlap, ShingleSets, ranges
+from qc.near_duplicate.evidence import Occurrences, Overlap, ShingleSets, in_background, map_parallel, ranges
 from qc.near_duplicate.lsh import band_key
 from qc.rule import ResolveTasks
 
@@ -449,8 +450,37 @@ class Clusters:
     stats: dict[str, int]
 
 
+def _min_run(bars: Verification) -> int:
+    """Occurrences of a value fewer than this change no template count (see ``ShingleSets.occurrences``)."""
+    return min(bars.template_groups, bars.template_docs) + 1
+
+
+def document_templates(sets: ShingleSets, occurrences: Occurrences, bars: Verification) -> np.ndarray:
+    """The first template step, which needs no pair: which occurrences lie at an edge of their text,
+    and the stored hashes at the edges of more than ``template_docs`` documents flagged (left out when
+    sure copies are found). Returns the edge flags."""
+    edges = sets.at_edges(occurrences, bars.template_edge, bars.template_groups, bars.min_shingles)
+    sets.mark_templates(None, occurrences, bars.template_docs, edges)
+    return edges
+
+
+def _early_templates(sets: ShingleSets, reps: np.ndarray, bars: Verification) -> tuple[Occurrences, np.ndarray]:
+    occurrences = sets.one_sort_occurrences(reps, _min_run(bars))
+    return occurrences, document_templates(sets, occurrences, bars)
+
+
+def start_templates(sets: ShingleSets, reps: np.ndarray, bars: Verification) -> Future | None:
+    """On a corpus small enough for the one-sort occurrences, template counting depends on the rows
+    only, not on the pairs: started on a resolve thread while LSH finds the candidates (``measure``
+    uses it when the pairs want most of the corpus, as ``occurrences`` would; else it is dropped).
+    Until it is joined, nothing else may read or write ``sets``' template flags."""
+    if not sets.one_sort_possible(_min_run(bars)):
+        return None
+    return in_background(_early_templates, sets, reps, bars)
+
+
 def measure(sets: ShingleSets, pa: np.ndarray, pb: np.ndarray, n: int, reps: np.ndarray,
-            bars: Verification) -> tuple[Overlap, np.ndarray, int]:
+            bars: Verification, early: Future | None = None) -> tuple[Overlap, np.ndarray, int]:
     """``(evidence, accepted, template hashes)`` of pairs ``(pa, pb)`` of ``n`` rows: template shingles
     counted over the ``reps`` rows (see ``evidence``), then every pair that could pass measured on
     exact non-template shingles and held against the acceptance bars (the evidence of a pair that
@@ -464,9 +494,13 @@ def measure(sets: ShingleSets, pa: np.ndarray, pb: np.ndarray, n: int, reps: np.
     # left out of that test, so a large site's template cannot make its short articles "sure"
     # sorted once for the edges and both counts; a value in no more documents than every count
     # it is held against is left out (it can be neither frequent nor "not rare")
-    occurrences = sets.occurrences(reps, wanted, min(bars.template_groups, bars.template_docs) + 1)
-    edges = sets.at_edges(occurrences, bars.template_edge, bars.template_groups, bars.min_shingles)
-    sets.mark_templates(None, occurrences, bars.template_docs, edges)
+    done = early.result() if early is not None else None  # ``start_templates``' work, always joined
+    if done is not None and sets.one_sort_applies(reps, wanted, _min_run(bars)):
+        occurrences, edges = done  # the same occurrences and flags, made beside LSH
+    else:
+        occurrences = sets.occurrences(reps, wanted, _min_run(bars))
+        edges = document_templates(sets, occurrences, bars)  # (resets the flags an early run set)
+    del done
     raw = sets.overlap(pa, pb)
     sure = raw.accepted(bars.sure_jaccard, bars.sure_containment, bars.min_shingles)
     groups = components(n, pa[sure], pb[sure])
@@ -480,7 +514,8 @@ def measure(sets: ShingleSets, pa: np.ndarray, pb: np.ndarray, n: int, reps: np.
     sel = np.flatnonzero(accepted)
     if sel.size:
         a, b, level = pa[sel], pb[sel], evidence.level[sel]
-        own[sel] = np.minimum(sets.own_passage(a, b, level), sets.own_passage(b, a, level))
+        there, back = map_parallel(lambda ab: sets.own_passage(ab[0], ab[1], level), [(a, b), (b, a)])
+        own[sel] = np.minimum(there, back)
         if bars.own_passage:
             accepted &= own < bars.own_passage
     return replace(evidence, own=own), accepted, templates
@@ -530,6 +565,7 @@ def cluster_rows(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, sets: S
     rep_of[order] = order[head][np.cumsum(head) - 1]
     reps = np.flatnonzero(rep_of == np.arange(n))
     stats["exact_pairs"] = int(n - reps.size)
+    early = start_templates(sets, reps, bars)  # beside LSH, on a second core
     ca, cb, stats["candidates"] = prefiltered_candidates(sigs, sizes, reps, rank, bands=bands, rows=rows,
                                                          bars=bars, bucket_cap=bucket_cap, tasks=tasks)
     del sigs  # a caller's temporary matrix is freed here (4 bytes x num_perm per row), before measuring
@@ -547,7 +583,7 @@ def cluster_rows(sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray, sets: S
     code = np.unique(np.concatenate([ca[big] * n + cb[big], la * n + lb]))
     pa, pb = np.concatenate([sa, code // n]), np.concatenate([sb, code % n])
     stats["measured"] = int(pa.size)
-    evidence, accepted, stats["template_shingles"] = measure(sets, pa, pb, n, reps, bars)
+    evidence, accepted, stats["template_shingles"] = measure(sets, pa, pb, n, reps, bars, early)
     stats["verified"] = int(accepted.sum())
     stats["own_passage_vetoes"] = int(np.count_nonzero(evidence.own >= bars.own_passage)) if bars.own_passage else 0
     kept_rep, via_rep = stars(n, pa, pb, accepted, rank)

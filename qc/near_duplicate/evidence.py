@@ -33,8 +33,12 @@ they are scattered (a few around each edit of a copy) or one long run (a paragra
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -49,6 +53,65 @@ _SORT_SLICE = 1 << 24  # template occurrences sorted per step (see ``Occurrences
 # bench corpus (24.5M stored hashes) 1.5 against 3.0-3.6 s CPU for the sliced two-sort path, which
 # bounds memory at millions of documents.
 _ONE_SORT = 1 << 25
+
+
+# Threads for resolve steps that split into independent numpy work (pair chunks, two directions, the
+# template counting beside LSH): numpy's sorts, gathers and ufunc loops release the GIL, so on two
+# cores they run side by side. The results are the same whatever the count (each step writes its
+# own slice; nothing depends on which thread ran it).
+RESOLVE_THREADS = max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                             else os.cpu_count() or 1))
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=RESOLVE_THREADS, thread_name_prefix="qc-resolve")
+    return _POOL
+
+
+_IN_POOL = threading.local()
+
+
+def _on_pool_thread(fn: Callable[..., Any], *args: Any) -> Any:
+    _IN_POOL.busy = True
+    try:
+        return fn(*args)
+    finally:
+        _IN_POOL.busy = False
+
+
+def _inline() -> bool:
+    """One core, or already on a resolve thread (a task waiting for tasks queued behind it on the
+    same pool would deadlock: nested work runs in the calling thread)."""
+    return RESOLVE_THREADS == 1 or getattr(_IN_POOL, "busy", False)
+
+
+def in_background(fn: Callable[..., Any], *args: Any) -> Future | None:
+    """``fn(*args)`` started on a resolve thread (``None`` with one core: the caller runs it itself)."""
+    return None if _inline() else _pool().submit(_on_pool_thread, fn, *args)
+
+
+def map_parallel(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    """``[fn(x) for x in items]``, on the resolve threads when there are several items and cores
+    (the calling thread takes the last item itself)."""
+    if _inline() or len(items) < 2:
+        return [fn(x) for x in items]
+    futures = [_pool().submit(_on_pool_thread, fn, x) for x in items[:-1]]
+    last = _on_pool_thread(fn, items[-1])
+    return [f.result() for f in futures] + [last]
+
+
+def _chunk_bounds(cost: np.ndarray, budget: int) -> list[tuple[int, int]]:
+    """``(lo, hi)`` pieces of pairs whose cumulative ``cost`` (gathered hashes) stays within ``budget``
+    a piece (at least one pair each): the chunks the pair loops always cut."""
+    out, lo, n = [], 0, cost.shape[0]
+    while lo < n:
+        hi = max(lo + 1, int(np.searchsorted(cost, (cost[lo - 1] if lo else 0) + budget, side="right")))
+        out.append((lo, hi))
+        lo = hi
+    return out
 
 
 def subsample(hashes: np.ndarray, cap: int) -> tuple[np.ndarray, int]:
@@ -193,13 +256,11 @@ class ShingleSets:
         level = np.maximum(self.levels[a], self.levels[b]) if n else np.zeros(0, dtype=np.int64)
         lengths = self.offsets[1:] - self.offsets[:-1]
         cost = np.cumsum(lengths[a] + lengths[b]) if n else np.zeros(0, dtype=np.int64)
-        lo = 0
         if n >= 1 << 30:
             raise ValueError("too many pairs for one overlap call")
-        while lo < n:
-            hi = max(lo + 1, int(np.searchsorted(cost, (cost[lo - 1] if lo else 0) + _PAIR_HASHES, side="right")))
-            self._overlap_chunk(a[lo:hi], b[lo:hi], level[lo:hi], use_template, out, lo)
-            lo = hi
+        # the chunks write disjoint slices of ``out``: run side by side on the resolve threads
+        map_parallel(lambda c: self._overlap_chunk(a[c[0]:c[1]], b[c[0]:c[1]], level[c[0]:c[1]], use_template,
+                                                   out, c[0]), _chunk_bounds(cost, _PAIR_HASHES))
         return Overlap(out["shared"], out["template"], out["size_a"], out["size_b"], level)
 
     def could_pass(self, a: np.ndarray, b: np.ndarray, measured: Overlap, jaccard_min: float,
@@ -249,11 +310,11 @@ class ShingleSets:
             return out
         lengths = self.offsets[1:] - self.offsets[:-1]
         cost = np.cumsum(lengths[kept] + lengths[dropped])
-        lo = 0
-        while lo < n:
-            hi = max(lo + 1, int(np.searchsorted(cost, (cost[lo - 1] if lo else 0) + _PAIR_HASHES, side="right")))
-            out[lo:hi] = self._own_passage_chunk(kept[lo:hi], dropped[lo:hi], level[lo:hi])
-            lo = hi
+
+        def chunk(c: tuple[int, int]) -> None:
+            out[c[0]:c[1]] = self._own_passage_chunk(kept[c[0]:c[1]], dropped[c[0]:c[1]], level[c[0]:c[1]])
+
+        map_parallel(chunk, _chunk_bounds(cost, _PAIR_HASHES))
         return out
 
     def _own_passage_chunk(self, kept: np.ndarray, dropped: np.ndarray, level: np.ndarray) -> np.ndarray:
@@ -349,12 +410,12 @@ class ShingleSets:
         none = np.empty(0, dtype=np.int64)
         if wanted.size == 0 or self.flat.size == 0:
             return Occurrences.of(self.flat, none, none)
+        if self.one_sort_applies(rows, wanted, min_run):
+            return self.one_sort_occurrences(rows, min_run)
         if rows.size == self.levels.shape[0]:  # every row (no exact copies left out)
             rows = None
         if wanted.size * 4 >= (self.levels.shape[0] if rows is None else rows.size):
             # most of the corpus is wanted: every stored hash (of ``rows``), no bitmap
-            if min_run > 1 and self.flat.shape[0] <= _ONE_SORT:
-                return self._frequent_one_sort(rows, min_run)
             if rows is None:
                 return self._frequent(None, None, min_run)
             lengths = self.offsets[rows + 1] - self.offsets[rows]
@@ -410,6 +471,22 @@ class ShingleSets:
         del kept
         pos.sort()
         return Occurrences.of(self.flat, pos, None)
+
+    def one_sort_possible(self, min_run: int) -> bool:
+        """Whether ``occurrences`` with this ``min_run`` takes the one-sort path for some ``wanted``
+        (a small enough corpus): then its result depends on ``rows`` and ``min_run`` only, and can be
+        computed before the wanted rows are known (``one_sort_occurrences``)."""
+        return self.flat.size > 0 and min_run > 1 and self.flat.shape[0] <= _ONE_SORT
+
+    def one_sort_applies(self, rows: np.ndarray, wanted: np.ndarray, min_run: int) -> bool:
+        """Whether ``occurrences(rows, wanted, min_run)`` is ``one_sort_occurrences(rows, min_run)``:
+        most of the corpus is wanted (every stored hash is read, no bitmap) and it is small enough."""
+        return (wanted.size > 0 and self.one_sort_possible(min_run)
+                and wanted.size * 4 >= min(rows.size, self.levels.shape[0]))
+
+    def one_sort_occurrences(self, rows: np.ndarray, min_run: int) -> Occurrences:
+        """``occurrences`` on the one-sort path (see ``one_sort_applies``)."""
+        return self._frequent_one_sort(None if rows.size == self.levels.shape[0] else rows, min_run)
 
     def _distinct(self, rows: np.ndarray) -> np.ndarray:
         """The distinct stored hashes of ``rows``, sorted; gathered a block of rows of about ``_CHUNK``
