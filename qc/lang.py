@@ -144,19 +144,23 @@ def segment_probs(text: str, k: int = 3) -> list[tuple[str, float]]:
 
 # The same segment recurs across a corpus (a site's lines, a story's sentences, the windows of
 # untranslated/foreign-language over them) and fastText is deterministic: one prediction per distinct
-# segment and process. 32,768 entries of at most _CACHED_CHARS characters: at most ~15 MB.
+# segment, ``k`` and threshold and process. 65,536 entries of at most _CACHED_CHARS characters: at most
+# ~30 MB.
 _CACHED_CHARS = 400
 
 
-@functools.lru_cache(maxsize=32768)
-def _segment_probs(text: str, k: int) -> tuple[tuple[str, float], ...]:
+@functools.lru_cache(maxsize=65536)
+def _segment_probs(text: str, k: int, threshold: float = 0.0) -> tuple[tuple[str, float], ...]:
     # fastText reads a no-break space (frequent in scraped news: ``in\xa0Russia``) as part of a word, and
     # such an English sentence reads as Russian (p=0.73); plain spaces give English (p=0.80).
     text = _SPACE_RE.sub(" ", text)  # no newline is left
     if not _has_letters(text):
         return (("und", 0.0),)
     binding = _binding()
-    return _predict_line(text, k, binding) if binding is not None else tuple(_predict(text, k))
+    if binding is not None:
+        return _predict_line(text, k, binding, threshold)
+    pairs = _predict(text, k)
+    return tuple(lp for lp in pairs if lp[1] >= threshold) if threshold > 0 else tuple(pairs)
 
 
 def segment_probs_above(text: str, threshold: float) -> tuple[tuple[str, float], ...]:
@@ -168,19 +172,8 @@ def segment_probs_above(text: str, threshold: float) -> tuple[tuple[str, float],
     the path's log-probability with ``log(threshold)`` in float32, so a pair within ~1e-6 of the threshold
     may be kept or dropped: a caller's own thresholds must lie clear above it."""
     if len(text) > _CACHED_CHARS:
-        return _segment_probs_above.__wrapped__(text, threshold)
-    return _segment_probs_above(text, threshold)
-
-
-@functools.lru_cache(maxsize=32768)
-def _segment_probs_above(text: str, threshold: float) -> tuple[tuple[str, float], ...]:
-    text = _SPACE_RE.sub(" ", text)  # as _segment_probs reads it
-    if not _has_letters(text):
-        return (("und", 0.0),)
-    binding = _binding()
-    if binding is None:
-        return tuple(lp for lp in _predict(text, 3) if lp[1] >= threshold)
-    return _predict_line(text, 3, binding, threshold)
+        return _segment_probs.__wrapped__(text, 3, threshold)
+    return _segment_probs(text, 3, threshold)
 
 
 def identify(text: str, k: int = 1) -> list[tuple[str, float]]:

@@ -420,13 +420,13 @@ def _windows(n: int, seed: int) -> list[str]:
 def test_thresholded_predictions_are_the_full_ones_above_the_threshold() -> None:
     """``segment_probs_above``: the top-3 pairs at or above the threshold, the same floats as the full
     top 3 (fastText prunes only branches below it), on mixed English, Russian and other windows."""
-    from qc.lang import _segment_probs, _segment_probs_above
+    from qc.lang import _segment_probs
 
     checked = 0
     for threshold in (0.18, 0.36, 0.45):
         for text in _windows(3000, 43):
             full = _segment_probs.__wrapped__(text, 3)
-            got = _segment_probs_above.__wrapped__(text, threshold)
+            got = _segment_probs.__wrapped__(text, 3, threshold)
             if full == (("und", 0.0),):
                 assert got == full, text
                 continue
