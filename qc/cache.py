@@ -37,25 +37,26 @@ def cache_dir() -> Path:
 
 def cached(name: str, key: Any, build: Callable[[], T]) -> T:
     """``build()``, or its pickled value from an earlier build with the same ``name`` and ``key``. The
-    build runs outside any document's time budget (``qc.engine.budget_paused``)."""
+    load or build runs outside any document's time budget (``qc.engine.budget_paused``)."""
     from qc.engine import budget_paused  # here: the engine imports rules that import this module
 
-    path = _entry(name, key, ".pickle")
-    found = _load(path)
-    if found is not _MISSING:
-        return found
-    # a build (or the wait for another process's) in the middle of a document is not charged to its budget
-    with budget_paused(), _build_lock(path):
-        found = _load(path)  # built by another process while this one waited
+    # a first load or build (or the wait for another process's) in a document is not charged to its budget
+    with budget_paused():
+        path = _entry(name, key, ".pickle")
+        found = _load(path)
         if found is not _MISSING:
             return found
-        value = build()
-        try:
-            with atomic_path(path) as tmp, open(tmp, "xb") as fh:
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        except OSError:
-            pass
-    return value
+        with _build_lock(path):
+            found = _load(path)  # built by another process while this one waited
+            if found is not _MISSING:
+                return found
+            value = build()
+            try:
+                with atomic_path(path) as tmp, open(tmp, "xb") as fh:
+                    pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            except OSError:
+                pass
+        return value
 
 
 _MISSING = object()

@@ -58,7 +58,7 @@ _WORKER: dict[str, Any] = {}
 def _init_worker(pack: Pack, spool: Spool | None = None) -> None:
     t0 = time.perf_counter()
     with built_once("pack", pack.cache_key()):
-        rules = pack.build(warm=True)
+        rules = pack.build()
     _WORKER["build_seconds"] = time.perf_counter() - t0
     _WORKER["rules"] = rules
     _WORKER["fix"] = fix_rule_ids(pack, rules)
@@ -158,7 +158,7 @@ class LocalExecutor:
     def rules(self) -> list[Rule]:
         """The rules for batches run here, built on first use: with a pool, this process never builds them."""
         if self._rules is None:
-            self._rules = self.pack.build(warm=True)
+            self._rules = self.pack.build()
         return self._rules
 
     def map_splits(self, splits: Sequence[Split], options: ReadOptions,

@@ -74,7 +74,7 @@ class _Audit:
     """Ray Data stage two, one instance per actor: the rules are built once, then batches are audited."""
 
     def __init__(self, pack: Pack) -> None:
-        self.rules = pack.build(warm=True)  # no document's budget pays for first loads
+        self.rules = pack.build()
         self.fix = fix_rule_ids(pack, self.rules)
         self.budget = pack.document_seconds  # the UDF runs in a worker thread: the watchdog enforces it
 

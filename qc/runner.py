@@ -98,7 +98,7 @@ def run_audit(cfg: AuditConfig) -> AuditResult:
     # With workers (pool or Ray) this process resolves corpus rules only: the document rules are built
     # where batches run (``LocalExecutor`` builds them here on first use when it runs batches inline).
     inline = cfg.executor == "local" and cfg.jobs <= 1
-    rules = pack.build(corpus_only=not inline, warm=inline)
+    rules = pack.build(corpus_only=not inline)
     build_seconds = time.perf_counter() - t0
     corpus_rules = [r for r in rules if isinstance(r, CorpusRule)]
     splits = input_splits(cfg.input, cfg.read)  # input errors before any executor starts

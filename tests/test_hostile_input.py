@@ -9,6 +9,8 @@ import datetime as dt
 import json
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -449,6 +451,26 @@ def test_a_cold_cache_build_inside_a_document_is_not_charged_to_its_budget(
                                                        [_BuildsOnFirstUse()], set(), budget=0.3).results)):
         [res] = run()  # type: ignore[misc]
         assert res.errors == [] and [f.message for f in res.findings] == ["1 word"]
+
+
+_FIRST_PREDICTION = """
+from qc.engine import DocumentTimeout, time_budget
+from qc.lang import segment_probs
+try:
+    with time_budget(0.02):  # loading the model takes ~0.15 s; one prediction, microseconds
+        print(segment_probs("The council met on Monday to discuss the budget.")[0][0])
+except DocumentTimeout:
+    print("timed out")
+"""
+
+
+def test_loading_the_language_model_is_not_charged_to_a_document() -> None:
+    """A process's first prediction loads fastText's model: the document that asks for it does not pay
+    that time out of its budget (a fresh process, so the model is not loaded yet)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    out = subprocess.run([sys.executable, "-c", _FIRST_PREDICTION], env=env, capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert out.stdout.strip() == "en"
 
 
 def _in_thread(work: Callable[[], object]) -> object:
