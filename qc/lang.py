@@ -148,12 +148,12 @@ def segment_probs(text: str, k: int = 3) -> list[tuple[str, float]]:
 
 # The same segment recurs across a corpus (a site's lines, a story's sentences, the windows of
 # untranslated/foreign-language over them) and fastText is deterministic: one prediction per distinct
-# segment, ``k`` and threshold and process. 65,536 entries of at most _CACHED_CHARS characters: at most
-# ~30 MB.
+# segment, ``k`` and threshold and process. 32,768 entries of at most _CACHED_CHARS characters: at most
+# ~15 MB.
 _CACHED_CHARS = 400
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=32768)
 def _segment_probs(text: str, k: int, threshold: float = 0.0) -> tuple[tuple[str, float], ...]:
     # fastText reads a no-break space (frequent in scraped news: ``in\xa0Russia``) as part of a word, and
     # such an English sentence reads as Russian (p=0.73); plain spaces give English (p=0.80).
