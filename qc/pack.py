@@ -19,7 +19,6 @@ from typing import Any
 
 from qc import __version__
 from qc.engine import DEFAULT_DOCUMENT_SECONDS
-from qc.lang import warm_language_model
 from qc.lexicon import builtin_rules_dir
 from qc.model import FAMILIES, Severity
 from qc.registry import RULE_IDS, rule_class
@@ -159,14 +158,10 @@ class Pack:
         here = self.path.parent
         return (here,) if here == builtin else (here, builtin)
 
-    def build(self, corpus_only: bool = False, warm: bool = False) -> list[Rule]:
+    def build(self, corpus_only: bool = False) -> list[Rule]:
         """Instantiate the selected rules (document and corpus rules alike), in registry order;
         ``corpus_only``: just the corpus rules (a driver whose workers run the document rules never
-        builds those: ~2-7 s and a few hundred MB per process with the default pack); ``warm``: also load
-        what the rules would load at their first document (``Rule.warm``, and the language-ID model if
-        a rule reads ``doc.lang``): the cold-cache pre-build writes every artefact that way. Workers build
-        cold (~0.35 s, and only what their documents need: a first load is not charged to a document's
-        budget, ``qc.engine.budget_paused``).
+        builds those: ~2-7 s and a few hundred MB per process with the default pack).
 
         The rules' word lists and indexes live as long as the process: they are moved out of the cyclic
         garbage collector's reach (``gc.freeze``), which otherwise re-scans them on every full
@@ -183,11 +178,6 @@ class Pack:
                     continue  # not even imported
                 s = self.settings[rid]
                 out.append(rule_class(rid)(options=s.options, severity=s.severity, resources=resources))
-            if warm:
-                for rule in out:
-                    rule.warm()
-                if any(rule.needs_lang for rule in out):  # as the engine's plan decides
-                    warm_language_model()
         finally:
             if was_enabled:
                 gc.enable()

@@ -144,28 +144,3 @@ def test_warm_rules_write_what_they_would_load_on_first_use(tmp_path: Path,
         rule.warm()
     assert [len(list(tmp_path.glob(pattern))) for pattern in lazy] == [2, 1, 1]  # en and ru own words
 
-
-_WARM_PROBE = """
-import sys
-from qc.lang import _model
-from qc.pack import load_pack
-from qc.untranslated.foreign_language import frequent_words
-load_pack(select=sys.argv[1].split(",")).build(warm=sys.argv[2] == "warm")
-print(_model.cache_info().currsize, frequent_words.cache_info().currsize)
-"""
-
-
-@pytest.mark.parametrize(("select", "warm", "loaded"), [
-    ("untranslated/foreign-language", "warm", "1 2"),  # the model and the en and ru own-words lists
-    ("untranslated/foreign-language", "cold", "0 0"),
-    ("near-duplicate", "warm", "0 0"),  # no rule of this pack reads doc.lang or own words
-])
-def test_a_warm_build_loads_what_the_first_document_would(tmp_path: Path, select: str, warm: str,
-                                                         loaded: str) -> None:
-    """Workers build with ``warm=True``: the language-ID model and the rules' lazily read lists load
-    before the first document, so no document's time budget pays for them; a pack that needs none of
-    them loads none."""
-    env = {**os.environ, "NEWSQC_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(REPO)}
-    out = subprocess.run([sys.executable, "-c", _WARM_PROBE, select, warm], env=env, capture_output=True,
-                         text=True, timeout=300, check=True)
-    assert out.stdout.strip() == loaded

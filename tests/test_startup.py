@@ -95,9 +95,9 @@ def _record_builds(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     calls: list[bool] = []
     real = Pack.build
 
-    def build(self: Pack, corpus_only: bool = False, warm: bool = False) -> list:
+    def build(self: Pack, corpus_only: bool = False) -> list:
         calls.append(corpus_only)
-        return real(self, corpus_only, warm)
+        return real(self, corpus_only)
 
     monkeypatch.setattr(Pack, "build", build)
     return calls
