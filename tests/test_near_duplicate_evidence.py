@@ -392,3 +392,22 @@ def test_map_parallel_keeps_order_and_runs_nested_calls_inline(monkeypatch: pyte
         return evidence.map_parallel(lambda y: x * 10 + y, [1, 2, 3])
 
     assert evidence.map_parallel(inner, [1, 2, 3, 4]) == [[x * 10 + y for y in (1, 2, 3)] for x in (1, 2, 3, 4)]
+
+
+@pytest.mark.parametrize("min_run", [1, 2, 4, 9])
+def test_in_long_runs_flags_exactly_the_runs_of_min_run(min_run: int) -> None:
+    """``in_long_runs`` flags an element exactly when its run of equal sorted values is at least
+    ``min_run`` long (the run heads, lengths and ``np.repeat`` of the old path), runs at both ends,
+    shorter arrays and an empty one included."""
+    from qc.near_duplicate.evidence import in_long_runs
+
+    rng = np.random.default_rng(min_run)
+    cases = [np.empty(0, dtype=np.uint32), np.zeros(min_run - 1, dtype=np.uint32), np.zeros(min_run, dtype=np.uint32),
+             np.sort(rng.integers(0, 40, 300).astype(np.uint32)),
+             np.repeat(np.arange(6, dtype=np.uint32), [min_run, 1, min_run + 3, max(min_run - 1, 1), 2, min_run])]
+    for values in cases:
+        head = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if values.size else np.empty(0, dtype=np.int64)
+        length = np.diff(np.r_[head, values.size])
+        want = np.repeat(length >= min_run, length)
+        assert np.array_equal(in_long_runs(values, min_run), want)
+    assert in_long_runs(cases[3], min_run).any()
