@@ -271,12 +271,14 @@ def test_a_document_over_its_budget_on_ray_is_reported_and_the_run_goes_on(ray_s
     document past ``document_seconds``, which is reported, and the other documents are audited."""
     rng = random.Random(2)
     src = tmp_path / "in.jsonl"
-    huge = "\n\n".join(_doc(rng) for _ in range(3000))  # ~2 MB: seconds of auditing
+    # ~4 MB: over ten seconds of auditing on a quiet machine; the 3 s budget leaves the small documents a
+    # margin for a loaded one (a 1 s budget timed a one-line document out at load ~15)
+    huge = "\n\n".join(_doc(rng) for _ in range(6000))
     with src.open("w", encoding="utf-8") as fh:
         for i, text in enumerate(["The council met on Monday.", huge, "The bridge reopened."]):
             fh.write(json.dumps({"id": f"d{i}", "text": text}) + "\n")
     pack = tmp_path / "pack.toml"
-    pack.write_text('[pack]\nselect = ["ALL"]\ndocument_seconds = 1\n', encoding="utf-8")
+    pack.write_text('[pack]\nselect = ["ALL"]\ndocument_seconds = 3\n', encoding="utf-8")
     out = tmp_path / "out"
     main(["audit", str(src), "--out", str(out), "--quiet", "--jobs", "2", "--no-html", "--executor", "ray",
           "--pack", str(pack)])
