@@ -175,11 +175,25 @@ def segment_probs_above(text: str, threshold: float) -> tuple[tuple[str, float],
     return _segment_probs(text, 3, threshold)
 
 
-def identify(text: str, k: int = 1) -> list[tuple[str, float]]:
+# A document's language is decided early (detect_language only) once its heaviest lines, at least
+# AGREE_LINES distinct ones, all read as one language at AGREE_PROB or more on every segment (both ends of
+# a long line). Distinct lines: one line, or one repeated, is no agreement (a boilerplate_train page whose
+# four heaviest lines are one garbage block read as Armenian at p=0.93, an English page by its vote).
+# Measured against the full vote: no document language changed on the 20k bench corpus nor on any
+# devdata set (1,704 documents) at 0.5 or 0.6 with 2 lines; fastText calls per bench document 9.4 -> 4.6.
+AGREE_LINES = 2
+AGREE_PROB = 0.6
+
+
+def identify(text: str, k: int = 1, agree_lines: int = 0) -> list[tuple[str, float]]:
     """Top-``k`` (language, probability) for ``text``; ``[("und", 0.0)]`` when there is nothing to read.
 
     Long texts are read line by line and the lines vote (weight: letters x probability); a text without
     a line long enough to vote is read as one sample of its first ``SAMPLE_CHARS`` characters.
+    ``agree_lines`` (k=1 only; 0: off): stop the vote, heaviest lines first, once at least that many
+    distinct lines have been read and every segment read so far has one top language at ``AGREE_PROB``
+    or more: the answer is that language (its probability the vote's so far). An approximation of the
+    full vote, which reads until no other language can overtake the leader.
     """
     lines = [(ln, n) for ln in text.splitlines() if (n := _letters(ln)) >= MIN_VOTE_LETTERS]
     if len(lines) >= 2:
@@ -192,17 +206,28 @@ def identify(text: str, k: int = 1) -> list[tuple[str, float]]:
         # overtake it, and for the top language alone (k=1) the rest need not be read.
         lines.sort(key=lambda ln_n: -ln_n[1])
         whole = sum(float(min(n, SAMPLE_CHARS)) for _ln, n in lines)
+        early = k == 1 and agree_lines > 0
+        agreed: str | None = None  # the one top language of every segment read so far, "" once none
+        read: set[str] = set()  # distinct lines read (for the early stop)
         for ln, n in lines:
             if k == 1 and votes and 2 * max(votes.values()) > whole:
                 break
+            if early and agreed and len(read) >= agree_lines:
+                return [(agreed, votes[agreed] / total)]
             weight = float(min(n, SAMPLE_CHARS))
             total += weight
             # A long line votes with its first and its last characters, half each: a paragraph that opens
             # with an untranslated sentence is not counted in that sentence's language.
             ends = [ln[:SEGMENT_CHARS * 2], ln[-SEGMENT_CHARS:]] if len(ln) > 3 * SEGMENT_CHARS else [ln]
             for part in ends:
-                for lang, p in segment_probs(part, k=3):
+                probs = segment_probs(part, k=3)
+                for lang, p in probs:
                     votes[lang] += weight * p / len(ends)
+                if early and agreed != "":
+                    top, p = probs[0]
+                    agreed = top if p >= AGREE_PROB and agreed in (None, top) else ""
+            if early:
+                read.add(ln)
         ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
         return [(lang, v / total) for lang, v in ranked]
     sample = _SPACE_RE.sub(" ", text[:SAMPLE_CHARS]).strip()
@@ -212,5 +237,6 @@ def identify(text: str, k: int = 1) -> list[tuple[str, float]]:
 
 
 def detect_language(text: str) -> str:
-    """The document's language (ISO 639-1 where fastText has one), from a vote of its lines."""
-    return identify(text)[0][0]
+    """The document's language (ISO 639-1 where fastText has one), from a vote of its lines, decided
+    early when its heaviest distinct lines agree (``AGREE_LINES``): half the fastText calls."""
+    return identify(text, agree_lines=AGREE_LINES)[0][0]

@@ -145,6 +145,7 @@ RULE_SCHEMA: dict[str, dict[str, Any]] = {
             "loanwords": ("str", "untranslated_loanwords.txt"),
             "min_foreign_words": ("int", 2),
             "own_zipf": ("float", 3.0),
+            "probe_gate": ("bool", True),
         },
     },
     "mt-artifact/transliteration": {

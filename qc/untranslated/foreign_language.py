@@ -23,7 +23,8 @@ fastText must be that it is another language, and how unsure that it is the docu
 ``window_words`` / ``probe_min_prob`` / ``scan_run_words`` (the scan for a foreign run inside a sentence),
 ``prefilter`` / ``prefilter_ratio`` / ``prefilter_window`` / ``function_words`` (the pre-filter: off reads
 every sentence, ~10x slower), ``min_foreign_words`` / ``own_zipf`` (the own-words test; 0 turns it off),
-``loanwords`` (lexicon of phrases read as the document's own; "" for none), ``remove_at``,
+``loanwords`` (lexicon of phrases read as the document's own; "" for none), ``probe_gate`` (probe only
+sentence ends holding words the own-words test could count as foreign), ``remove_at``,
 ``defer_ui_strings`` (as in ``untranslated/foreign-script``).
 """
 
@@ -174,6 +175,11 @@ class ForeignLanguageOptions:
     loanwords: str = "untranslated_loanwords.txt"
     min_foreign_words: int = 2
     own_zipf: float = 3.0
+    # An end of a sentence is probed only when it holds ``min_foreign_words`` words the own-words test
+    # could count as foreign (not the document language's own at ``own_zipf``, or a function word of
+    # another language; names left out): a run found behind an end of only own words is mostly dropped
+    # by that test. Not an exact proof (the scan's run may reach past the end's words): see _may_be_foreign.
+    probe_gate: bool = True
 
 
 # Distinct sentences whose verdict a process keeps (~100 bytes each plus the text): emptied when full.
@@ -320,6 +326,7 @@ class ForeignLanguage(Rule):
         # bytes, ~1.3 MB of a full memo) and a look-up builds and hashes no tuple
         self._sentence_memo: dict[tuple[str, str], dict[str, tuple[tuple[int, int, str, float], ...]]] = {}
         self._sentence_memo_entries = 0
+        self._other_words: dict[str, frozenset[str]] = {}
         # fastText is asked only for the pairs its decisions can read: a window's (probe, scan) at or
         # above probe_min_prob or max_doc_prob, a segment's (_foreign, _best_trim) at or above min_prob or
         # max_doc_prob. A pair below both never changes one (a missing document language reads as 0,
@@ -440,6 +447,41 @@ class ForeignLanguage(Rule):
         s, e = words[a].start, words[b].end
         hit = self._foreign(text[s:e], lang, b - a + 1, confirm=True)
         return None if hit is None else (s, e, *hit)
+
+    def _gate_lang(self, lang: str) -> bool:
+        """Whether the end probes of a ``lang`` document are gated by :meth:`_may_be_foreign` (the
+        own-words test runs for it)."""
+        o = self.options
+        return o.probe_gate and o.min_foreign_words > 0 and o.own_zipf > 0 and lang in _wordfreq_langs()
+
+    def _others(self, lang: str) -> frozenset[str]:
+        """Function words (lexicon ``function_words``) of every language but ``lang``."""
+        out = self._other_words.get(lang)
+        if out is None:
+            out = self._other_words[lang] = frozenset(x for lg, ws in self._words.items() if lg != lang for x in ws)
+        return out
+
+    def _may_be_foreign(self, words: list[str], lang: str) -> bool:
+        """Whether a sentence end's ``words`` hold ``min_foreign_words`` ordinary words the own-words test
+        (:meth:`_own`) could count as foreign, whatever language a probe names: lower-case words (and
+        capitalised ones that are another language's function words) that are not ``lang``'s own at
+        ``own_zipf`` or that are another language's function words. An end of only own words and names
+        (``said on Tuesday that the``) is not probed: 96 % of probes are negative, and a foreign run behind
+        such an end would mostly fail the own-words test."""
+        o = self.options
+        others = self._others(lang)
+        # own words: frequent_words' list alone (a word wordfreq would read otherwise, with a digit or an
+        # apostrophe, counts as foreign: probed, as without the gate); asking wordfreq itself loads its
+        # whole list for the language (~30 MB more per worker, measured)
+        own = frequent_words(lang, o.own_zipf)
+        found = 0
+        for x in words:
+            low = x.lower()
+            if low in others or (not x[:1].isupper() and low not in own):
+                found += 1
+                if found >= o.min_foreign_words:
+                    return True
+        return False
 
     def _evidence(self, lang: str) -> dict[str, int] | None:
         """Weight of each frequent word of ``lang`` for the pre-filter (2 distinctive, 1 common)."""
@@ -578,6 +620,8 @@ class ForeignLanguage(Rule):
         ends = [(0, w), (n - w, n)] if n >= o.scan_min_words else []
         if ev is not None:
             ends = [(a, b) for a, b in ends if sum(ev[a:b]) < o.prefilter_window]
+        if ends and self._gate_lang(lang):
+            ends = [(a, b) for a, b in ends if self._may_be_foreign(words[a:b], lang)]
         if not judge and not ends:
             return ()  # nothing to identify: the masks below need not be built
         # Identification reads the sentence with other scripts' words, URLs and hashtags blanked out
