@@ -69,21 +69,14 @@ def justext_lines(text: str, lang: str) -> str:
 
 
 def newsqc(text: str, lang: str) -> str:
-    from qc.engine import check_document, clean_text
-    from qc.model import Document
-    from qc.pack import load_pack
-
-    global _RULES
-    if _RULES is None:
-        pack = load_pack(select=["boilerplate"])
-        rules = [r for r in pack.build() if r.id != "boilerplate/cross-document"]
-        _RULES = (rules, {r.id for r in rules if pack.fix_enabled(r.id)})
-    rules, fix = _RULES
-    findings, _ = check_document(Document(id="x", text=text, lang=lang), rules)
-    return clean_text(text, findings, fix)[0]
+    """The default pack's per-document boilerplate rules and fixes (built on first use)."""
+    global _CLEAN
+    if _CLEAN is None:
+        _CLEAN = pipeline(None)
+    return _CLEAN(text, lang)
 
 
-_RULES = None
+_CLEAN: Callable[[str, str], str] | None = None
 METHODS: dict[str, Callable[[str, str], str]] = {
     "keep everything": keep_all, "C4 line rules": c4_lines, "jusText (one <p> per line)": justext_lines,
     "newsqc": newsqc,
@@ -182,13 +175,14 @@ def held_out(root: Path, scratch: Path) -> None:
     import train_boilerplate as tb
 
     from qc.boilerplate.blocks import BlockClassifier
+    from qc.lang import detect_language
     from qc.lexicon import builtin_rules_dir, read_toml
 
     scratch.mkdir(parents=True, exist_ok=True)
     shipped = json.loads((builtin_rules_dir() / "models" / "boilerplate-lines.json").read_text(encoding="utf-8"))
     classifier = BlockClassifier(read_toml("boilerplate_phrases.toml", (builtin_rules_dir(),)))
     pages = [p for d in ("boilerplate_train", "boilerplate") for p in tb.load(root / d, classifier)]
-    cascade = pipeline(None)
+    cascade = newsqc
     scores: dict[str, list[tuple[str, int, tuple[float, ...], tuple[float, ...]]]] = collections.defaultdict(list)
     for f in range(tb.FOLDS):
         fitted = tb.fit([p for p in pages if tb.fold_of(p.site) != f])
@@ -199,7 +193,7 @@ def held_out(root: Path, scratch: Path) -> None:
         model = pipeline(model_pack(model_file, scratch / f"fold{f}.toml"))
         for p in pages:
             if tb.fold_of(p.site) == f:
-                lang = detect_lang(p.text)
+                lang = detect_language(p.text)
                 scores[p.dataset].append((p.page_type, f, word_prf(p.article, cascade(p.text, lang)),
                                           word_prf(p.article, model(p.text, lang))))
         print(f"fold {f} done", file=sys.stderr)
@@ -220,12 +214,6 @@ def held_out(root: Path, scratch: Path) -> None:
         fm = np.mean(folds, axis=0)
         print(f"{dataset + ' mean over folds':34s} {'':4s} | cascade {fm[0][0]:.3f} {fm[0][1]:.3f} {fm[0][2]:.3f} | "
               f"model {fm[1][0]:.3f} {fm[1][1]:.3f} {fm[1][2]:.3f} | {fm[1][2] - fm[0][2]:+.3f}")
-
-
-def detect_lang(text: str) -> str:
-    from qc.lang import detect_language
-
-    return detect_language(text)
 
 
 def main() -> None:
