@@ -411,3 +411,42 @@ def test_in_long_runs_flags_exactly_the_runs_of_min_run(min_run: int) -> None:
         want = np.repeat(length >= min_run, length)
         assert np.array_equal(in_long_runs(values, min_run), want)
     assert in_long_runs(cases[3], min_run).any()
+
+
+@pytest.mark.parametrize("dtype", [np.uint64, np.int64])
+def test_sorted_keys_by_polars_equal_numpys_sort(monkeypatch: pytest.MonkeyPatch, dtype: type) -> None:
+    """The polars sort (any size above ``_POLARS_SORT_MIN``) orders keys as ``np.sort``, also unsigned
+    keys past 2^63 (a hash in the high word) and repeated ones."""
+    monkeypatch.setattr(evidence, "_POLARS_SORT_MIN", 1)
+    rng = np.random.default_rng(4)
+    high = 1 << 32 if dtype is np.uint64 else 1 << 31
+    for n in (1, 2, 3000):
+        key = (rng.integers(0, high, size=n).astype(dtype) << dtype(32)) | rng.integers(0, 9, size=n).astype(dtype)
+        key[: n // 3] = key[-1]  # ties
+        got = evidence.sorted_keys(key)
+        assert got.dtype == dtype
+        assert np.array_equal(got, np.sort(key))
+
+
+def test_resolve_with_polars_sorts_equals_resolve_with_numpys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every sort of resolve that ``sorted_keys`` does gives the same clusters and evidence whichever
+    library sorts (a small corpus takes numpy's below ``_POLARS_SORT_MIN``; forced to polars here)."""
+    import random
+
+    from qc.near_duplicate.near_duplicate import NearDuplicate
+    from tests.test_near_duplicate_cluster import sketch_rows
+    from tests.test_near_duplicate_wire import wire_corpus
+
+    texts = wire_corpus(random.Random(6), 40, wrapped=True, sites=6)
+    rule = NearDuplicate(options=NearDuplicate.options_from({"text": "raw"}))
+    rows = sketch_rows(rule, texts)
+    ids = [f"d{i}" for i in range(len(texts))]
+
+    def outcome() -> tuple:
+        res = rule.resolve(rows, ids)
+        return res.duplicate_of, res.cluster, {d: [f.message for f in fs] for d, fs in res.findings.items()}
+
+    want = outcome()
+    assert len(want[0]) == 39  # the copies of the story
+    monkeypatch.setattr(evidence, "_POLARS_SORT_MIN", 1)
+    assert outcome() == want
