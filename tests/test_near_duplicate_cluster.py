@@ -242,22 +242,30 @@ def test_sketch_frame_row_types_and_values() -> None:
     assert both["sh"].to_list() == [[3, 7, 4_000_000_000], []]
 
 
+@pytest.mark.parametrize(("same_low_byte", "full_prints"), [(False, False), (True, False), (False, True)])
 @pytest.mark.parametrize(("rows", "bands", "cap", "chunk"),
                          [(2, 6, 4, 7), (1, 8, 3, 1), (3, 3, 5, 1 << 16), (2, 5, 2, 3)])
 def test_prefiltered_pairs_in_tiny_chunks_equal_all_candidates_then_verify(
-        monkeypatch: pytest.MonkeyPatch, rows: int, bands: int, cap: int, chunk: int) -> None:
+        monkeypatch: pytest.MonkeyPatch, rows: int, bands: int, cap: int, chunk: int, same_low_byte: bool,
+        full_prints: bool) -> None:
     """The bounded candidate search (band pairs a chunk at a time, each pair counted in the first band
     that pairs it, only prefilter passes kept) finds exactly the pairs and count of holding every
     candidate (``candidate_pairs``) and verifying them, with chained long buckets, a keep-priority
-    order and exact copies left out of LSH."""
+    order and exact copies left out of LSH; also when every signature value has the same low byte
+    (the one-byte prints agree everywhere: each decision falls to the full values), and above
+    ``_PRINTS_MAX_ROWS`` (the values are their own prints)."""
     from qc.near_duplicate import cluster
     from qc.near_duplicate.cluster import prefiltered_pairs
     from qc.near_duplicate.lsh import band_key
 
     monkeypatch.setattr(cluster, "_PAIR_CHUNK", chunk)
+    if full_prints:
+        monkeypatch.setattr(cluster, "_PRINTS_MAX_ROWS", 0)
     rng = np.random.default_rng(rows * 100 + bands)
     n = 400
     sigs = rng.integers(0, 4, size=(n, bands * rows + 3), dtype=np.uint32)  # few values: long buckets
+    if same_low_byte:
+        sigs = (sigs << np.uint32(8)) | np.uint32(0xA5)
     sizes = rng.integers(5, 80, size=n)
     rank = rng.permutation(n)
     reps = np.sort(rng.choice(n, 300, replace=False))
