@@ -182,19 +182,20 @@ def _hash_tokens(buf: bytes, powers: _Powers) -> tuple[np.ndarray, np.ndarray]:
     arr = np.frombuffer(buf, dtype=np.uint8)
     if arr.size == 0:
         return np.empty(0, dtype=_U64), np.empty(0, dtype=np.int64)
-    word = np.empty(arr.size + 2, dtype=np.int8)
-    word[0] = word[-1] = 0
-    np.not_equal(arr, _SPACE, out=word[1:-1].view(np.bool_))
-    edges = np.diff(word)
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
+    word = np.zeros(arr.size + 2, dtype=bool)
+    np.not_equal(arr, _SPACE, out=word[1:-1])
+    # a token starts and ends where ``word`` changes, alternately: one scan for both
+    changes = np.flatnonzero(word[1:] != word[:-1])
+    starts, ends = changes[0::2], changes[1::2]
     if starts.size == 0:
         return np.empty(0, dtype=_U64), starts
     p, q = powers.upto(arr.size + 1)
     prefix = np.empty(arr.size + 1, dtype=_U64)
     prefix[0] = 0
     np.cumsum(arr * q[: arr.size], out=prefix[1:])
-    h = (prefix[ends] - prefix[starts]) * p[ends - 1]
+    h = prefix[ends]
+    h -= prefix[starts]
+    h *= p[ends - 1]
     return _fmix64_np(h), starts
 
 
