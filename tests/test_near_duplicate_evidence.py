@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -65,17 +66,16 @@ def test_a_sketch_row_without_positions_counts_every_occurrence_at_the_start() -
     assert sets.flat.tolist() == [3, 8, 21]
 
 
-def test_resolve_in_small_chunks_equals_resolve_in_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every chunked loop of resolve (bitmap membership, overlap, occurrences, edges, verify) gives
-    the same clusters and evidence when its chunks are tiny, so bounding memory changes nothing."""
+def _wire_resolve(seed: int) -> Callable[[], tuple]:
+    """A function resolving the same 40-document wire corpus (one story in six site templates) each
+    call, returning its ``duplicate_of``, clusters and finding messages."""
     import random
 
-    from qc.near_duplicate import cluster
     from qc.near_duplicate.near_duplicate import NearDuplicate
     from tests.test_near_duplicate_cluster import sketch_rows
     from tests.test_near_duplicate_wire import wire_corpus
 
-    texts = wire_corpus(random.Random(5), 40, wrapped=True, sites=6)
+    texts = wire_corpus(random.Random(seed), 40, wrapped=True, sites=6)
     rule = NearDuplicate(options=NearDuplicate.options_from({"text": "raw"}))
     rows = sketch_rows(rule, texts)
     ids = [f"d{i}" for i in range(len(texts))]
@@ -84,6 +84,15 @@ def test_resolve_in_small_chunks_equals_resolve_in_one(monkeypatch: pytest.Monke
         res = rule.resolve(rows, ids)
         return res.duplicate_of, res.cluster, {d: [f.message for f in fs] for d, fs in res.findings.items()}
 
+    return outcome
+
+
+def test_resolve_in_small_chunks_equals_resolve_in_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every chunked loop of resolve (bitmap membership, overlap, occurrences, edges, verify) gives
+    the same clusters and evidence when its chunks are tiny, so bounding memory changes nothing."""
+    from qc.near_duplicate import cluster
+
+    outcome = _wire_resolve(5)
     want = outcome()
     assert len(want[0]) == 39  # the copies of the story
     monkeypatch.setattr(evidence, "_CHUNK", 37)
@@ -431,21 +440,7 @@ def test_sorted_keys_by_polars_equal_numpys_sort(monkeypatch: pytest.MonkeyPatch
 def test_resolve_with_polars_sorts_equals_resolve_with_numpys(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every sort of resolve that ``sorted_keys`` does gives the same clusters and evidence whichever
     library sorts (a small corpus takes numpy's below ``_POLARS_SORT_MIN``; forced to polars here)."""
-    import random
-
-    from qc.near_duplicate.near_duplicate import NearDuplicate
-    from tests.test_near_duplicate_cluster import sketch_rows
-    from tests.test_near_duplicate_wire import wire_corpus
-
-    texts = wire_corpus(random.Random(6), 40, wrapped=True, sites=6)
-    rule = NearDuplicate(options=NearDuplicate.options_from({"text": "raw"}))
-    rows = sketch_rows(rule, texts)
-    ids = [f"d{i}" for i in range(len(texts))]
-
-    def outcome() -> tuple:
-        res = rule.resolve(rows, ids)
-        return res.duplicate_of, res.cluster, {d: [f.message for f in fs] for d, fs in res.findings.items()}
-
+    outcome = _wire_resolve(6)
     want = outcome()
     assert len(want[0]) == 39  # the copies of the story
     monkeypatch.setattr(evidence, "_POLARS_SORT_MIN", 1)
