@@ -30,6 +30,9 @@ MAX_VOTE_LINES = 64
 # devdata/perf, no document language changed on the devdata sets (576 documents).
 SEGMENT_CHARS = 80
 _LETTERS_RE = re.compile(r"[^\W\d_]+")
+# _LETTERS_RE's letters outside ASCII: a mostly-ASCII line (a name with an accent, a euro sign) has few
+# runs of them, where _LETTERS_RE has one per word.
+_NON_ASCII_LETTERS_RE = re.compile(r"[^\W\d_\x00-\x7f]+")
 
 
 def _count(rx: re.Pattern[str], text: str) -> int:
@@ -38,11 +41,12 @@ def _count(rx: re.Pattern[str], text: str) -> int:
 
 
 def _letters(text: str) -> int:
-    """Letters of ``text`` as ``_LETTERS_RE`` counts them. An ASCII text's letters are A-Z and a-z: counted
-    by deleting them from its bytes (a C table), ~4x cheaper than collecting the regex's runs."""
+    """Letters of ``text`` as ``_LETTERS_RE`` counts them. Its ASCII letters are A-Z and a-z: counted by
+    deleting them from its bytes (a C table), ~4x cheaper than collecting the regex's runs; the others by
+    the regex's runs outside ASCII (20k bench, non-ASCII lines: 9.7 -> 5.0 us a line)."""
     if text.isascii():
         return ascii_letter_count(text)
-    return _count(_LETTERS_RE, text)
+    return ascii_letter_count(text) + _count(_NON_ASCII_LETTERS_RE, text)
 
 
 @functools.lru_cache(maxsize=1)
@@ -195,7 +199,9 @@ def identify(text: str, k: int = 1, agree_lines: int = 0) -> list[tuple[str, flo
     or more: the answer is that language (its probability the vote's so far). An approximation of the
     full vote, which reads until no other language can overtake the leader.
     """
-    lines = [(ln, n) for ln in text.splitlines() if (n := _letters(ln)) >= MIN_VOTE_LETTERS]
+    # a line shorter than MIN_VOTE_LETTERS characters has fewer letters: not counted (blank lines, bylines)
+    lines = [(ln, n) for ln in text.splitlines()
+             if len(ln) >= MIN_VOTE_LETTERS and (n := _letters(ln)) >= MIN_VOTE_LETTERS]
     if len(lines) >= 2:
         if len(lines) > MAX_VOTE_LINES:
             step = len(lines) / MAX_VOTE_LINES

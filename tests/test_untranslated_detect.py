@@ -356,6 +356,29 @@ def test_letter_counts_of_ascii_lines_are_the_patterns_counts() -> None:
     assert _letters("Hello, world 42_x") == 11
 
 
+def test_letter_counts_of_mixed_lines_are_the_patterns_counts_over_all_of_unicode() -> None:
+    """A non-ASCII line's letters are its ASCII ones plus the pattern's runs outside ASCII: the same count
+    as the pattern's on crafted English and Russian lines with accents, digits of other scripts, marks
+    and numerals, and on every code point (each alone, and each between ASCII letters and digits)."""
+    import sys
+
+    from qc.lang import _LETTERS_RE, _count, _letters
+
+    lines = ["Café owners in Zürich paid €4.5m (Ⅻ, ², ½) to José Ñúñez_2",
+             "Москва заявила, что 2024 год — «год семьи», сообщает ТАСС", "Путин said: “да” — and left",
+             "e\u0301t\u00e9 \u0663\u0664 x_\u00b2y\u2167",
+             "ǅemal ﬁnds ΣΊΣΥΦΟΣ in İzmir", "日本語のテキスト and 中文 42"]
+    for s in lines:
+        assert _letters(s) == _count(_LETTERS_RE, s), s
+    chars = [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF]
+    for k in range(0, len(chars), 4096):
+        chunk = "".join(chars[k:k + 4096])
+        assert _letters(chunk) == _count(_LETTERS_RE, chunk), k
+        mixed = "a1_".join(chars[k:k + 4096])
+        assert _letters(mixed) == _count(_LETTERS_RE, mixed), k
+    assert _letters("Zürich 2") == 6 and _letters("Москва x") == 7
+
+
 def test_script_counts_are_per_letter_counts_in_first_appearance_order() -> None:
     """The document's script counts (bytes for ASCII letters, one count of the non-ASCII characters) are
     the per-letter counts, their scripts in the order a per-letter pass meets them (ties follow it)."""

@@ -269,8 +269,11 @@ def known_lower_words(doc: Document) -> tuple[str, list[int], list[str]] | None:
 # (group 1 where a sentence mark opens the match), found ~2x faster. The look-behind is tried at every
 # position of the text; the mark, by the regex engine's first-character scan. No separator holds a sentence
 # mark, so the one a look-behind sees was never consumed by the separator before; and a match starting at the
-# mark fails exactly when the look-behind's does at the next character.
-_SENTENCE_END_FAST_RE = re.compile(r"[.!?…]([\"'”’»)\]]*\s+)|\n\s*\n|\n")
+# mark fails exactly when the look-behind's does at the next character. Every match opens with one character
+# of one set, written first (each branch then checks which one by a look-behind): with a set in front the
+# engine jumps between those characters instead of trying the alternation at every position (another ~2x on
+# the 20k bench texts, same matches); ``\n(?:\s*\n)?`` is ``\n\s*\n|\n`` (the longer first).
+_SENTENCE_END_FAST_RE = re.compile(r"[.!?…\n](?:(?<=[.!?…])([\"'”’»)\]]*\s+)|(?<=\n)(?:\s*\n)?)")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
