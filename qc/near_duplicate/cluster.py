@@ -202,7 +202,9 @@ def prefiltered_pairs(sigs: np.ndarray, sizes: np.ndarray, reps: np.ndarray, ran
             del maybe
             codes, ga, gb = codes[new], ga[new], gb[new]
             count += int(codes.size)
-            if prints is not sigs:  # the bars grow with the estimate: failing them on the bound is failing them
+            # _prefilter is monotone in the estimate (Jaccard, and the containment derived from it), so a pair
+            # that fails it on the upper bound fails it on the equal positions too
+            if prints is not sigs:
                 could = np.flatnonzero(_prefilter(bound / width, sizes[ga], sizes[gb], jaccard_min, containment_min,
                                                   min_shingles))
                 codes, ga, gb = codes[could], ga[could], gb[could]
